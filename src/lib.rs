@@ -1,0 +1,7 @@
+//! # gokio — Go's concurrency vocabulary for async Rust
+//!
+//! (crate tour: filled in as the modules land)
+#![doc(test(attr(deny(warnings))))]
+#![warn(unreachable_pub)]
+
+mod loom;

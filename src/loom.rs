@@ -1,0 +1,46 @@
+//! The one std/loom facade (private).
+//!
+//! Every `Arc`, lock and atomic the concurrency core uses comes from here, never from
+//! `std::sync` directly, so that `RUSTFLAGS="--cfg loom"` swaps in loom's model-checked
+//! versions for `tests/loom_*.rs`. Under loom, sizes that only matter for speed (spin counts)
+//! shrink so that models stay small.
+
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+
+#[cfg(not(loom))]
+pub(crate) mod atomic {
+    pub(crate) use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
+}
+
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+
+#[cfg(loom)]
+pub(crate) mod atomic {
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
+}
+
+/// Hint to the CPU (or to loom's scheduler) that we are spinning.
+#[inline]
+pub(crate) fn spin_loop() {
+    #[cfg(not(loom))]
+    std::hint::spin_loop();
+    #[cfg(loom)]
+    loom::thread::yield_now();
+}
+
+/// Locks a facade mutex. A poisoned lock only means a panic happened while it was held; all
+/// state the core keeps under its locks is left consistent at every await-free step, so the
+/// poison flag is ignored rather than turned into a second panic.
+#[inline]
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    #[cfg(not(loom))]
+    {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    #[cfg(loom)]
+    {
+        m.lock().unwrap()
+    }
+}
