@@ -4,4 +4,19 @@
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]
 
+mod blocking;
+mod chan;
 mod loom;
+mod select;
+
+pub use chan::{
+    chan, Chan, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender, TryRecvError,
+    TrySendError,
+};
+pub use select::{recv_any, RecvHandle, SendHandle};
+
+/// Macro plumbing: what `select!` expands to. Not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::select::{Case, RecvCase, SelectFuture, SendCase};
+}

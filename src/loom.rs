@@ -9,6 +9,7 @@
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 
 #[cfg(not(loom))]
+#[allow(unused_imports)] // each primitive takes what it needs
 pub(crate) mod atomic {
     pub(crate) use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
 }
@@ -17,12 +18,16 @@ pub(crate) mod atomic {
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 
 #[cfg(loom)]
+#[allow(unused_imports)] // each primitive takes what it needs
 pub(crate) mod atomic {
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::atomic::{
+        AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering,
+    };
 }
 
 /// Hint to the CPU (or to loom's scheduler) that we are spinning.
 #[inline]
+#[allow(dead_code)] // used by the sync primitives
 pub(crate) fn spin_loop() {
     #[cfg(not(loom))]
     std::hint::spin_loop();

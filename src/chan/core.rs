@@ -1,0 +1,408 @@
+//! The channel state machine: one core for unbuffered (rendezvous) and buffered channels.
+//!
+//! The algorithm is Go's `runtime/chan.go`: one lock per channel guarding a ring buffer of
+//! capacity `cap`, a FIFO queue of parked senders (`sendq`) and one of parked receivers
+//! (`recvq`), and the closed flag. Parked operations are claim-once [`Entry`]s (see
+//! [`super::waiter`]), which is what lets `select` park on many channels at once.
+//!
+//! # Invariants (under the lock)
+//!
+//! 1. Outside the registration of a single `select` that has both a send and a receive case
+//!    on this channel, at most one of `sendq` and `recvq` holds live entries.
+//! 2. A live receiver is parked only while `buf` is empty; a live sender only while
+//!    `buf.len() >= cap` (always, for `cap == 0`).
+//! 3. `buf.len() <= cap`, except for values put back by a cancelled receive (at most one per
+//!    cancelled receiver, at the front: it is the oldest value and is received next).
+//! 4. Once `closed` is set, both queues are empty and stay empty; `buf` only drains.
+//!
+//! # Transfers
+//!
+//! The active side does the transfer, as in Go: a sender that finds a parked receiver hands
+//! its value straight into the receiver's entry (`cap == 0` or empty buffer); a receiver that
+//! finds a parked sender takes its value (`cap == 0`) or takes the buffer head and moves the
+//! sender's value to the buffer tail (full buffer). A receive that is cancelled after a value
+//! was handed to it puts the value back at the head of the channel — no value is ever lost.
+//!
+//! Buffer memory grows on demand (`VecDeque`), so `chan(usize::MAX)` costs nothing up front.
+
+use std::collections::VecDeque;
+use std::task::{Context, Poll, Waker};
+
+use super::waiter::{Entry, Token};
+use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::loom::{lock, Arc, Mutex, MutexGuard};
+
+/// What a non-blocking send attempt did.
+pub(crate) enum TrySend<T> {
+    Sent(Option<Waker>),
+    Full(T),
+    Closed(T),
+}
+
+/// What a non-blocking receive attempt did.
+pub(crate) enum TryRecv<T> {
+    Got(T, Option<Waker>),
+    Empty,
+    Closed,
+}
+
+pub(crate) struct State<T> {
+    buf: VecDeque<T>,
+    sendq: VecDeque<Arc<Entry<T>>>,
+    recvq: VecDeque<Arc<Entry<T>>>,
+    closed: bool,
+}
+
+/// The state shared by every handle of one channel.
+#[doc(hidden)]
+#[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
+pub struct Shared<T> {
+    cap: usize,
+    state: Mutex<State<T>>,
+    /// Mirror of `State::closed`, for lock-free `is_closed`.
+    closed: AtomicBool,
+    /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
+    senders: AtomicUsize,
+    /// Handles able to receive (`Chan` + `Receiver`); the channel closes when this reaches 0.
+    receivers: AtomicUsize,
+}
+
+/// How much buffer to reserve up front: enough for small channels, never the whole of a huge
+/// capacity.
+const EAGER_BUFFER: usize = 64;
+
+impl<T> Shared<T> {
+    pub(crate) fn new(cap: usize, senders: usize, receivers: usize) -> Self {
+        Shared {
+            cap,
+            state: Mutex::new(State {
+                buf: VecDeque::with_capacity(cap.min(EAGER_BUFFER)),
+                sendq: VecDeque::new(),
+                recvq: VecDeque::new(),
+                closed: false,
+            }),
+            closed: AtomicBool::new(false),
+            senders: AtomicUsize::new(senders),
+            receivers: AtomicUsize::new(receivers),
+        }
+    }
+
+    #[inline]
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        lock(&self.state)
+    }
+
+    pub(crate) fn cap(&self) -> usize {
+        self.cap
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lock().buf.len()
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    // ----- handle counting (DESIGN rule 4) -----
+
+    pub(crate) fn add_sender(&self) {
+        self.senders.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn add_receiver(&self) {
+        self.receivers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The last handle able to send is gone: close.
+    pub(crate) fn drop_sender(&self) {
+        if self.senders.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.close();
+        }
+    }
+
+    /// The last handle able to receive is gone: close, and drop what nobody can receive now.
+    pub(crate) fn drop_receiver(&self) {
+        if self.receivers.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.close();
+            let orphans = std::mem::take(&mut self.lock().buf);
+            drop(orphans); // user destructors run outside the lock
+        }
+    }
+
+    // ----- the state machine, under the lock -----
+
+    /// Send without blocking. `me` is the token of a registering select, whose own entries
+    /// must never pair with each other.
+    fn try_send_locked(&self, st: &mut State<T>, mut v: T, me: Option<&Token>) -> TrySend<T> {
+        if st.closed {
+            return TrySend::Closed(v);
+        }
+        let mut i = 0;
+        while i < st.recvq.len() {
+            let e = &st.recvq[i];
+            if e.token().is(me) {
+                i += 1;
+                continue;
+            }
+            let e = st.recvq.remove(i).expect("index in bounds");
+            match e.try_deliver(v) {
+                Ok(w) => return TrySend::Sent(w),
+                Err(back) => v = back, // dead entry: dropped from the queue, try the next
+            }
+        }
+        if st.buf.len() < self.cap {
+            st.buf.push_back(v);
+            return TrySend::Sent(None);
+        }
+        TrySend::Full(v)
+    }
+
+    /// Receive without blocking; see [`Self::try_send_locked`] for `me`.
+    fn try_recv_locked(&self, st: &mut State<T>, me: Option<&Token>) -> TryRecv<T> {
+        if let Some(v) = st.buf.pop_front() {
+            // A slot opened: move the first parked sender's value in (Go's full-buffer case).
+            let mut w = None;
+            if st.buf.len() < self.cap {
+                if let Some((sv, sw)) = Self::take_sender(st, me) {
+                    st.buf.push_back(sv);
+                    w = sw;
+                }
+            }
+            return TryRecv::Got(v, w);
+        }
+        if let Some((v, w)) = Self::take_sender(st, me) {
+            return TryRecv::Got(v, w);
+        }
+        if st.closed {
+            TryRecv::Closed
+        } else {
+            TryRecv::Empty
+        }
+    }
+
+    /// Claims the first live parked sender that is not `me`, dropping dead entries met on the
+    /// way.
+    fn take_sender(st: &mut State<T>, me: Option<&Token>) -> Option<(T, Option<Waker>)> {
+        let mut i = 0;
+        while i < st.sendq.len() {
+            if st.sendq[i].token().is(me) {
+                i += 1;
+                continue;
+            }
+            let e = st.sendq.remove(i).expect("index in bounds");
+            if let Some(taken) = e.try_take() {
+                return Some(taken);
+            }
+        }
+        None
+    }
+
+    fn has_live(q: &VecDeque<Arc<Entry<T>>>, me: Option<&Token>) -> bool {
+        q.iter()
+            .any(|e| !e.token().is(me) && e.token().is_waiting())
+    }
+
+    // ----- non-blocking public operations -----
+
+    pub(crate) fn try_send(&self, v: T) -> TrySend<T> {
+        let r = self.try_send_locked(&mut self.lock(), v, None);
+        if let TrySend::Sent(Some(w)) = &r {
+            w.wake_by_ref();
+        }
+        r
+    }
+
+    pub(crate) fn try_recv(&self) -> TryRecv<T> {
+        let r = self.try_recv_locked(&mut self.lock(), None);
+        if let TryRecv::Got(_, Some(w)) = &r {
+            w.wake_by_ref();
+        }
+        r
+    }
+
+    /// Closes the channel: every parked receiver completes with "closed", every parked sender
+    /// with its value handed back. Returns `true` if this call closed it.
+    pub(crate) fn close(&self) -> bool {
+        let mut wakers = Vec::new();
+        {
+            let mut st = self.lock();
+            if st.closed {
+                return false;
+            }
+            st.closed = true;
+            self.closed.store(true, Ordering::Release);
+            let State { sendq, recvq, .. } = &mut *st;
+            for e in recvq.drain(..).chain(sendq.drain(..)) {
+                if let Some(Some(w)) = e.try_close() {
+                    wakers.push(w);
+                }
+            }
+        }
+        wakers.into_iter().for_each(Waker::wake);
+        true
+    }
+
+    // ----- blocking operations: one poll function each, shared by futures and select -----
+
+    /// Polls a send whose not-yet-sent value is in `value` and whose parked entry (if any) is
+    /// in `entry`.
+    pub(crate) fn poll_send(
+        &self,
+        cx: &mut Context<'_>,
+        value: &mut Option<T>,
+        entry: &mut Option<Arc<Entry<T>>>,
+    ) -> Poll<Result<(), T>> {
+        if let Some(e) = entry {
+            if !e.won() {
+                e.token().set_waker(cx);
+                if !e.won() {
+                    return Poll::Pending;
+                }
+            }
+            let e = entry.take().expect("checked above");
+            // Won: taken by a receiver (slot empty) or closed (value still there).
+            return Poll::Ready(match e.take_slot() {
+                None => Ok(()),
+                Some(v) => Err(v),
+            });
+        }
+        let v = value.take().expect("gokio: send polled after completion");
+        let mut st = self.lock();
+        match self.try_send_locked(&mut st, v, None) {
+            TrySend::Sent(w) => {
+                drop(st);
+                if let Some(w) = w {
+                    w.wake();
+                }
+                Poll::Ready(Ok(()))
+            }
+            TrySend::Closed(v) => Poll::Ready(Err(v)),
+            TrySend::Full(v) => {
+                let e = Entry::single(cx.waker().clone(), Some(v));
+                st.sendq.push_back(e.clone());
+                *entry = Some(e);
+                Poll::Pending
+            }
+        }
+    }
+
+    /// Polls a receive whose parked entry (if any) is in `entry`. `Ready(None)`: closed and
+    /// drained.
+    pub(crate) fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        entry: &mut Option<Arc<Entry<T>>>,
+    ) -> Poll<Option<T>> {
+        if let Some(e) = entry {
+            if !e.won() {
+                e.token().set_waker(cx);
+                if !e.won() {
+                    return Poll::Pending;
+                }
+            }
+            let e = entry.take().expect("checked above");
+            return Poll::Ready(e.take_slot()); // None: woken by close
+        }
+        let mut st = self.lock();
+        match self.try_recv_locked(&mut st, None) {
+            TryRecv::Got(v, w) => {
+                drop(st);
+                if let Some(w) = w {
+                    w.wake();
+                }
+                Poll::Ready(Some(v))
+            }
+            TryRecv::Closed => Poll::Ready(None),
+            TryRecv::Empty => {
+                let e = Entry::single(cx.waker().clone(), None);
+                st.recvq.push_back(e.clone());
+                *entry = Some(e);
+                Poll::Pending
+            }
+        }
+    }
+
+    /// A pending send is dropped (or its select chose another case): withdraw it. Returns the
+    /// value if it was not delivered.
+    pub(crate) fn cancel_send(&self, entry: &mut Option<Arc<Entry<T>>>) -> Option<T> {
+        let e = entry.take()?;
+        // If abort fails, the token was decided first: by this entry (delivered, or closed
+        // with the value left in the slot) or by another case of the same select.
+        let won = !e.token().abort() && e.won();
+        if !won {
+            self.remove(&e, true);
+        }
+        e.take_slot()
+    }
+
+    /// A pending receive is dropped (or its select chose another case): withdraw it, putting
+    /// back any value already handed over.
+    pub(crate) fn cancel_recv(&self, entry: &mut Option<Arc<Entry<T>>>) {
+        let Some(e) = entry.take() else { return };
+        let won = !e.token().abort() && e.won();
+        if !won {
+            self.remove(&e, false);
+        } else if let Some(v) = e.take_slot() {
+            self.put_back(v);
+        }
+    }
+
+    /// Removes `e` from its queue if it is still there (a counterpart may have removed it).
+    pub(crate) fn remove(&self, e: &Arc<Entry<T>>, send: bool) {
+        let mut st = self.lock();
+        let q = if send { &mut st.sendq } else { &mut st.recvq };
+        if let Some(i) = q.iter().position(|x| Arc::ptr_eq(x, e)) {
+            q.remove(i);
+        }
+    }
+
+    /// Returns a value that a cancelled receiver had been handed: to the next parked receiver,
+    /// or to the head of the buffer (it is the oldest value in the channel).
+    pub(crate) fn put_back(&self, mut v: T) {
+        let mut st = self.lock();
+        while let Some(e) = st.recvq.pop_front() {
+            match e.try_deliver(v) {
+                Ok(w) => {
+                    drop(st);
+                    if let Some(w) = w {
+                        w.wake();
+                    }
+                    return;
+                }
+                Err(back) => v = back,
+            }
+        }
+        st.buf.push_front(v);
+    }
+
+    // ----- select support -----
+
+    /// Select registration of a send case: parks `value` in an entry sharing `token`, unless
+    /// the case is ready right now (then the value comes back and nothing is parked).
+    pub(crate) fn register_send(
+        &self,
+        value: T,
+        token: &Arc<Token>,
+        case: usize,
+    ) -> Result<Arc<Entry<T>>, T> {
+        let mut st = self.lock();
+        if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
+            return Err(value);
+        }
+        let e = Entry::shared(token, case, Some(value));
+        st.sendq.push_back(e.clone());
+        Ok(e)
+    }
+
+    /// Select registration of a receive case; `false` if the case is ready right now.
+    pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Arc<Entry<T>>> {
+        let mut st = self.lock();
+        if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
+            return None;
+        }
+        let e = Entry::shared(token, case, None);
+        st.recvq.push_back(e.clone());
+        Some(e)
+    }
+}

@@ -1,0 +1,204 @@
+//! The claim-once waiter: Go's `sudog` plus `selectDone`, in safe Rust.
+//!
+//! A blocked channel operation is represented by an [`Entry`] sitting in the channel's send or
+//! receive queue. Every entry points at a [`Token`], the parked operation's single decision
+//! point. A plain `send`/`recv` owns a token of its own; a `select` shares one token between
+//! the entries of all its cases, so that whichever counterpart claims the token first completes
+//! exactly one case and every other entry of that select becomes dead.
+//!
+//! # Protocol
+//!
+//! * The token's state starts at [`WAITING`]. It moves exactly once, by compare-and-swap, to
+//!   either `SELECTED(case)` (a counterpart, or `close`, completed one case) or [`ABORTED`] (the
+//!   owner gave up: cancelled, or a select that found a case ready while registering).
+//! * Only the party that wins the CAS may touch the winning entry's `slot`:
+//!   - a receive entry's slot is empty while waiting; a sender that wins puts its value there
+//!     (under the slot lock, taken *before* the CAS so the owner can never observe the claim
+//!     and an empty slot at once); `close` wins with the slot left empty, meaning "closed";
+//!   - a send entry's slot holds the value while waiting; a receiver that wins takes it out
+//!     (meaning "delivered"); `close` wins and leaves it in (meaning "closed, here is your
+//!     value back").
+//! * Entries whose token has moved on are dead: whoever meets one in a queue (under the
+//!   channel lock) removes it. The owner removes its live entries itself when it aborts.
+//! * The waker is stored in the token; the winner takes it and wakes the owner after releasing
+//!   the channel lock.
+
+use std::task::{Context, Waker};
+
+use crate::loom::atomic::{AtomicUsize, Ordering};
+use crate::loom::{lock, Arc, Mutex};
+
+/// The token is undecided: the operation is still waiting.
+pub(crate) const WAITING: usize = 0;
+/// The owner gave up; nobody may complete any of its cases.
+pub(crate) const ABORTED: usize = 1;
+/// `SELECTED(case)` is encoded as `case + SELECTED_BASE`.
+const SELECTED_BASE: usize = 2;
+
+/// The single decision point of one parked operation (or one parked `select`).
+#[doc(hidden)]
+#[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
+pub struct Token {
+    state: AtomicUsize,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl Token {
+    pub(crate) fn new(waker: Waker) -> Self {
+        Token {
+            state: AtomicUsize::new(WAITING),
+            waker: Mutex::new(Some(waker)),
+        }
+    }
+
+    /// Returns the case that won, if any.
+    #[inline]
+    pub(crate) fn selected(&self) -> Option<usize> {
+        match self.state.load(Ordering::Acquire) {
+            s if s >= SELECTED_BASE => Some(s - SELECTED_BASE),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_waiting(&self) -> bool {
+        self.state.load(Ordering::Acquire) == WAITING
+    }
+
+    /// Claims the token for `case`. Exactly one claim (or abort) ever succeeds.
+    #[inline]
+    fn claim(&self, case: usize) -> bool {
+        self.state
+            .compare_exchange(
+                WAITING,
+                case + SELECTED_BASE,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// The owner gives up. Returns `false` if a counterpart claimed the token first, in which
+    /// case the owner must honour the completed case instead.
+    pub(crate) fn abort(&self) -> bool {
+        self.state
+            .compare_exchange(WAITING, ABORTED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Makes an aborted token usable again. Only valid once no queue holds an entry of it.
+    pub(crate) fn reset(&self) {
+        self.state.store(WAITING, Ordering::Release);
+    }
+
+    /// Stores the waker of the task now polling the owner.
+    pub(crate) fn set_waker(&self, cx: &Context<'_>) {
+        let mut w = lock(&self.waker);
+        match &*w {
+            Some(old) if old.will_wake(cx.waker()) => {}
+            _ => *w = Some(cx.waker().clone()),
+        }
+    }
+
+    fn take_waker(&self) -> Option<Waker> {
+        lock(&self.waker).take()
+    }
+
+    #[inline]
+    pub(crate) fn is(&self, other: Option<&Token>) -> bool {
+        other.is_some_and(|o| std::ptr::eq(self, o))
+    }
+}
+
+/// Where the token of an entry lives.
+enum TokenRef {
+    /// A plain send/recv: the token sits in the entry itself (one allocation per wait).
+    Own(Token),
+    /// A select: every case's entry shares the select's token.
+    Shared(Arc<Token>),
+}
+
+/// One parked operation on one channel.
+pub(crate) struct Entry<T> {
+    token: TokenRef,
+    case: usize,
+    slot: Mutex<Option<T>>,
+}
+
+impl<T> Entry<T> {
+    /// A plain operation's entry, with its own token. `value` is `Some` for a send.
+    pub(crate) fn single(waker: Waker, value: Option<T>) -> Arc<Self> {
+        Arc::new(Entry {
+            token: TokenRef::Own(Token::new(waker)),
+            case: 0,
+            slot: Mutex::new(value),
+        })
+    }
+
+    /// A select case's entry, sharing the select's token.
+    pub(crate) fn shared(token: &Arc<Token>, case: usize, value: Option<T>) -> Arc<Self> {
+        Arc::new(Entry {
+            token: TokenRef::Shared(token.clone()),
+            case,
+            slot: Mutex::new(value),
+        })
+    }
+
+    #[inline]
+    pub(crate) fn token(&self) -> &Token {
+        match &self.token {
+            TokenRef::Own(t) => t,
+            TokenRef::Shared(t) => t,
+        }
+    }
+
+    /// Whether this entry won its token (its case completed).
+    #[inline]
+    pub(crate) fn won(&self) -> bool {
+        self.token().selected() == Some(self.case)
+    }
+
+    /// Counterpart side, receive entry: hands `v` to the parked receiver. On failure (the entry
+    /// is dead) the value comes back.
+    pub(crate) fn try_deliver(&self, v: T) -> Result<Option<Waker>, T> {
+        let mut slot = lock(&self.slot);
+        if self.token().claim(self.case) {
+            *slot = Some(v);
+            drop(slot);
+            Ok(self.token().take_waker())
+        } else {
+            Err(v)
+        }
+    }
+
+    /// Counterpart side, send entry: takes the parked sender's value. `None` if the entry is
+    /// dead.
+    pub(crate) fn try_take(&self) -> Option<(T, Option<Waker>)> {
+        let mut slot = lock(&self.slot);
+        if self.token().claim(self.case) {
+            let v = slot
+                .take()
+                .expect("gokio: a waiting send entry always holds its value");
+            drop(slot);
+            Some((v, self.token().take_waker()))
+        } else {
+            None
+        }
+    }
+
+    /// `close` side: completes the entry with its slot left as it is (empty for a receiver:
+    /// "closed"; the value for a sender: "closed, value returned").
+    pub(crate) fn try_close(&self) -> Option<Option<Waker>> {
+        let _slot = lock(&self.slot);
+        if self.token().claim(self.case) {
+            Some(self.token().take_waker())
+        } else {
+            None
+        }
+    }
+
+    /// Owner side, after the entry won or was aborted: takes what the slot holds.
+    pub(crate) fn take_slot(&self) -> Option<T> {
+        lock(&self.slot).take()
+    }
+}

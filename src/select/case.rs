@@ -1,0 +1,273 @@
+//! The two kinds of select case and the handle traits that say which handles may appear in
+//! them.
+
+use super::Case;
+use crate::chan::waiter::{Entry, Token};
+use crate::chan::Shared;
+use crate::loom::Arc;
+use crate::{Chan, Receiver, SendError, Sender};
+
+/// A channel handle that can appear in a `recv(..)` case of [`select!`](crate::select!):
+/// [`Chan`], [`Receiver`], a reference to one, or an `Option` of one, where `None` is Go's nil
+/// channel (its case is never chosen).
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// use gokio::{select, Chan};
+/// let ready = gokio::chan::<i32>(1);
+/// ready.send(1).await.unwrap();
+/// let nil: Option<Chan<i32>> = None; // `var nil chan int`
+/// select! {
+///     recv(nil) -> _ => unreachable!("a nil channel is never ready"),
+///     recv(ready) -> v => assert_eq!(v, Some(1)),
+/// }
+/// # });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be received from in `select!`",
+    label = "not a receiving channel handle",
+    note = "use a `Chan`, a `Receiver`, a reference to one, or an `Option` of one (None = nil channel)"
+)]
+pub trait RecvHandle {
+    /// The type of the values received.
+    type Item;
+    #[doc(hidden)]
+    fn __shared(&self) -> Option<&Shared<Self::Item>>;
+}
+
+/// A channel handle that can appear in a `send(..)` case of [`select!`](crate::select!):
+/// [`Chan`], [`Sender`], a reference to one, or an `Option` of one (`None`: Go's nil channel).
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// use gokio::select;
+/// let ch = gokio::chan::<&str>(1);
+/// let tx = ch.sender();
+/// select! {
+///     send(tx, "hi") -> res => assert!(res.is_ok()),
+/// }
+/// assert_eq!(ch.recv().await, Some("hi"));
+/// # });
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent on in `select!`",
+    label = "not a sending channel handle",
+    note = "use a `Chan`, a `Sender`, a reference to one, or an `Option` of one (a `Receiver` is receive-only, like Go's `<-chan T`)"
+)]
+pub trait SendHandle {
+    /// The type of the values sent.
+    type Item;
+    #[doc(hidden)]
+    fn __shared(&self) -> Option<&Shared<Self::Item>>;
+}
+
+impl<T> RecvHandle for Chan<T> {
+    type Item = T;
+    fn __shared(&self) -> Option<&Shared<T>> {
+        Some(&self.shared)
+    }
+}
+
+impl<T> RecvHandle for Receiver<T> {
+    type Item = T;
+    fn __shared(&self) -> Option<&Shared<T>> {
+        Some(&self.shared)
+    }
+}
+
+impl<T> SendHandle for Chan<T> {
+    type Item = T;
+    fn __shared(&self) -> Option<&Shared<T>> {
+        Some(&self.shared)
+    }
+}
+
+impl<T> SendHandle for Sender<T> {
+    type Item = T;
+    fn __shared(&self) -> Option<&Shared<T>> {
+        Some(&self.shared)
+    }
+}
+
+impl<H: RecvHandle + ?Sized> RecvHandle for &H {
+    type Item = H::Item;
+    fn __shared(&self) -> Option<&Shared<H::Item>> {
+        (**self).__shared()
+    }
+}
+
+impl<H: SendHandle + ?Sized> SendHandle for &H {
+    type Item = H::Item;
+    fn __shared(&self) -> Option<&Shared<H::Item>> {
+        (**self).__shared()
+    }
+}
+
+impl<H: RecvHandle> RecvHandle for Option<H> {
+    type Item = H::Item;
+    fn __shared(&self) -> Option<&Shared<H::Item>> {
+        self.as_ref().and_then(|h| h.__shared())
+    }
+}
+
+impl<H: SendHandle> SendHandle for Option<H> {
+    type Item = H::Item;
+    fn __shared(&self) -> Option<&Shared<H::Item>> {
+        self.as_ref().and_then(|h| h.__shared())
+    }
+}
+
+/// A `recv(ch)` case. Its result is `Some(v)`, or `None` if the channel is closed and drained.
+#[doc(hidden)]
+pub struct RecvCase<'a, T> {
+    chan: Option<&'a Shared<T>>,
+    entry: Option<Arc<Entry<T>>>,
+    result: Option<Option<T>>,
+}
+
+impl<'a, T> RecvCase<'a, T> {
+    pub fn new<H: RecvHandle<Item = T> + ?Sized>(h: &'a H) -> Self {
+        RecvCase {
+            chan: h.__shared(),
+            entry: None,
+            result: None,
+        }
+    }
+
+    /// The case's result, once the select chose it.
+    pub fn into_result(&mut self) -> Option<T> {
+        self.result
+            .take()
+            .expect("gokio: select case result taken twice")
+    }
+}
+
+impl<T: Send> Case for RecvCase<'_, T> {
+    fn is_nil(&self) -> bool {
+        self.chan.is_none()
+    }
+
+    fn try_now(&mut self) -> bool {
+        let Some(ch) = self.chan else { return false };
+        match ch.try_recv() {
+            crate::chan::TryRecvAttempt::Got(v, _) => self.result = Some(Some(v)),
+            crate::chan::TryRecvAttempt::Closed => self.result = Some(None),
+            crate::chan::TryRecvAttempt::Empty => return false,
+        }
+        true
+    }
+
+    fn register(&mut self, token: &Arc<Token>, index: usize) -> bool {
+        let Some(ch) = self.chan else { return true };
+        match ch.register_recv(token, index) {
+            Some(e) => {
+                self.entry = Some(e);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn settle(&mut self) {
+        let Some(e) = self.entry.take() else { return };
+        if e.won() {
+            self.result = Some(e.take_slot()); // None: woken by close
+        } else if let Some(ch) = self.chan {
+            ch.remove(&e, false);
+        }
+    }
+
+    fn restore(&mut self) {
+        if let (Some(ch), Some(Some(v))) = (self.chan, self.result.take()) {
+            ch.put_back(v);
+        }
+    }
+}
+
+/// A `send(ch, v)` case. Its result is `Ok(())`, or `Err(SendError(v))` if the channel is
+/// closed. A send case that is not chosen sends nothing; its value is dropped with the select.
+#[doc(hidden)]
+pub struct SendCase<'a, T> {
+    chan: Option<&'a Shared<T>>,
+    value: Option<T>,
+    entry: Option<Arc<Entry<T>>>,
+    result: Option<Result<(), SendError<T>>>,
+}
+
+impl<'a, T> SendCase<'a, T> {
+    pub fn new<H: SendHandle<Item = T> + ?Sized>(h: &'a H, value: T) -> Self {
+        SendCase {
+            chan: h.__shared(),
+            value: Some(value),
+            entry: None,
+            result: None,
+        }
+    }
+
+    /// The case's result, once the select chose it.
+    pub fn into_result(&mut self) -> Result<(), SendError<T>> {
+        self.result
+            .take()
+            .expect("gokio: select case result taken twice")
+    }
+}
+
+impl<T: Send> Case for SendCase<'_, T> {
+    fn is_nil(&self) -> bool {
+        self.chan.is_none()
+    }
+
+    fn try_now(&mut self) -> bool {
+        let (Some(ch), Some(v)) = (self.chan, self.value.take()) else {
+            return false;
+        };
+        match ch.try_send(v) {
+            crate::chan::TrySendAttempt::Sent(_) => self.result = Some(Ok(())),
+            crate::chan::TrySendAttempt::Closed(v) => self.result = Some(Err(SendError(v))),
+            crate::chan::TrySendAttempt::Full(v) => {
+                self.value = Some(v);
+                return false;
+            }
+        }
+        true
+    }
+
+    fn register(&mut self, token: &Arc<Token>, index: usize) -> bool {
+        let (Some(ch), Some(v)) = (self.chan, self.value.take()) else {
+            return true;
+        };
+        match ch.register_send(v, token, index) {
+            Ok(e) => {
+                self.entry = Some(e);
+                true
+            }
+            Err(v) => {
+                self.value = Some(v);
+                false
+            }
+        }
+    }
+
+    fn settle(&mut self) {
+        let Some(e) = self.entry.take() else { return };
+        if e.won() {
+            self.result = Some(match e.take_slot() {
+                None => Ok(()),
+                Some(v) => Err(SendError(v)), // woken by close
+            });
+        } else {
+            if let Some(ch) = self.chan {
+                ch.remove(&e, true);
+            }
+            self.value = e.take_slot();
+        }
+    }
+
+    fn restore(&mut self) {
+        // A completed send cannot be undone: the receiver has the value.
+    }
+}
