@@ -17,7 +17,7 @@ pub(crate) use self::core::Shared;
 pub(crate) use self::core::{TryRecv, TrySend};
 pub(crate) use self::core::{TryRecv as TryRecvAttempt, TrySend as TrySendAttempt};
 pub use self::error::{SendError, TryRecvError, TrySendError};
-pub use self::future::{RecvFuture, RecvOkFuture, SendFuture};
+pub use self::future::{ClosedFuture, RecvFuture, RecvOkFuture, SendFuture};
 use self::waiter::Entry;
 use crate::blocking::block_on;
 use crate::loom::Arc;
@@ -272,6 +272,27 @@ fn try_recv<T>(shared: &Shared<T>) -> Result<T, TryRecvError> {
 }
 
 impl<T> Chan<T> {
+    /// Waits until the channel is closed: explicitly, or because the last handle able to
+    /// receive was dropped. A producer can `select!` on this to stop as soon as nobody is
+    /// listening, instead of when its next send fails.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let ch = gokio::chan::<i32>(1);
+    /// ch.close();
+    /// ch.closed().await;
+    /// # });
+    /// ```
+    pub fn closed(&self) -> ClosedFuture<'_, T> {
+        ClosedFuture::new(&self.shared)
+    }
+
     /// Sends a value: Go's `ch <- v`.
     ///
     /// Unbuffered, it completes when a receiver has taken the value; buffered, when the value
@@ -478,6 +499,28 @@ impl<T> Chan<T> {
 }
 
 impl<T> Sender<T> {
+    /// Waits until the channel is closed: explicitly, or because the last handle able to
+    /// receive was dropped. A producer can `select!` on this to stop as soon as nobody is
+    /// listening, instead of when its next send fails.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let ch = gokio::chan::<i32>(1);
+    /// let tx = ch.sender();
+    /// drop(ch); // the only receiving handle
+    /// tx.closed().await;
+    /// assert!(tx.is_closed());
+    /// # });
+    /// ```
+    pub fn closed(&self) -> ClosedFuture<'_, T> {
+        ClosedFuture::new(&self.shared)
+    }
     /// Sends a value; see [`Chan::send`].
     ///
     /// # Cancel safety

@@ -10,8 +10,8 @@ mod loom;
 mod select;
 
 pub use chan::{
-    chan, Chan, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender, TryRecvError,
-    TrySendError,
+    chan, Chan, ClosedFuture, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender,
+    TryRecvError, TrySendError,
 };
 pub use select::{recv_any, RecvHandle, SendHandle};
 

@@ -26,6 +26,7 @@
 //! Buffer memory grows on demand (`VecDeque`), so `chan(usize::MAX)` costs nothing up front.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use super::waiter::{Entry, Token};
@@ -65,6 +66,8 @@ pub struct Shared<T> {
     senders: AtomicUsize,
     /// Handles able to receive (`Chan` + `Receiver`); the channel closes when this reaches 0.
     receivers: AtomicUsize,
+    /// Notified once, on close, for [`Self::closed`] waiters (timers, pipeline stages).
+    closed_event: event_listener::Event,
 }
 
 /// How much buffer to reserve up front: enough for small channels, never the whole of a huge
@@ -84,6 +87,7 @@ impl<T> Shared<T> {
             closed: AtomicBool::new(false),
             senders: AtomicUsize::new(senders),
             receivers: AtomicUsize::new(receivers),
+            closed_event: event_listener::Event::new(),
         }
     }
 
@@ -240,7 +244,28 @@ impl<T> Shared<T> {
             }
         }
         wakers.into_iter().for_each(Waker::wake);
+        self.closed_event.notify(usize::MAX);
         true
+    }
+
+    /// Polls for the channel being closed; `listener` keeps the registration between polls.
+    pub(crate) fn poll_closed(
+        &self,
+        cx: &mut Context<'_>,
+        listener: &mut Option<event_listener::EventListener>,
+    ) -> Poll<()> {
+        loop {
+            if self.is_closed() {
+                return Poll::Ready(());
+            }
+            match listener {
+                None => *listener = Some(self.closed_event.listen()),
+                Some(l) => {
+                    std::task::ready!(std::pin::Pin::new(l).poll(cx));
+                    *listener = None;
+                }
+            }
+        }
     }
 
     // ----- blocking operations: one poll function each, shared by futures and select -----

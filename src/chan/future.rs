@@ -138,3 +138,36 @@ impl<T: Default> Future for RecvOkFuture<'_, T> {
         })
     }
 }
+
+/// The future returned by [`Sender::closed`](crate::Sender::closed) and
+/// [`Chan::closed`](crate::Chan::closed): resolves once the channel is closed — explicitly, or
+/// because every handle able to receive was dropped.
+///
+/// # Cancel safety
+///
+/// Cancel safe: it only observes.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct ClosedFuture<'a, T> {
+    shared: &'a Shared<T>,
+    listener: Option<event_listener::EventListener>,
+}
+
+impl<'a, T> ClosedFuture<'a, T> {
+    pub(crate) fn new(shared: &'a Shared<T>) -> Self {
+        ClosedFuture {
+            shared,
+            listener: None,
+        }
+    }
+}
+
+impl<T> Unpin for ClosedFuture<'_, T> {}
+
+impl<T> Future for ClosedFuture<'_, T> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        this.shared.poll_closed(cx, &mut this.listener)
+    }
+}
