@@ -4,4 +4,10 @@
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]
 
+mod goroutine;
 mod loom;
+mod runtime;
+pub mod sync;
+
+pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
+pub use sync::{DoneGuard, Once, Semaphore, WaitGroup};
