@@ -6,14 +6,19 @@
 
 mod blocking;
 mod chan;
+mod goroutine;
 mod loom;
+mod runtime;
 mod select;
+pub mod sync;
 
 pub use chan::{
     chan, Chan, ClosedFuture, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender,
     TryRecvError, TrySendError,
 };
+pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, SendHandle};
+pub use sync::{DoneGuard, Once, Semaphore, WaitGroup};
 
 /// Macro plumbing: what `select!` expands to. Not part of the API.
 #[doc(hidden)]

@@ -8,8 +8,9 @@
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 
+// Not every item is used on every branch (the mutex and channel modules use the rest).
 #[cfg(not(loom))]
-#[allow(unused_imports)] // each primitive takes what it needs
+#[allow(unused_imports)]
 pub(crate) mod atomic {
     pub(crate) use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
 }
@@ -18,16 +19,24 @@ pub(crate) mod atomic {
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 
 #[cfg(loom)]
-#[allow(unused_imports)] // each primitive takes what it needs
+#[allow(unused_imports)]
 pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{
         AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering,
     };
 }
 
+/// Process-wide statics (goroutine ids, the live-goroutine count, the lazily started global
+/// runtime). Loom cannot model `static` items (its atomics are not `const`-constructible and
+/// its state is per model run), so these are always `std`'s, under loom too.
+pub(crate) mod global {
+    pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize};
+    pub(crate) use std::sync::OnceLock;
+}
+
 /// Hint to the CPU (or to loom's scheduler) that we are spinning.
 #[inline]
-#[allow(dead_code)] // used by the sync primitives
+#[allow(dead_code)] // used by the mutex module
 pub(crate) fn spin_loop() {
     #[cfg(not(loom))]
     std::hint::spin_loop();

@@ -1,0 +1,469 @@
+//! Goroutines: [`go`](fn@crate::go), [`go!`](crate::go!), [`run`], [`yield_now`], [`num_goroutine`],
+//! [`Goroutine`] and [`Panic`].
+//!
+//! A goroutine is a tokio task whose future is wrapped: it counts itself in [`num_goroutine`]
+//! until it is dropped, runs inside a `goroutine{id=N}` tracing span, and has its panic logged
+//! as a tracing error event with its goroutine id. Tokio itself catches the panic and records
+//! it in the task's `JoinError`; [`Join`] turns that into a [`Panic`].
+//!
+//! Cost: `go` must stay within 10% of `tokio::spawn` (see `benches/spawn.rs`). Tokio allocates
+//! each task in a 128-byte-aligned cell, and a bare `tokio::spawn` of a small future fills one
+//! 128-byte cell exactly, so any byte the wrapper adds doubles the allocation. Hence:
+//! - the task's output stays `T` (no `Result` around it: tokio already carries the panic);
+//! - when no subscriber would see the span or the panic event (decided at spawn), the wrapper
+//!   is `fut.map(..)` holding only a zero-sized live-count guard: no span, no `catch_unwind`;
+//! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span.
+
+use std::any::Any;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+use tracing::Instrument;
+
+use crate::runtime;
+
+/// Starts a goroutine: runs `fut` concurrently on the tokio runtime (Go: `go f(x)`).
+///
+/// Inside a tokio runtime of any flavour the goroutine is spawned on that runtime. Outside any
+/// runtime it is spawned on gokio's process-wide multi-threaded runtime, started on first use
+/// with one worker thread per available CPU (Go's `GOMAXPROCS`).
+///
+/// The returned [`Goroutine`] may be dropped, which detaches the goroutine (Go has no handle
+/// at all), or joined to get the result. A panic inside the goroutine does not take the
+/// process down: it is logged as a `tracing` error event (`goroutine panicked`, with fields
+/// `goroutine.id` and `panic`) and [`Goroutine::join`] returns it as `Err(Panic)`.
+///
+/// The goroutine runs inside a `tracing` span `goroutine{id=N}`.
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let g = gokio::go(async { 6 * 7 });
+/// assert_eq!(g.join().await.unwrap(), 42);
+/// # });
+/// ```
+pub fn go<F>(fut: F) -> Goroutine<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let id = runtime::next_id();
+    let live = runtime::LiveGuard::new();
+    // Combinators rather than an `async` block: an async block would store `fut` twice (as a
+    // captured variable and as the awaited value), doubling the task's size. The closure owns
+    // the live guard, so the count drops when the goroutine completes or when its future is
+    // dropped unfinished (abort).
+    let span = runtime::span(id);
+    let handle = if span.is_disabled() && !runtime::panic_event_enabled() {
+        // Lean path (no subscriber would see the span or the panic event): tokio catches the
+        // panic itself and `Join` reads it from the `JoinError`. The live guard rides in the
+        // `map` closure, which is dropped with the future however the goroutine ends.
+        spawn(fut.map(move |value| {
+            drop(live);
+            value
+        }))
+    } else {
+        // Traced path: catch the panic just long enough to log it with the goroutine id,
+        // then resume it so that tokio records it in the `JoinError` as on the lean path.
+        let task = AssertUnwindSafe(fut).catch_unwind().map(move |res| {
+            drop(live);
+            match res {
+                Ok(value) => value,
+                Err(payload) => {
+                    let message = panic_message(payload.as_ref());
+                    tracing::error!(goroutine.id = id, panic = %message, "goroutine panicked");
+                    std::panic::resume_unwind(payload)
+                }
+            }
+        });
+        if span.is_disabled() {
+            spawn(task)
+        } else {
+            spawn(task.instrument(span))
+        }
+    };
+    Goroutine { handle, id }
+}
+
+/// Spawns on the ambient runtime, else on the global one.
+fn spawn<F>(task: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) => h.spawn(task),
+        Err(_) => runtime::global().spawn(task),
+    }
+}
+
+/// Starts a goroutine running the given statements (Go: `go func(){ ... }()`).
+///
+/// `go!{ body }` is `gokio::go(async move { body })`: the body is an `async move` block, so
+/// it captures what it uses by value and may `.await`. It evaluates to the [`Goroutine`]
+/// handle, which may be ignored (Go has no handle).
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let wg = gokio::WaitGroup::new();
+/// let done = wg.guard();
+/// gokio::go! {
+///     let _done = done; // defer wg.Done()
+///     println!("hello from a goroutine");
+/// };
+/// wg.wait().await;
+/// # });
+/// ```
+#[macro_export]
+macro_rules! go {
+    ($($body:tt)*) => {
+        $crate::go(async move { $($body)* })
+    };
+}
+
+/// Runs the "main goroutine": blocks the calling thread on `main` and returns its output.
+///
+/// `main` runs on the calling thread inside gokio's process-wide runtime, so [`go`](fn@crate::go) inside it
+/// spawns onto that runtime's worker threads. As in Go, when `main` returns, `run` returns:
+/// goroutines still running are not waited for (they keep running on the global runtime's
+/// workers, or stop when the process exits).
+///
+/// # Panics
+///
+/// Panics if called from inside a tokio runtime (for example from an `async fn` under
+/// `#[tokio::main]`): blocking a runtime thread would stall it. There, `.await` the future
+/// instead. A panic inside `main` itself propagates out of `run`.
+///
+/// # Blocking
+///
+/// Blocks the calling thread until `main` completes.
+///
+/// # Examples
+///
+/// ```
+/// let answer = gokio::run(async {
+///     let g = gokio::go(async { 40 + 2 });
+///     g.join().await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(main: F) -> F::Output {
+    assert!(
+        !runtime::in_runtime(),
+        "gokio::run called from inside a tokio runtime; `.await` the future instead"
+    );
+    runtime::global().block_on(main)
+}
+
+/// Yields to other goroutines (Go: `runtime.Gosched()`).
+///
+/// The current goroutine is rescheduled behind the other ready ones: the returned future
+/// wakes itself and returns `Pending` once. It works on any executor, not only tokio.
+///
+/// # Cancel safety
+///
+/// Cancel-safe: dropping it has no effect.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// gokio::yield_now().await;
+/// # });
+/// ```
+pub async fn yield_now() {
+    YieldNow { yielded: false }.await;
+}
+
+/// The future behind [`yield_now`]: `Pending` once (after waking itself), then `Ready`.
+#[must_use = "futures do nothing unless polled"]
+struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// The number of live goroutines (Go: `runtime.NumGoroutine()`).
+///
+/// Counts goroutines started by [`go`](fn@crate::go), [`go!`](crate::go!) and
+/// [`WaitGroup::go`](crate::WaitGroup::go) whose future has not yet been dropped: a goroutine
+/// stops counting once it completes, panics or is aborted. Unlike Go, the main future given to
+/// [`run`] is not counted, and neither are tasks started with `tokio::spawn` directly.
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let g = gokio::go(std::future::pending::<()>());
+/// assert!(gokio::num_goroutine() >= 1);
+/// g.abort();
+/// # });
+/// ```
+pub fn num_goroutine() -> usize {
+    runtime::live()
+}
+
+/// A handle to a goroutine started by [`go`](fn@crate::go).
+///
+/// Dropping the handle detaches the goroutine: it keeps running, and its result is discarded.
+/// The handle can also be awaited directly (`handle.await` is `handle.join().await`).
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let g = gokio::go(async { "done" });
+/// let id = g.id();
+/// assert!(id >= 1);
+/// assert_eq!(g.await.unwrap(), "done");
+/// # });
+/// ```
+#[derive(Debug)]
+pub struct Goroutine<T> {
+    handle: tokio::task::JoinHandle<T>,
+    id: u64,
+}
+
+impl<T> Goroutine<T> {
+    /// Waits for the goroutine to finish and returns its output.
+    ///
+    /// Returns `Err(Panic)` if the goroutine panicked (carrying the panic message) or was
+    /// aborted with [`abort`](Self::abort) (then [`Panic::is_aborted`] is true and the message
+    /// is `goroutine aborted`), or was cancelled because its runtime shut down.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the [`Join`] future detaches the goroutine, as dropping the handle does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let g = gokio::go(async { panic!("boom") });
+    /// let err = g.join().await.unwrap_err();
+    /// assert_eq!(err.message(), "boom");
+    /// # });
+    /// ```
+    pub fn join(self) -> Join<T> {
+        Join {
+            handle: self.handle,
+            id: self.id,
+        }
+    }
+
+    /// Aborts the goroutine: its future is dropped at its next `.await` point (at once if it
+    /// is not running right now). Aborting a finished goroutine does nothing.
+    ///
+    /// A later [`join`](Self::join) returns `Err(Panic)` with [`Panic::is_aborted`] true,
+    /// unless the goroutine had already finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let g = gokio::go(std::future::pending::<()>());
+    /// g.abort();
+    /// assert!(g.join().await.unwrap_err().is_aborted());
+    /// # });
+    /// ```
+    pub fn abort(&self) {
+        self.handle.abort();
+    }
+
+    /// Whether the goroutine has finished (completed, panicked or been aborted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let g = gokio::go(std::future::pending::<()>());
+    /// assert!(!g.is_finished());
+    /// g.abort();
+    /// # });
+    /// ```
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+
+    /// The goroutine's id: unique in the process, assigned from 1 upwards in spawn order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let a = gokio::go(async {});
+    /// let b = gokio::go(async {});
+    /// assert_ne!(a.id(), b.id());
+    /// # });
+    /// ```
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl<T> IntoFuture for Goroutine<T> {
+    type Output = Result<T, Panic>;
+    type IntoFuture = Join<T>;
+
+    fn into_future(self) -> Join<T> {
+        self.join()
+    }
+}
+
+/// The future returned by [`Goroutine::join`].
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let join: gokio::Join<u8> = gokio::go(async { 1 }).join();
+/// assert_eq!(join.await.unwrap(), 1);
+/// # });
+/// ```
+#[derive(Debug)]
+#[must_use = "futures do nothing unless polled"]
+pub struct Join<T> {
+    handle: tokio::task::JoinHandle<T>,
+    id: u64,
+}
+
+impl<T> Future for Join<T> {
+    type Output = Result<T, Panic>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let id = self.id;
+        Pin::new(&mut self.handle).poll(cx).map(|res| {
+            res.map_err(|err| {
+                if err.is_panic() {
+                    Panic {
+                        id,
+                        message: panic_message(err.into_panic().as_ref()),
+                        aborted: false,
+                    }
+                } else {
+                    // Cancelled: `abort()` or the runtime shutting down.
+                    Panic {
+                        id,
+                        message: ABORTED.to_owned(),
+                        aborted: true,
+                    }
+                }
+            })
+        })
+    }
+}
+
+const ABORTED: &str = "goroutine aborted";
+
+/// A goroutine's panic (or abort), returned by [`Goroutine::join`].
+///
+/// Displays as `goroutine 7 panicked: boom`, or `goroutine 7 aborted` for an aborted
+/// goroutine.
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let g = gokio::go(async { panic!("boom") });
+/// let id = g.id();
+/// let p = g.join().await.unwrap_err();
+/// assert_eq!(p.goroutine_id(), id);
+/// assert_eq!(p.to_string(), format!("goroutine {id} panicked: boom"));
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+pub struct Panic {
+    id: u64,
+    message: String,
+    aborted: bool,
+}
+
+impl Panic {
+    /// The panic message: the `&str` or `String` payload, `Box<dyn Any>` for any other
+    /// payload, or `goroutine aborted` if the goroutine was aborted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let p = gokio::go(async { panic!("bad {}", 1) }).await.unwrap_err();
+    /// assert_eq!(p.message(), "bad 1");
+    /// # });
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The id of the goroutine that panicked (see [`Goroutine::id`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let g = gokio::go(async { panic!("boom") });
+    /// let id = g.id();
+    /// assert_eq!(g.await.unwrap_err().goroutine_id(), id);
+    /// # });
+    /// ```
+    pub fn goroutine_id(&self) -> u64 {
+        self.id
+    }
+
+    /// Whether the goroutine was aborted ([`Goroutine::abort`] or runtime shutdown) rather
+    /// than panicking.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let p = gokio::go(async { panic!("boom") }).await.unwrap_err();
+    /// assert!(!p.is_aborted());
+    /// # });
+    /// ```
+    pub fn is_aborted(&self) -> bool {
+        self.aborted
+    }
+}
+
+impl fmt::Display for Panic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.aborted {
+            write!(f, "goroutine {} aborted", self.id)
+        } else {
+            write!(f, "goroutine {} panicked: {}", self.id, self.message)
+        }
+    }
+}
+
+impl std::error::Error for Panic {}
+
+/// The message of a panic payload: `&str` and `String` payloads as they are, else
+/// `Box<dyn Any>` (as the standard panic hook prints).
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "Box<dyn Any>".to_owned()
+    }
+}

@@ -1,0 +1,109 @@
+//! Where goroutines run (private).
+//!
+//! Implements the plumbing behind [`go`](fn@crate::go) and [`run`](crate::run):
+//!
+//! - **Which runtime.** Inside any tokio runtime (multi-thread or current-thread) goroutines are
+//!   spawned on that runtime, found through [`Handle::try_current`]. Outside any runtime they go
+//!   to one process-wide multi-threaded runtime, started lazily on first use with one worker per
+//!   available CPU (Go's `GOMAXPROCS` default) and every driver enabled. It lives in a `static`
+//!   and is never shut down, like Go's scheduler.
+//! - **Goroutine ids.** One global counter, starting at 1 like Go's (Go's main goroutine is 1;
+//!   gokio has no main goroutine, so the first spawned goroutine gets 1).
+//! - **Live count.** [`LiveGuard`] increments the count when a goroutine is spawned and
+//!   decrements it when dropped; the guard is moved into the goroutine's future, so the count
+//!   drops whether that future completes, panics, is aborted, or is never polled.
+//! - **Tracing span.** Every goroutine runs in a span `goroutine{id=N}`.
+//!
+//! Invariant: `LIVE` equals the number of spawned goroutine futures not yet dropped.
+
+use tokio::runtime::{Builder, Handle, Runtime};
+
+use crate::loom::atomic::Ordering;
+use crate::loom::global::{AtomicU64, AtomicUsize, OnceLock};
+
+/// The next goroutine id.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Goroutine futures spawned and not yet dropped.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// The lazily started process-wide runtime.
+static GLOBAL: OnceLock<Runtime> = OnceLock::new();
+
+/// The process-wide runtime, started on first use.
+pub(crate) fn global() -> &'static Runtime {
+    GLOBAL.get_or_init(|| {
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name("gokio-worker")
+            .enable_all()
+            .build()
+            .expect("gokio: failed to start the global tokio runtime")
+    })
+}
+
+/// Whether the calling thread is inside a tokio runtime context.
+pub(crate) fn in_runtime() -> bool {
+    Handle::try_current().is_ok()
+}
+
+/// A fresh goroutine id.
+#[inline]
+pub(crate) fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The number of live goroutines.
+#[inline]
+pub(crate) fn live() -> usize {
+    LIVE.load(Ordering::Acquire)
+}
+
+/// Counts one live goroutine from creation until drop.
+#[derive(Debug)]
+pub(crate) struct LiveGuard(());
+
+impl LiveGuard {
+    /// Counts a new goroutine.
+    #[inline]
+    pub(crate) fn new() -> Self {
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        LiveGuard(())
+    }
+}
+
+impl Drop for LiveGuard {
+    #[inline]
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// Whether a subscriber would record the `goroutine panicked` error event. Checked once per
+/// spawn; a goroutine spawned while nothing listens does not log its panic later (its panic
+/// still reaches `join`).
+#[inline]
+pub(crate) fn panic_event_enabled() -> bool {
+    tracing::event_enabled!(tracing::Level::ERROR)
+}
+
+/// The span a goroutine runs in: `goroutine{id=N}`. Disabled (free to enter) when no
+/// subscriber wants INFO spans.
+#[inline]
+pub(crate) fn span(id: u64) -> tracing::Span {
+    tracing::info_span!("goroutine", id)
+}
+
+/// Spawns an internal background task (timers, context deadlines) on the ambient runtime, or
+/// on the global one outside any runtime. Not a goroutine: it is not counted by
+/// [`num_goroutine`](crate::num_goroutine) and has no span.
+pub(crate) fn spawn_detached<F>(fut: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    match Handle::try_current() {
+        Ok(h) => drop(h.spawn(fut)),
+        Err(_) => drop(global().spawn(fut)),
+    }
+}

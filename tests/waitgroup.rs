@@ -1,0 +1,193 @@
+//! Integration tests for `WaitGroup` and `DoneGuard`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use gokio::WaitGroup;
+use tokio_test::task::spawn;
+use tokio_test::{assert_pending, assert_ready};
+
+#[test]
+fn wait_with_zero_count_is_ready_at_once() {
+    let wg = WaitGroup::new();
+    let mut w = spawn(wg.wait());
+    assert_ready!(w.poll());
+}
+
+#[test]
+fn wait_is_pending_until_last_done() {
+    let wg = WaitGroup::new();
+    wg.add(3);
+    let mut w = spawn(wg.wait());
+    assert_pending!(w.poll());
+    wg.done();
+    assert!(!w.is_woken());
+    assert_pending!(w.poll());
+    wg.done();
+    assert_pending!(w.poll());
+    wg.done();
+    assert!(w.is_woken());
+    assert_ready!(w.poll());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_thousand_goroutines() {
+    let wg = WaitGroup::new();
+    let hits = Arc::new(AtomicUsize::new(0));
+    wg.add(10_000);
+    for _ in 0..10_000 {
+        let wg = wg.clone();
+        let hits = hits.clone();
+        gokio::go(async move {
+            hits.fetch_add(1, Ordering::Relaxed);
+            wg.done();
+        });
+    }
+    wg.wait().await;
+    assert_eq!(wg.count(), 0);
+    assert_eq!(hits.load(Ordering::Relaxed), 10_000);
+}
+
+#[test]
+#[should_panic(expected = "sync: negative WaitGroup counter")]
+fn negative_counter_panics() {
+    let wg = WaitGroup::new();
+    wg.done();
+}
+
+#[test]
+#[should_panic(expected = "sync: negative WaitGroup counter")]
+fn negative_add_panics() {
+    let wg = WaitGroup::new();
+    wg.add(2);
+    wg.add(-3);
+}
+
+#[test]
+fn negative_add_leaves_counter_unchanged() {
+    let wg = WaitGroup::new();
+    wg.add(1);
+    let w2 = wg.clone();
+    let r = std::panic::catch_unwind(move || w2.add(-2));
+    assert!(r.is_err());
+    assert_eq!(wg.count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reusable_across_rounds() {
+    let wg = WaitGroup::new();
+    for round in 0..5 {
+        let hits = Arc::new(AtomicUsize::new(0));
+        for _ in 0..100 {
+            let hits = hits.clone();
+            wg.go(async move {
+                hits.fetch_add(1, Ordering::Relaxed);
+            });
+        }
+        wg.wait().await;
+        assert_eq!(hits.load(Ordering::Relaxed), 100, "round {round}");
+        assert_eq!(wg.count(), 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn go_with_panicking_goroutine_still_releases_wait() {
+    let wg = WaitGroup::new();
+    let g = wg.go(async { panic!("boom") });
+    wg.go(async {});
+    wg.wait().await;
+    assert_eq!(g.join().await.unwrap_err().message(), "boom");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn go_with_aborted_goroutine_still_releases_wait() {
+    let wg = WaitGroup::new();
+    let g = wg.go(std::future::pending::<()>());
+    assert_eq!(wg.count(), 1);
+    g.abort();
+    wg.wait().await;
+}
+
+#[test]
+fn wait_blocking_from_plain_threads() {
+    let wg = WaitGroup::new();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let g = wg.guard();
+            std::thread::spawn(move || {
+                std::thread::yield_now();
+                drop(g);
+            })
+        })
+        .collect();
+    wg.wait_blocking();
+    assert_eq!(wg.count(), 0);
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_waiters_all_wake() {
+    let wg = WaitGroup::new();
+    wg.add(1);
+    let woke = Arc::new(AtomicUsize::new(0));
+    let waiters: Vec<_> = (0..100)
+        .map(|_| {
+            let wg = wg.clone();
+            let woke = woke.clone();
+            tokio::spawn(async move {
+                wg.wait().await;
+                woke.fetch_add(1, Ordering::Relaxed);
+            })
+        })
+        .collect();
+    tokio::task::yield_now().await;
+    wg.done();
+    for w in waiters {
+        w.await.unwrap();
+    }
+    assert_eq!(woke.load(Ordering::Relaxed), 100);
+}
+
+#[test]
+fn many_waiters_poll_level() {
+    let wg = WaitGroup::new();
+    wg.add(1);
+    let mut ws: Vec<_> = (0..100).map(|_| spawn(wg.wait())).collect();
+    for w in &mut ws {
+        assert_pending!(w.poll());
+    }
+    wg.done();
+    for w in &mut ws {
+        assert!(w.is_woken());
+        assert_ready!(w.poll());
+    }
+}
+
+#[test]
+fn guard_counts_and_releases() {
+    let wg = WaitGroup::new();
+    let g1 = wg.guard();
+    let g2 = wg.guard();
+    assert_eq!(wg.count(), 2);
+    let mut w = spawn(wg.wait());
+    assert_pending!(w.poll());
+    drop(g1);
+    assert_pending!(w.poll());
+    drop(g2);
+    assert_ready!(w.poll());
+}
+
+#[test]
+fn cancelled_wait_does_not_disturb_others() {
+    let wg = WaitGroup::new();
+    wg.add(1);
+    let mut a = spawn(wg.wait());
+    let mut b = spawn(wg.wait());
+    assert_pending!(a.poll());
+    assert_pending!(b.poll());
+    drop(a);
+    wg.done();
+    assert_ready!(b.poll());
+}
