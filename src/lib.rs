@@ -5,3 +5,10 @@
 #![warn(unreachable_pub)]
 
 mod loom;
+
+pub mod sync;
+
+pub use sync::{
+    Mutex, MutexGuard, OwnedMutexGuard, OwnedRwMutexReadGuard, OwnedRwMutexWriteGuard, RwMutex,
+    RwMutexReadGuard, RwMutexWriteGuard,
+};

@@ -5,8 +5,17 @@
 //! versions for `tests/loom_*.rs`. Under loom, sizes that only matter for speed (spin counts)
 //! shrink so that models stay small.
 
+// A facade: each core module takes what it needs, so some re-exports are unused at times.
+#![allow(unused_imports)]
+
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The `Arc` of public signatures (`lock_owned(self: Arc<Self>)`) and of the cells that hold a
+/// lock's data is always std's, also under loom: users pass std `Arc`s, and the data cells
+/// (`futures`/`tokio` locks that the gokio lock protocol keeps uncontended) take std `Arc`s
+/// for their owned guards. Loom models the protocol around them, not the cells.
+pub(crate) use std::sync::Arc as StdArc;
 
 #[cfg(not(loom))]
 pub(crate) mod atomic {
@@ -18,7 +27,9 @@ pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 
 #[cfg(loom)]
 pub(crate) mod atomic {
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::atomic::{
+        AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering,
+    };
 }
 
 /// Hint to the CPU (or to loom's scheduler) that we are spinning.
