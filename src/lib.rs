@@ -18,7 +18,10 @@ pub use chan::{
 };
 pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, SendHandle};
-pub use sync::{DoneGuard, Once, Semaphore, WaitGroup};
+pub use sync::{
+    DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
+    OwnedRwMutexWriteGuard, RwMutex, RwMutexReadGuard, RwMutexWriteGuard, Semaphore, WaitGroup,
+};
 
 /// Macro plumbing: what `select!` expands to. Not part of the API.
 #[doc(hidden)]

@@ -5,10 +5,18 @@
 //! versions for `tests/loom_*.rs`. Under loom, sizes that only matter for speed (spin counts)
 //! shrink so that models stay small.
 
+// A facade: each core module takes what it needs, so some re-exports are unused at times.
+#![allow(unused_imports)]
+
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 
-// Not every item is used on every branch (the mutex and channel modules use the rest).
+/// The `Arc` of public signatures (`lock_owned(self: Arc<Self>)`) and of the cells that hold a
+/// lock's data is always std's, also under loom: users pass std `Arc`s, and the data cells
+/// (`futures`/`tokio` locks that the gokio lock protocol keeps uncontended) take std `Arc`s
+/// for their owned guards. Loom models the protocol around them, not the cells.
+pub(crate) use std::sync::Arc as StdArc;
+
 #[cfg(not(loom))]
 #[allow(unused_imports)]
 pub(crate) mod atomic {

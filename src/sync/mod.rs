@@ -1,13 +1,25 @@
-//! Synchronisation primitives with Go's semantics (`sync`, `x/sync/semaphore`).
+//! Go's `sync` package and `golang.org/x/sync`: synchronisation primitives with Go's semantics.
 //!
 //! - [`WaitGroup`] / [`DoneGuard`]: wait for a set of goroutines (`sync.WaitGroup`, `wg.Go`).
+//! - [`Mutex`] and [`RwMutex`]: fair locks (Go's barging with starvation hand-off), with their
+//!   guards and futures. They share one private FIFO waiter queue (`waiters.rs`).
 //! - [`Semaphore`]: weighted, FIFO-fair semaphore (`golang.org/x/sync/semaphore`).
 //! - [`Once`]: run an async action exactly once (`sync.Once`).
+//!
+//! Each file opens with the algorithm it implements and the invariants it keeps.
 
+mod mutex;
 mod once;
+mod rwmutex;
 mod semaphore;
+mod waiters;
 mod waitgroup;
 
+pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
 pub use once::Once;
+pub use rwmutex::{
+    OwnedRwMutexReadGuard, OwnedRwMutexWriteGuard, Read, ReadOwned, RwMutex, RwMutexReadGuard,
+    RwMutexWriteGuard, Write, WriteOwned,
+};
 pub use semaphore::{Acquire, AcquireError, Semaphore};
 pub use waitgroup::{DoneGuard, Wait, WaitGroup};
