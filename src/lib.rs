@@ -6,13 +6,18 @@
 
 mod blocking;
 mod chan;
+pub mod context;
 mod loom;
+mod runtime;
 mod select;
+pub mod sync;
+pub mod time;
 
 pub use chan::{
     chan, Chan, ClosedFuture, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender,
     TryRecvError, TrySendError,
 };
+pub use context::{CancelFunc, CancelGuard, Context, ContextError};
 pub use select::{recv_any, RecvHandle, SendHandle};
 
 /// Macro plumbing: what `select!` expands to. Not part of the API.
