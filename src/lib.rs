@@ -6,16 +6,19 @@
 
 mod blocking;
 mod chan;
+pub mod context;
 mod goroutine;
 mod loom;
 mod runtime;
 mod select;
 pub mod sync;
+pub mod time;
 
 pub use chan::{
     chan, Chan, ClosedFuture, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender,
     TryRecvError, TrySendError,
 };
+pub use context::{CancelFunc, CancelGuard, Context, ContextError};
 pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, SendHandle};
 pub use sync::{

@@ -20,7 +20,10 @@ fn unbuffered_send_waits_for_a_receiver() {
     assert_eq!(ch.len(), 0, "an unbuffered channel holds nothing");
     let mut recv = task::spawn(ch.recv());
     assert_ready_eq!(recv.poll(), Some(1));
-    assert!(send.is_woken(), "the receiver that took the value wakes the sender");
+    assert!(
+        send.is_woken(),
+        "the receiver that took the value wakes the sender"
+    );
     assert_ready_eq!(send.poll(), Ok(()));
 }
 
@@ -30,7 +33,11 @@ fn unbuffered_recv_waits_for_a_sender() {
     let mut recv = task::spawn(ch.recv());
     assert_pending!(recv.poll());
     let mut send = task::spawn(ch.send(7));
-    assert_ready_eq!(send.poll(), Ok(()), "hand-off to a parked receiver completes the send");
+    assert_ready_eq!(
+        send.poll(),
+        Ok(()),
+        "hand-off to a parked receiver completes the send"
+    );
     assert!(recv.is_woken());
     assert_ready_eq!(recv.poll(), Some(7));
 }
@@ -255,7 +262,11 @@ fn values_nobody_can_receive_are_dropped_with_the_last_receiver() {
     ch.try_send(counter.clone()).unwrap();
     assert_eq!(Arc::strong_count(&counter), 3);
     drop(ch);
-    assert_eq!(Arc::strong_count(&counter), 1, "buffered values are dropped at once");
+    assert_eq!(
+        Arc::strong_count(&counter),
+        1,
+        "buffered values are dropped at once"
+    );
     drop(tx);
 }
 
@@ -417,14 +428,18 @@ fn blocking_variants_from_plain_threads() {
         drop(rx);
         producers.into_iter().for_each(|p| p.join().unwrap());
         let total: u64 = consumers.into_iter().map(|c| c.join().unwrap()).sum();
-        let expected: u64 = (0..4u64).map(|p| (0..2_000).map(|i| p * 10_000 + i).sum::<u64>()).sum();
+        let expected: u64 = (0..4u64)
+            .map(|p| (0..2_000).map(|i| p * 10_000 + i).sum::<u64>())
+            .sum();
         assert_eq!(total, expected);
     }
 }
 
 #[test]
 fn works_inside_a_current_thread_runtime() {
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let ch = chan::<u32>(0);
         let tx = ch.sender();
@@ -470,9 +485,15 @@ fn stream_poll_next_value_is_not_lost_when_receiver_dropped() {
 fn errors_display_like_go() {
     assert_eq!(SendError(1).to_string(), "send on closed channel");
     assert_eq!(TrySendError::Full(1).to_string(), "send on full channel");
-    assert_eq!(TrySendError::Closed(1).to_string(), "send on closed channel");
+    assert_eq!(
+        TrySendError::Closed(1).to_string(),
+        "send on closed channel"
+    );
     assert_eq!(TryRecvError::Empty.to_string(), "receive on empty channel");
-    assert_eq!(TryRecvError::Closed.to_string(), "receive on closed channel");
+    assert_eq!(
+        TryRecvError::Closed.to_string(),
+        "receive on closed channel"
+    );
     // No `T: Debug` needed.
     struct Opaque;
     assert_eq!(format!("{:?}", SendError(Opaque)), "SendError(..)");

@@ -168,13 +168,15 @@ macro_rules! select {
                     $body
                 }
             )*
-            ::core::option::Option::None => { $($def)? }
+            ::core::option::Option::None => $crate::select!(@default_arm $($def)?),
             #[allow(unreachable_patterns)]
             _ => ::core::unreachable!(),
         }
     }};
     (@case recv $h:ident) => { $crate::__private::RecvCase::new($h) };
     (@case send $h:ident $v:expr) => { $crate::__private::SendCase::new($h, $v) };
+    (@default_arm) => { ::core::unreachable!("gokio: a select without `default` resolved to no case") };
+    (@default_arm $def:expr) => { $def };
     (@has_default) => { false };
     (@has_default $def:expr) => { true };
     (@count $($idx:tt)*) => { 0 $(+ $crate::select!(@one $idx))* };

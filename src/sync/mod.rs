@@ -4,10 +4,12 @@
 //! - [`Mutex`] and [`RwMutex`]: fair locks (Go's barging with starvation hand-off), with their
 //!   guards and futures. They share one private FIFO waiter queue (`waiters.rs`).
 //! - [`Semaphore`]: weighted, FIFO-fair semaphore (`golang.org/x/sync/semaphore`).
+//! - [`Group`]: errgroup — goroutines whose first error cancels the rest (`x/sync/errgroup`).
 //! - [`Once`]: run an async action exactly once (`sync.Once`).
 //!
 //! Each file opens with the algorithm it implements and the invariants it keeps.
 
+mod errgroup;
 mod mutex;
 mod once;
 mod rwmutex;
@@ -15,6 +17,7 @@ mod semaphore;
 mod waiters;
 mod waitgroup;
 
+pub use errgroup::Group;
 pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
 pub use once::Once;
 pub use rwmutex::{

@@ -1,0 +1,486 @@
+//! Go's `time` package, concurrency half: [`after`], [`tick`], [`sleep`], [`Timer`], [`Ticker`]
+//! and [`after_func`]. Timers are channels: a [`Receiver<Instant>`](crate::Receiver) you can
+//! `recv`, iterate, or use in [`select!`](crate::select).
+//!
+//! # Semantics (Go ≥ 1.23)
+//!
+//! * A timer sends one value when it fires; a ticker sends one per period. Their channel holds
+//!   at most one value, and a ticker **drops** ticks for a slow receiver instead of queueing
+//!   them.
+//! * After [`Timer::stop`], [`Timer::reset`], [`Ticker::stop`] or [`Ticker::reset`] returns,
+//!   no value prepared before the call is ever received.
+//! * When every receiving handle of a timer's or ticker's channel is dropped (including the
+//!   one inside the [`Timer`] / [`Ticker`] itself), its background task ends, so an unreferenced
+//!   timer is freed even if it was never stopped.
+//! * The values are [`tokio::time::Instant`]s (re-exported here as [`Instant`]), so tests
+//!   that pause tokio's clock (`#[tokio::test(start_paused = true)]` and
+//!   `tokio::time::advance`) drive timers deterministically.
+//!
+//! # Implementation
+//!
+//! Each timer has one background task (spawned with `crate::runtime::spawn_detached`, not
+//! counted as a goroutine) and a capacity-1 channel. The arming state (`when`, `period`, and a
+//! generation number `gen`) sits behind one mutex. Invariant: the task sends only while holding
+//! that mutex and only if the generation it armed for is still current; `stop`/`reset` bump
+//! the generation and drain the buffered value under the same mutex. So a stale value is
+//! either already received before the call, or never. The task waits on a `Notify` for
+//! re-arming and on `Sender::closed` for the last receiver going away.
+
+use std::fmt;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::chan::{chan, Receiver, Sender, TrySendError};
+use crate::loom::{lock, Arc, Mutex};
+
+/// A point in time: tokio's [`Instant`], which follows tokio's
+/// (pausable) clock. Convert with `into_std()` / `from_std()` when you need a
+/// [`std::time::Instant`].
+pub use tokio::time::Instant;
+
+/// Waits for `d`: Go's `time.Sleep(d)`. This is tokio's [`sleep`](tokio::time::sleep).
+///
+/// # Panics
+///
+/// Panics if polled outside a tokio runtime with the time driver enabled.
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+///     gokio::time::sleep(Duration::from_millis(1)).await;
+/// });
+/// ```
+pub fn sleep(d: Duration) -> tokio::time::Sleep {
+    tokio::time::sleep(d)
+}
+
+/// A channel that receives the current time once, after `d`: Go's `time.After(d)`.
+///
+/// Equivalent to `Timer::new(d).chan()`; the timer is freed as soon as the returned receiver
+/// (and its clones) are dropped, so `recv(time::after(d))` in a loop of `select!`s leaks
+/// nothing.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use gokio::{chan, select, time};
+///
+/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+///     let never = chan::<i32>(0);
+///     let mut timed_out = false;
+///     select! {
+///         recv(never) -> _ => {}
+///         recv(time::after(Duration::from_millis(5))) -> _ => timed_out = true,
+///     }
+///     assert!(timed_out);
+/// });
+/// ```
+pub fn after(d: Duration) -> Receiver<Instant> {
+    Timer::new(d).chan()
+}
+
+/// A channel that receives the current time every `d`: Go's `time.Tick(d)`.
+///
+/// Equivalent to `Ticker::new(d).chan()`. Unlike Go's `Tick`, the ticker is not leaked: it
+/// stops when every clone of the returned receiver is dropped.
+///
+/// # Panics
+///
+/// Panics if `d` is zero, with Go's `NewTicker` message (Go's `Tick` returns a nil channel
+/// instead; a Rust `Receiver` cannot be nil).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+///     let ticks = gokio::time::tick(Duration::from_millis(1));
+///     for _ in 0..3 {
+///         ticks.recv().await.unwrap();
+///     }
+/// });
+/// ```
+#[track_caller]
+pub fn tick(d: Duration) -> Receiver<Instant> {
+    Ticker::new(d).chan()
+}
+
+/// Runs `f` after `d` on the timer's own background task: Go's `time.AfterFunc(d, f)`.
+///
+/// The returned [`Timer`] can [`stop`](Timer::stop) or [`reset`](Timer::reset) it; each time
+/// it fires, `f` runs once more. Dropping the `Timer` does not cancel a pending call (as in
+/// Go). Its [`chan`](Timer::chan) never receives a value (Go's `C` is nil for such timers).
+/// `f` runs on a runtime worker thread, so it should not block for long.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+///     let done = gokio::chan::<&str>(1);
+///     let tx = done.sender();
+///     let _t = gokio::time::after_func(Duration::from_millis(1), move || {
+///         let _ = tx.try_send("fired");
+///     });
+///     assert_eq!(done.recv().await, Some("fired"));
+/// });
+/// ```
+pub fn after_func<F>(d: Duration, f: F) -> Timer
+where
+    F: FnMut() + Send + 'static,
+{
+    Timer {
+        core: Core::start(deadline(d), None, Some(Box::new(f))),
+    }
+}
+
+/// A single-shot timer: Go's `*time.Timer`.
+///
+/// It sends the current time on its channel once, `d` after [`new`](Timer::new) or the last
+/// [`reset`](Timer::reset). Dropping the `Timer` does not stop it: a receiver obtained from
+/// [`chan`](Timer::chan) still gets the value. Once the `Timer` and every receiver are
+/// dropped, the timer is freed.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use gokio::time::Timer;
+///
+/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+///     let t = Timer::new(Duration::from_millis(2));
+///     t.chan().recv().await.unwrap(); // <-t.C
+///     assert!(!t.stop()); // already fired and received
+/// });
+/// ```
+pub struct Timer {
+    core: Core,
+}
+
+impl Timer {
+    /// Starts a timer that fires after `d`: Go's `time.NewTimer(d)`. A zero `d` fires at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Timer::new(Duration::ZERO);
+    ///     assert!(t.chan().recv().await.is_some());
+    /// });
+    /// ```
+    pub fn new(d: Duration) -> Timer {
+        Timer {
+            core: Core::start(deadline(d), None, None),
+        }
+    }
+
+    /// The timer's channel: Go's `t.C`. Each call returns a new receiving handle of the same
+    /// channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Timer::new(Duration::from_millis(1));
+    ///     let c = t.chan();
+    ///     drop(t); // the timer keeps running for `c`
+    ///     assert!(c.recv().await.is_some());
+    /// });
+    /// ```
+    pub fn chan(&self) -> Receiver<Instant> {
+        self.core.rx.clone()
+    }
+
+    /// Stops the timer: Go's `t.Stop()`. Returns `true` if this call stopped a pending timer,
+    /// `false` if it had already been stopped or its value had already been received.
+    ///
+    /// As in Go ≥ 1.23, a timer that fired but whose value nobody received yet counts as
+    /// pending: `stop` discards that value and returns `true`. After `stop` returns, nothing
+    /// is received from the channel until a [`reset`](Timer::reset).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Timer::new(Duration::from_secs(3600));
+    ///     assert!(t.stop());
+    ///     assert!(!t.stop());
+    ///     assert!(t.chan().try_recv().is_err());
+    /// });
+    /// ```
+    pub fn stop(&self) -> bool {
+        self.core.rearm(None, None)
+    }
+
+    /// Makes the timer fire `d` from now: Go's `t.Reset(d)`. Returns `true` if the timer had
+    /// been pending (as [`stop`](Timer::stop) counts it), `false` if it had expired or been
+    /// stopped.
+    ///
+    /// After `reset` returns, no value from before the call is received: a fired but
+    /// unreceived value is discarded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Timer::new(Duration::from_secs(3600));
+    ///     assert!(t.reset(Duration::from_millis(1)));
+    ///     assert!(t.chan().recv().await.is_some());
+    ///     assert!(!t.reset(Duration::from_millis(1)));
+    /// });
+    /// ```
+    pub fn reset(&self, d: Duration) -> bool {
+        self.core.rearm(Some(deadline(d)), None)
+    }
+}
+
+impl fmt::Debug for Timer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timer")
+            .field("when", &lock(&self.core.shared.state).when)
+            .finish()
+    }
+}
+
+/// A periodic timer: Go's `*time.Ticker`.
+///
+/// It sends the current time every period. The channel holds one value: ticks a slow receiver
+/// misses are dropped, and the schedule stays aligned to the period (Go's behaviour). Dropping
+/// the `Ticker` does not stop it while a receiver from [`chan`](Ticker::chan) is alive; once
+/// both are gone, the ticker is freed.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use gokio::time::Ticker;
+///
+/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+///     let t = Ticker::new(Duration::from_millis(1));
+///     let c = t.chan();
+///     for _ in 0..3 {
+///         c.recv().await.unwrap();
+///     }
+///     t.stop();
+/// });
+/// ```
+pub struct Ticker {
+    core: Core,
+}
+
+impl Ticker {
+    /// Starts a ticker with period `d`: Go's `time.NewTicker(d)`. The first tick comes after
+    /// `d`.
+    ///
+    /// # Panics
+    ///
+    /// Panics with `non-positive interval for NewTicker` if `d` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Ticker::new(Duration::from_millis(1));
+    ///     assert!(t.chan().recv().await.is_some());
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn new(d: Duration) -> Ticker {
+        assert!(!d.is_zero(), "non-positive interval for NewTicker");
+        Ticker {
+            core: Core::start(deadline(d), Some(d), None),
+        }
+    }
+
+    /// The ticker's channel: Go's `t.C`. Each call returns a new receiving handle of the same
+    /// channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let c = gokio::time::Ticker::new(Duration::from_millis(1)).chan();
+    ///     assert!(c.recv().await.is_some());
+    /// });
+    /// ```
+    pub fn chan(&self) -> Receiver<Instant> {
+        self.core.rx.clone()
+    }
+
+    /// Stops the ticker: Go's `t.Stop()`. No tick is received after `stop` returns (a
+    /// buffered one is discarded) until a [`reset`](Ticker::reset).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Ticker::new(Duration::from_millis(1));
+    ///     t.stop();
+    ///     assert!(t.chan().try_recv().is_err());
+    /// });
+    /// ```
+    pub fn stop(&self) {
+        self.core.rearm(None, None);
+    }
+
+    /// Stops the ticker and restarts it with period `d`, the next tick `d` from now: Go's
+    /// `t.Reset(d)`. A buffered tick from before the call is discarded.
+    ///
+    /// # Panics
+    ///
+    /// Panics with `non-positive interval for Ticker.Reset` if `d` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    ///     let t = gokio::time::Ticker::new(Duration::from_secs(3600));
+    ///     t.reset(Duration::from_millis(1));
+    ///     assert!(t.chan().recv().await.is_some());
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn reset(&self, d: Duration) {
+        assert!(!d.is_zero(), "non-positive interval for Ticker.Reset");
+        self.core.rearm(Some(deadline(d)), Some(d));
+    }
+}
+
+impl fmt::Debug for Ticker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.core.shared.state);
+        f.debug_struct("Ticker")
+            .field("when", &state.when)
+            .field("period", &state.period)
+            .finish()
+    }
+}
+
+/// `now + d`, saturating to about 30 years from now (as tokio does) instead of overflowing.
+fn deadline(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30))
+}
+
+type Callback = Box<dyn FnMut() + Send>;
+
+/// Arming state shared by a timer handle and its task.
+struct State {
+    /// Bumped by every `stop`/`reset`; the task fires only for the generation it armed for.
+    gen: u64,
+    /// When the next value is due; `None` = stopped or expired.
+    when: Option<Instant>,
+    /// `Some` for tickers.
+    period: Option<Duration>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Tells the task that `state` changed.
+    rearmed: Notify,
+}
+
+/// What `Timer` and `Ticker` hold: the shared state and a receiving handle of the channel
+/// (the handle `chan()` clones; it also keeps the channel open while the `Timer` lives).
+struct Core {
+    shared: Arc<Shared>,
+    rx: Receiver<Instant>,
+}
+
+impl Core {
+    fn start(when: Instant, period: Option<Duration>, func: Option<Callback>) -> Core {
+        let (tx, rx) = chan::<Instant>(1).split();
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                gen: 0,
+                when: Some(when),
+                period,
+            }),
+            rearmed: Notify::new(),
+        });
+        crate::runtime::spawn_detached(run(Arc::clone(&shared), tx, func));
+        Core { shared, rx }
+    }
+
+    /// Sets `when` (and `period` if given), invalidates anything in flight and drains a
+    /// buffered value, all under the state lock. Returns whether the timer was pending,
+    /// counting a fired but unreceived value as pending (Go 1.23's `timerchandrain`).
+    fn rearm(&self, when: Option<Instant>, period: Option<Duration>) -> bool {
+        let mut state = lock(&self.shared.state);
+        let mut pending = state.when.is_some();
+        state.gen = state.gen.wrapping_add(1);
+        state.when = when;
+        if period.is_some() {
+            state.period = period;
+        }
+        while self.rx.try_recv().is_ok() {
+            pending = true;
+        }
+        drop(state);
+        self.shared.rearmed.notify_one();
+        pending
+    }
+}
+
+/// The timer's background task. Ends when the channel closes (every receiver dropped) — for an
+/// `after_func` timer, only once nothing is pending either.
+async fn run(shared: Arc<Shared>, tx: Sender<Instant>, mut func: Option<Callback>) {
+    loop {
+        let (gen, when) = {
+            let state = lock(&shared.state);
+            (state.gen, state.when)
+        };
+        // `notify_one` stores a permit, so a re-arm between the read above and this wait
+        // still wakes us.
+        let rearmed = shared.rearmed.notified();
+        let may_exit = func.is_none() || when.is_none();
+        let sleep = tokio::time::sleep_until(when.unwrap_or_else(|| deadline(Duration::MAX)));
+        tokio::select! {
+            () = sleep, if when.is_some() => {}
+            () = rearmed => continue,
+            () = tx.closed(), if may_exit => return,
+        }
+        // The deadline passed: fire if this is still the generation we armed for.
+        let Some(when) = when else { continue };
+        let mut state = lock(&shared.state);
+        if state.gen != gen {
+            continue;
+        }
+        let now = Instant::now();
+        state.when = state.period.map(|p| next_tick(when, now, p));
+        if let Some(f) = func.as_mut() {
+            drop(state);
+            f();
+        } else if let Err(TrySendError::Closed(_)) = tx.try_send(now) {
+            return;
+        }
+        // A full channel means a slow receiver: the tick is dropped.
+    }
+}
+
+/// The first tick after `now` on the grid `when + k * period` (Go skips missed ticks).
+fn next_tick(when: Instant, now: Instant, period: Duration) -> Instant {
+    let behind = now.saturating_duration_since(when).as_nanos() / period.as_nanos();
+    let k = u32::try_from(behind.saturating_add(1)).unwrap_or(u32::MAX);
+    when.checked_add(period.saturating_mul(k))
+        .unwrap_or_else(|| deadline(Duration::MAX))
+}
