@@ -1,0 +1,628 @@
+//! Channel and select workloads: gokio against kanal, flume, async-channel and tokio mpsc.
+//!
+//! Run with `cargo bench --bench chan`; `benches/report.sh` runs it with the Go program
+//! (`benches/go/main.go`, the same workloads) and writes `BENCHMARKS.md`.
+//!
+//! Workloads (identical for every implementation; values are `u64`, producers send a known
+//! range and consumers check the sum):
+//!
+//! * `spsc_buffered`: 1 producer task, 1 consumer task, capacity 128, 1 000 000 values.
+//! * `spsc_unbuffered`: the same with capacity 0 (rendezvous). async-channel and tokio mpsc
+//!   cannot have capacity 0 and are left out.
+//! * `pingpong`: two capacity-0 channels, 100 000 round trips; ns per round trip. async-channel
+//!   and tokio mpsc use capacity 1 and say so in their name.
+//! * `mpmc_4x4`: 4 producers, 4 consumers, one capacity-128 channel, 1 000 000 values in all.
+//!   tokio mpsc has one receiver and is left out.
+//! * `select_2`: 2 producers each send 250 000 values on their own capacity-128 channel; one
+//!   consumer selects over both until both are closed (a closed channel is replaced by a nil
+//!   one, as Go code does). Peers use `tokio::select!` over their receive futures (kanal:
+//!   one pinned future per channel kept across iterations, as its futures are not cancel
+//!   safe).
+//! * `select_first_ready` / `recv_prefilled`: a single task drains a pre-filled capacity-1024
+//!   channel, 1 000 000 values in all, with a 2-case select whose first case is ready (the
+//!   second channel stays empty) or with a plain `recv()`. Only the draining is timed.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use common::{imp, imp_timed, sum_to, Bench};
+
+const CAP: usize = 128;
+const CHUNK: usize = 1024;
+
+fn main() {
+    let mut b = Bench::from_env();
+    spsc(&mut b, "spsc_buffered", CAP);
+    spsc(&mut b, "spsc_unbuffered", 0);
+    pingpong(&mut b);
+    mpmc(&mut b);
+    select_2(&mut b);
+    first_ready(&mut b);
+    if let (Some(sel), Some(recv)) = (
+        b.median("select_first_ready", "gokio"),
+        b.median("recv_prefilled", "gokio"),
+    ) {
+        println!(
+            "gokio select! (first case ready) / plain recv(): {:.2}x ({sel:.1} vs {recv:.1} ns/op)",
+            sel / recv
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// spsc_buffered, spsc_unbuffered
+
+fn spsc(b: &mut Bench, name: &str, cap: usize) {
+    let n = b.n(1_000_000, 1);
+    let mut impls = vec![
+        imp("gokio", move || async move {
+            let (tx, rx) = gokio::chan::<u64>(cap).split();
+            let p = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    tx.send(i).await.unwrap();
+                }
+            });
+            let c = tokio::spawn(async move {
+                let mut sum = 0;
+                while let Some(v) = rx.recv().await {
+                    sum += v;
+                }
+                sum
+            });
+            p.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("kanal", move || async move {
+            let (tx, rx) = kanal::bounded_async::<u64>(cap);
+            let p = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    tx.send(i).await.unwrap();
+                }
+            });
+            let c = tokio::spawn(async move {
+                let mut sum = 0;
+                while let Ok(v) = rx.recv().await {
+                    sum += v;
+                }
+                sum
+            });
+            p.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("flume", move || async move {
+            let (tx, rx) = flume::bounded::<u64>(cap);
+            let p = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    tx.send_async(i).await.unwrap();
+                }
+            });
+            let c = tokio::spawn(async move {
+                let mut sum = 0;
+                while let Ok(v) = rx.recv_async().await {
+                    sum += v;
+                }
+                sum
+            });
+            p.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+    ];
+    if cap > 0 {
+        impls.push(imp("async-channel", move || async move {
+            let (tx, rx) = async_channel::bounded::<u64>(cap);
+            let p = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    tx.send(i).await.unwrap();
+                }
+            });
+            let c = tokio::spawn(async move {
+                let mut sum = 0;
+                while let Ok(v) = rx.recv().await {
+                    sum += v;
+                }
+                sum
+            });
+            p.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }));
+        impls.push(imp("tokio mpsc", move || async move {
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(cap);
+            let p = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    tx.send(i).await.unwrap();
+                }
+            });
+            let c = tokio::spawn(async move {
+                let mut sum = 0;
+                while let Some(v) = rx.recv().await {
+                    sum += v;
+                }
+                sum
+            });
+            p.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }));
+    }
+    b.workload(name, n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// pingpong
+
+fn pingpong(b: &mut Bench) {
+    let n = b.n(100_000, 1);
+    let impls = vec![
+        imp("gokio", move || async move {
+            let (ping_tx, ping_rx) = gokio::chan::<u64>(0).split();
+            let (pong_tx, pong_rx) = gokio::chan::<u64>(0).split();
+            let echo = tokio::spawn(async move {
+                while let Some(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            let main = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await, Some(i));
+                }
+            });
+            main.await.unwrap();
+            echo.await.unwrap();
+        }),
+        imp("kanal", move || async move {
+            let (ping_tx, ping_rx) = kanal::bounded_async::<u64>(0);
+            let (pong_tx, pong_rx) = kanal::bounded_async::<u64>(0);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            let main = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await.unwrap(), i);
+                }
+            });
+            main.await.unwrap();
+            echo.await.unwrap();
+        }),
+        imp("flume", move || async move {
+            let (ping_tx, ping_rx) = flume::bounded::<u64>(0);
+            let (pong_tx, pong_rx) = flume::bounded::<u64>(0);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv_async().await {
+                    pong_tx.send_async(v).await.unwrap();
+                }
+            });
+            let main = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    ping_tx.send_async(i).await.unwrap();
+                    assert_eq!(pong_rx.recv_async().await.unwrap(), i);
+                }
+            });
+            main.await.unwrap();
+            echo.await.unwrap();
+        }),
+        imp("async-channel (cap 1)", move || async move {
+            let (ping_tx, ping_rx) = async_channel::bounded::<u64>(1);
+            let (pong_tx, pong_rx) = async_channel::bounded::<u64>(1);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            let main = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await.unwrap(), i);
+                }
+            });
+            main.await.unwrap();
+            echo.await.unwrap();
+        }),
+        imp("tokio mpsc (cap 1)", move || async move {
+            let (ping_tx, mut ping_rx) = tokio::sync::mpsc::channel::<u64>(1);
+            let (pong_tx, mut pong_rx) = tokio::sync::mpsc::channel::<u64>(1);
+            let echo = tokio::spawn(async move {
+                while let Some(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            let main = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await, Some(i));
+                }
+            });
+            main.await.unwrap();
+            echo.await.unwrap();
+        }),
+    ];
+    b.workload("pingpong", n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// mpmc_4x4
+
+/// Spawns 4 producers sending disjoint quarters of `0..n` and 4 summing consumers, awaits
+/// them all and checks the total. `$send(tx, v)` and `$recv(rx)` are the peer's operations.
+macro_rules! mpmc_body {
+    ($n:expr, $tx:ident, $rx:ident, |$s:ident, $v:ident| $send:expr, |$r:ident| $recv:expr) => {{
+        let n = $n as u64;
+        let mut producers = Vec::new();
+        for p in 0..4u64 {
+            let $s = $tx.clone();
+            producers.push(tokio::spawn(async move {
+                for $v in p * n / 4..(p + 1) * n / 4 {
+                    $send;
+                }
+            }));
+        }
+        drop($tx);
+        let mut consumers = Vec::new();
+        for _ in 0..4 {
+            let $r = $rx.clone();
+            consumers.push(tokio::spawn(async move {
+                let mut sum = 0u64;
+                while let Some(v) = $recv {
+                    sum += v;
+                }
+                sum
+            }));
+        }
+        drop($rx);
+        for p in producers {
+            p.await.unwrap();
+        }
+        let mut total = 0;
+        for c in consumers {
+            total += c.await.unwrap();
+        }
+        assert_eq!(total, sum_to(n as usize));
+    }};
+}
+
+fn mpmc(b: &mut Bench) {
+    let n = b.n(1_000_000, 4);
+    let impls = vec![
+        imp("gokio", move || async move {
+            let (tx, rx) = gokio::chan::<u64>(CAP).split();
+            mpmc_body!(n, tx, rx, |s, v| s.send(v).await.unwrap(), |r| r
+                .recv()
+                .await);
+        }),
+        imp("kanal", move || async move {
+            let (tx, rx) = kanal::bounded_async::<u64>(CAP);
+            mpmc_body!(n, tx, rx, |s, v| s.send(v).await.unwrap(), |r| r
+                .recv()
+                .await
+                .ok());
+        }),
+        imp("flume", move || async move {
+            let (tx, rx) = flume::bounded::<u64>(CAP);
+            mpmc_body!(n, tx, rx, |s, v| s.send_async(v).await.unwrap(), |r| r
+                .recv_async()
+                .await
+                .ok());
+        }),
+        imp("async-channel", move || async move {
+            let (tx, rx) = async_channel::bounded::<u64>(CAP);
+            mpmc_body!(n, tx, rx, |s, v| s.send(v).await.unwrap(), |r| r
+                .recv()
+                .await
+                .ok());
+        }),
+    ];
+    b.workload("mpmc_4x4", n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// select_2
+
+/// Spawns one producer sending `range` with `$send`, returning its JoinHandle.
+macro_rules! producer {
+    ($tx:ident, $range:expr, |$v:ident| $send:expr) => {
+        tokio::spawn(async move {
+            for $v in $range {
+                $send;
+            }
+            drop($tx);
+        })
+    };
+}
+
+fn select_2(b: &mut Bench) {
+    let n = b.n(500_000, 2);
+    let half = (n / 2) as u64;
+    let all = n as u64;
+    let impls = vec![
+        imp("gokio", move || async move {
+            let (ta, ra) = gokio::chan::<u64>(CAP).split();
+            let (tb, rb) = gokio::chan::<u64>(CAP).split();
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let (mut a, mut b) = (Some(&ra), Some(&rb));
+                let mut sum = 0u64;
+                while a.is_some() || b.is_some() {
+                    gokio::select! {
+                        recv(a) -> v => match v {
+                            Some(v) => sum += v,
+                            None => a = None,
+                        },
+                        recv(b) -> v => match v {
+                            Some(v) => sum += v,
+                            None => b = None,
+                        },
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("kanal (pinned futures)", move || async move {
+            // kanal's receive future drops a value handed to it if it is cancelled (kanal
+            // 0.1.1 `ReceiveFuture::drop`), so the usual "new recv() future per
+            // tokio::select! iteration" can lose values. Keep one
+            // future per channel alive across iterations and re-arm only the one that won.
+            let (ta, ra) = kanal::bounded_async::<u64>(CAP);
+            let (tb, rb) = kanal::bounded_async::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let mut fa = std::pin::pin!(ra.recv());
+                let mut fb = std::pin::pin!(rb.recv());
+                let (mut a_open, mut b_open) = (true, true);
+                let mut sum = 0u64;
+                loop {
+                    tokio::select! {
+                        v = fa.as_mut(), if a_open => match v {
+                            Ok(v) => { sum += v; fa.set(ra.recv()); }
+                            Err(_) => a_open = false,
+                        },
+                        v = fb.as_mut(), if b_open => match v {
+                            Ok(v) => { sum += v; fb.set(rb.recv()); }
+                            Err(_) => b_open = false,
+                        },
+                        else => break,
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("flume", move || async move {
+            let (ta, ra) = flume::bounded::<u64>(CAP);
+            let (tb, rb) = flume::bounded::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send_async(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send_async(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let (mut a_open, mut b_open) = (true, true);
+                let mut sum = 0u64;
+                loop {
+                    tokio::select! {
+                        v = ra.recv_async(), if a_open => match v {
+                            Ok(v) => sum += v,
+                            Err(_) => a_open = false,
+                        },
+                        v = rb.recv_async(), if b_open => match v {
+                            Ok(v) => sum += v,
+                            Err(_) => b_open = false,
+                        },
+                        else => break,
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("async-channel", move || async move {
+            let (ta, ra) = async_channel::bounded::<u64>(CAP);
+            let (tb, rb) = async_channel::bounded::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let (mut a_open, mut b_open) = (true, true);
+                let mut sum = 0u64;
+                loop {
+                    tokio::select! {
+                        v = ra.recv(), if a_open => match v {
+                            Ok(v) => sum += v,
+                            Err(_) => a_open = false,
+                        },
+                        v = rb.recv(), if b_open => match v {
+                            Ok(v) => sum += v,
+                            Err(_) => b_open = false,
+                        },
+                        else => break,
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("tokio mpsc", move || async move {
+            let (ta, mut ra) = tokio::sync::mpsc::channel::<u64>(CAP);
+            let (tb, mut rb) = tokio::sync::mpsc::channel::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let (mut a_open, mut b_open) = (true, true);
+                let mut sum = 0u64;
+                loop {
+                    tokio::select! {
+                        v = ra.recv(), if a_open => match v {
+                            Some(v) => sum += v,
+                            None => a_open = false,
+                        },
+                        v = rb.recv(), if b_open => match v {
+                            Some(v) => sum += v,
+                            None => b_open = false,
+                        },
+                        else => break,
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+    ];
+    b.workload("select_2", n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// select_first_ready, recv_prefilled
+
+/// Runs a single-task workload on a worker thread, like every other workload's tasks.
+async fn spawn(f: impl Future<Output = Duration> + Send + 'static) -> Duration {
+    tokio::spawn(f).await.unwrap()
+}
+
+/// One task drains `n` values in chunks of [`CHUNK`]: each chunk is pushed with `$fill(v)`
+/// (not timed), then taken with `$take` (timed, yields the value). Returns the timed total.
+macro_rules! drain_chunks {
+    ($n:expr, |$v:ident| $fill:expr, $take:expr) => {{
+        let mut timed = Duration::ZERO;
+        let mut sum = 0u64;
+        let mut next = 0u64;
+        while next < $n as u64 {
+            let end = (next + CHUNK as u64).min($n as u64);
+            for $v in next..end {
+                $fill;
+            }
+            let t0 = Instant::now();
+            for _ in next..end {
+                sum += $take;
+            }
+            timed += t0.elapsed();
+            next = end;
+        }
+        assert_eq!(sum, sum_to($n));
+        timed
+    }};
+}
+
+fn first_ready(b: &mut Bench) {
+    let n = b.n(1_000_000, 1);
+    let select_impls = vec![
+        imp_timed("gokio", move || {
+            spawn(async move {
+                let (a, other) = (gokio::chan::<u64>(CHUNK), gokio::chan::<u64>(CHUNK));
+                drain_chunks!(n, |v| a.try_send(v).unwrap(), {
+                    // select! is a statement (like Go's): its arms assign, not return.
+                    let mut got = 0;
+                    gokio::select! {
+                        recv(a) -> v => got = v.unwrap(),
+                        recv(other) -> _ => unreachable!(),
+                    }
+                    got
+                })
+            })
+        }),
+        imp_timed("kanal", move || {
+            spawn(async move {
+                let (ta, ra) = kanal::bounded_async::<u64>(CHUNK);
+                let (_tb, rb) = kanal::bounded_async::<u64>(CHUNK);
+                drain_chunks!(n, |v| assert!(ta.try_send(v).unwrap()), {
+                    // Never cancels a future holding a value: `ra` is always ready first.
+                    tokio::select! {
+                        v = ra.recv() => v.unwrap(),
+                        _ = rb.recv() => unreachable!(),
+                    }
+                })
+            })
+        }),
+        imp_timed("flume", move || {
+            spawn(async move {
+                let (ta, ra) = flume::bounded::<u64>(CHUNK);
+                let (_tb, rb) = flume::bounded::<u64>(CHUNK);
+                drain_chunks!(n, |v| ta.try_send(v).unwrap(), {
+                    tokio::select! {
+                        v = ra.recv_async() => v.unwrap(),
+                        _ = rb.recv_async() => unreachable!(),
+                    }
+                })
+            })
+        }),
+        imp_timed("async-channel", move || {
+            spawn(async move {
+                let (ta, ra) = async_channel::bounded::<u64>(CHUNK);
+                let (_tb, rb) = async_channel::bounded::<u64>(CHUNK);
+                drain_chunks!(n, |v| ta.try_send(v).unwrap(), {
+                    tokio::select! {
+                        v = ra.recv() => v.unwrap(),
+                        _ = rb.recv() => unreachable!(),
+                    }
+                })
+            })
+        }),
+        imp_timed("tokio mpsc", move || {
+            spawn(async move {
+                let (ta, mut ra) = tokio::sync::mpsc::channel::<u64>(CHUNK);
+                let (_tb, mut rb) = tokio::sync::mpsc::channel::<u64>(CHUNK);
+                drain_chunks!(n, |v| ta.try_send(v).unwrap(), {
+                    tokio::select! {
+                        v = ra.recv() => v.unwrap(),
+                        _ = rb.recv() => unreachable!(),
+                    }
+                })
+            })
+        }),
+    ];
+    b.workload("select_first_ready", n, select_impls);
+
+    let recv_impls = vec![
+        imp_timed("gokio", move || {
+            spawn(async move {
+                let a = gokio::chan::<u64>(CHUNK);
+                drain_chunks!(n, |v| a.try_send(v).unwrap(), a.recv().await.unwrap())
+            })
+        }),
+        imp_timed("kanal", move || {
+            spawn(async move {
+                let (ta, ra) = kanal::bounded_async::<u64>(CHUNK);
+                drain_chunks!(
+                    n,
+                    |v| assert!(ta.try_send(v).unwrap()),
+                    ra.recv().await.unwrap()
+                )
+            })
+        }),
+        imp_timed("flume", move || {
+            spawn(async move {
+                let (ta, ra) = flume::bounded::<u64>(CHUNK);
+                drain_chunks!(
+                    n,
+                    |v| ta.try_send(v).unwrap(),
+                    ra.recv_async().await.unwrap()
+                )
+            })
+        }),
+        imp_timed("async-channel", move || {
+            spawn(async move {
+                let (ta, ra) = async_channel::bounded::<u64>(CHUNK);
+                drain_chunks!(n, |v| ta.try_send(v).unwrap(), ra.recv().await.unwrap())
+            })
+        }),
+        imp_timed("tokio mpsc", move || {
+            spawn(async move {
+                let (ta, mut ra) = tokio::sync::mpsc::channel::<u64>(CHUNK);
+                drain_chunks!(n, |v| ta.try_send(v).unwrap(), ra.recv().await.unwrap())
+            })
+        }),
+    ];
+    b.workload("recv_prefilled", n, recv_impls);
+}

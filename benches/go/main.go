@@ -1,0 +1,250 @@
+// The channel workloads of benches/chan.rs, in Go, for reference figures.
+//
+// Run: go run benches/go/main.go   (benches/report.sh does this when `go` is installed)
+//
+// Same workloads, same sizes, GOMAXPROCS=2 (the Rust harness uses 2 tokio workers), the
+// same env knobs (GOKIO_BENCH_ROUNDS, default 7; GOKIO_BENCH_SCALE, default 1.0), one
+// unrecorded warm-up run, the median of the rounds. Prints one `workload\tgo\tns_per_op`
+// line per workload, the format benches/report.py reads. See benches/chan.rs for the
+// workload definitions.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"time"
+)
+
+const capacity = 128
+const chunk = 1024
+
+var rounds = 7
+var scale = 1.0
+
+func scaled(n, multipleOf int) int {
+	s := int(float64(n)*scale) / multipleOf
+	if s < 1 {
+		s = 1
+	}
+	return s * multipleOf
+}
+
+func sumTo(n int) uint64 {
+	if n == 0 {
+		return 0
+	}
+	return uint64(n) * uint64(n-1) / 2
+}
+
+func check(got, want uint64) {
+	if got != want {
+		panic(fmt.Sprintf("checksum: got %d, want %d", got, want))
+	}
+}
+
+// measure runs f (which returns the measured duration) once to warm up, then `rounds`
+// times, and prints the median ns per op.
+func measure(name string, ops int, f func() time.Duration) {
+	f()
+	samples := make([]float64, 0, rounds)
+	for r := 0; r < rounds; r++ {
+		samples = append(samples, float64(f().Nanoseconds())/float64(ops))
+	}
+	sort.Float64s(samples)
+	fmt.Printf("%s\tgo\t%.1f\n", name, samples[len(samples)/2])
+}
+
+// wall times the whole of f.
+func wall(f func()) time.Duration {
+	t0 := time.Now()
+	f()
+	return time.Since(t0)
+}
+
+func spsc(cap, n int) time.Duration {
+	return wall(func() {
+		ch := make(chan uint64, cap)
+		done := make(chan uint64)
+		go func() {
+			for i := 0; i < n; i++ {
+				ch <- uint64(i)
+			}
+			close(ch)
+		}()
+		go func() {
+			var sum uint64
+			for v := range ch {
+				sum += v
+			}
+			done <- sum
+		}()
+		check(<-done, sumTo(n))
+	})
+}
+
+func pingpong(n int) time.Duration {
+	return wall(func() {
+		ping, pong := make(chan uint64), make(chan uint64)
+		done := make(chan struct{})
+		go func() {
+			for v := range ping {
+				pong <- v
+			}
+		}()
+		go func() {
+			for i := 0; i < n; i++ {
+				ping <- uint64(i)
+				if <-pong != uint64(i) {
+					panic("pingpong")
+				}
+			}
+			close(ping)
+			close(done)
+		}()
+		<-done
+	})
+}
+
+func mpmc(n int) time.Duration {
+	return wall(func() {
+		ch := make(chan uint64, capacity)
+		sums := make(chan uint64)
+		producersDone := make(chan struct{})
+		for p := 0; p < 4; p++ {
+			go func(p int) {
+				for v := p * n / 4; v < (p+1)*n/4; v++ {
+					ch <- uint64(v)
+				}
+				producersDone <- struct{}{}
+			}(p)
+		}
+		for c := 0; c < 4; c++ {
+			go func() {
+				var sum uint64
+				for v := range ch {
+					sum += v
+				}
+				sums <- sum
+			}()
+		}
+		for p := 0; p < 4; p++ {
+			<-producersDone
+		}
+		close(ch)
+		var total uint64
+		for c := 0; c < 4; c++ {
+			total += <-sums
+		}
+		check(total, sumTo(n))
+	})
+}
+
+func select2(n int) time.Duration {
+	return wall(func() {
+		half := n / 2
+		a, b := make(chan uint64, capacity), make(chan uint64, capacity)
+		producer := func(ch chan uint64, from, to int) {
+			for v := from; v < to; v++ {
+				ch <- uint64(v)
+			}
+			close(ch)
+		}
+		go producer(a, 0, half)
+		go producer(b, half, n)
+		done := make(chan uint64)
+		go func() {
+			var sum uint64
+			for a != nil || b != nil {
+				select {
+				case v, ok := <-a:
+					if !ok {
+						a = nil
+					} else {
+						sum += v
+					}
+				case v, ok := <-b:
+					if !ok {
+						b = nil
+					} else {
+						sum += v
+					}
+				}
+			}
+			done <- sum
+		}()
+		check(<-done, sumTo(n))
+	})
+}
+
+// drain fills a chunk-sized buffered channel (not timed) and drains it with take (timed),
+// until n values have passed; it runs in its own goroutine like the Rust single task.
+func drain(n int, useSelect bool) time.Duration {
+	result := make(chan time.Duration)
+	go func() {
+		a, other := make(chan uint64, chunk), make(chan uint64, chunk)
+		var timed time.Duration
+		var sum uint64
+		for next := 0; next < n; {
+			end := next + chunk
+			if end > n {
+				end = n
+			}
+			for v := next; v < end; v++ {
+				a <- uint64(v)
+			}
+			t0 := time.Now()
+			if useSelect {
+				for i := next; i < end; i++ {
+					select {
+					case v := <-a:
+						sum += v
+					case <-other:
+						panic("other is empty")
+					}
+				}
+			} else {
+				for i := next; i < end; i++ {
+					sum += <-a
+				}
+			}
+			timed += time.Since(t0)
+			next = end
+		}
+		check(sum, sumTo(n))
+		result <- timed
+	}()
+	return <-result
+}
+
+func main() {
+	runtime.GOMAXPROCS(2)
+	if s := os.Getenv("GOKIO_BENCH_ROUNDS"); s != "" {
+		r, err := strconv.Atoi(s)
+		if err != nil || r < 1 {
+			panic("GOKIO_BENCH_ROUNDS must be a positive integer")
+		}
+		rounds = r
+	}
+	if s := os.Getenv("GOKIO_BENCH_SCALE"); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 {
+			panic("GOKIO_BENCH_SCALE must be a positive number")
+		}
+		scale = f
+	}
+
+	n := scaled(1_000_000, 1)
+	measure("spsc_buffered", n, func() time.Duration { return spsc(capacity, n) })
+	measure("spsc_unbuffered", n, func() time.Duration { return spsc(0, n) })
+	np := scaled(100_000, 1)
+	measure("pingpong", np, func() time.Duration { return pingpong(np) })
+	nm := scaled(1_000_000, 4)
+	measure("mpmc_4x4", nm, func() time.Duration { return mpmc(nm) })
+	ns := scaled(500_000, 2)
+	measure("select_2", ns, func() time.Duration { return select2(ns) })
+	measure("select_first_ready", n, func() time.Duration { return drain(n, true) })
+	measure("recv_prefilled", n, func() time.Duration { return drain(n, false) })
+}
