@@ -522,13 +522,10 @@ fn first_ready(b: &mut Bench) {
             spawn(async move {
                 let (a, other) = (gokio::chan::<u64>(CHUNK), gokio::chan::<u64>(CHUNK));
                 drain_chunks!(n, |v| a.try_send(v).unwrap(), {
-                    // select! is a statement (like Go's): its arms assign, not return.
-                    let mut got = 0;
                     gokio::select! {
-                        recv(a) -> v => got = v.unwrap(),
+                        recv(a) -> v => v.unwrap(),
                         recv(other) -> _ => unreachable!(),
                     }
-                    got
                 })
             })
         }),
