@@ -101,7 +101,12 @@ macro_rules! select {
         $crate::select!(@emit $biased [$($cases)*] [$($def)*])
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
-        recv($ch:expr $(,)?) -> $p:pat => $body:block $(,)? $($rest:tt)*) => {
+        recv($ch:expr $(,)?) -> $p:pat => $body:block, $($rest:tt)*) => {
+        $crate::select!(@parse $biased [$($names)*]
+            [$($cases)* (recv $next ($ch) () ($p) ($body))] [$($def)*] $($rest)*)
+    };
+    (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
+        recv($ch:expr $(,)?) -> $p:pat => $body:block $($rest:tt)*) => {
         $crate::select!(@parse $biased [$($names)*]
             [$($cases)* (recv $next ($ch) () ($p) ($body))] [$($def)*] $($rest)*)
     };
@@ -111,7 +116,12 @@ macro_rules! select {
             [$($cases)* (recv $next ($ch) () ($p) ($body))] [$($def)*] $($($rest)*)?)
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
-        send($ch:expr, $v:expr $(,)?) -> $p:pat => $body:block $(,)? $($rest:tt)*) => {
+        send($ch:expr, $v:expr $(,)?) -> $p:pat => $body:block, $($rest:tt)*) => {
+        $crate::select!(@parse $biased [$($names)*]
+            [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($rest)*)
+    };
+    (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
+        send($ch:expr, $v:expr $(,)?) -> $p:pat => $body:block $($rest:tt)*) => {
         $crate::select!(@parse $biased [$($names)*]
             [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($rest)*)
     };
@@ -121,7 +131,11 @@ macro_rules! select {
             [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($($rest)*)?)
     };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []
-        default => $body:block $(,)? $($rest:tt)*) => {
+        default => $body:block, $($rest:tt)*) => {
+        $crate::select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
+    };
+    (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []
+        default => $body:block $($rest:tt)*) => {
         $crate::select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
     };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []

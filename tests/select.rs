@@ -1,0 +1,527 @@
+//! The `select!` contract of DESIGN.md § select!, one test (or more) per numbered rule.
+
+mod common;
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use gokio::{chan, recv_any, select, Chan, Receiver, SendError};
+use tokio_test::{assert_pending, assert_ready, assert_ready_eq, task};
+
+// ----- rule 1: arms run in the caller's context -----
+
+#[tokio::test]
+async fn break_and_continue_act_on_the_enclosing_loop() {
+    let ch = chan::<i32>(10);
+    for i in 0..10 {
+        ch.send(i).await.unwrap();
+    }
+    let mut seen = Vec::new();
+    loop {
+        select! {
+            recv(ch) -> v => {
+                let v = v.unwrap();
+                if v % 2 == 0 {
+                    continue;
+                }
+                if v > 6 {
+                    break;
+                }
+                seen.push(v);
+            }
+        }
+    }
+    assert_eq!(seen, [1, 3, 5]);
+}
+
+#[tokio::test]
+async fn return_and_question_mark_act_on_the_enclosing_function() {
+    async fn first_or_err(ch: &Chan<i32>) -> Result<i32, SendError<i32>> {
+        select! {
+            send(ch, 1) -> res => res?,
+        }
+        select! {
+            recv(ch) -> v => return Ok(v.unwrap() * 10),
+        }
+    }
+    let ch = chan(1);
+    assert_eq!(first_or_err(&ch).await, Ok(10));
+    ch.close();
+    assert_eq!(first_or_err(&ch).await, Err(SendError(1)));
+}
+
+#[tokio::test]
+async fn arms_yield_values_with_and_without_default() {
+    let ch = chan::<i32>(1);
+    ch.send(4).await.unwrap();
+    let v = select! { recv(ch) -> v => v.unwrap() * 2 };
+    assert_eq!(v, 8);
+    let w = select! { recv(ch) -> v => v.unwrap(), default => -1 };
+    assert_eq!(w, -1);
+}
+
+// ----- rule 2: expressions evaluated once, in source order -----
+
+#[tokio::test]
+async fn expressions_are_evaluated_once_in_source_order() {
+    let log = RefCell::new(Vec::new());
+    let a = chan::<i32>(1);
+    let b = chan::<i32>(1);
+    let pick = |name: &'static str, ch| {
+        log.borrow_mut().push(name);
+        ch
+    };
+    let value = |name: &'static str, v| {
+        log.borrow_mut().push(name);
+        v
+    };
+    select! {
+        recv(pick("ch1", &a)) -> _ => {}
+        send(pick("ch2", &b), value("v2", 2)) -> _ => {}
+        send(pick("ch3", &a), value("v3", 3)) -> _ => {}
+        default => {}
+    }
+    assert_eq!(*log.borrow(), ["ch1", "ch2", "v2", "ch3", "v3"]);
+}
+
+// ----- rule 3: uniform random choice; `biased;` -----
+
+fn count_choices(n_cases: usize, trials: usize) -> Vec<u64> {
+    let chans: Vec<Chan<()>> = (0..n_cases).map(|_| chan(1)).collect();
+    let mut counts = vec![0u64; n_cases];
+    futures::executor::block_on(async {
+        for _ in 0..trials {
+            for c in &chans {
+                let _ = c.try_send(());
+            }
+            let i = match n_cases {
+                2 => select! { recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1 },
+                3 => select! {
+                    recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1, recv(chans[2]) -> _ => 2,
+                },
+                8 => select! {
+                    recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1,
+                    recv(chans[2]) -> _ => 2, recv(chans[3]) -> _ => 3,
+                    recv(chans[4]) -> _ => 4, recv(chans[5]) -> _ => 5,
+                    recv(chans[6]) -> _ => 6, recv(chans[7]) -> _ => 7,
+                },
+                _ => unreachable!(),
+            };
+            counts[i] += 1;
+        }
+    });
+    counts
+}
+
+#[test]
+fn fairness_is_uniform_for_2_3_and_8_ready_cases() {
+    // Go's TestSelectFairness spirit, with a real statistical bound: chi-square at p = 0.001.
+    for n in [2, 3, 8] {
+        let counts = count_choices(n, 40_000);
+        let chi = common::chi_square(&counts);
+        let crit = common::chi_square_critical_0_001(n - 1);
+        assert!(
+            chi < crit,
+            "{n} cases: counts {counts:?}, chi-square {chi:.2} >= {crit}"
+        );
+    }
+}
+
+#[test]
+fn fairness_is_a_permutation_not_a_rotation() {
+    // With A and B ready out of A, B, C, a random start plus rotation picks A 2/3 of the time.
+    let (a, b, c) = (chan::<()>(1), chan::<()>(1), chan::<()>(1));
+    let mut counts = [0u64; 2];
+    futures::executor::block_on(async {
+        for _ in 0..30_000 {
+            let _ = a.try_send(());
+            let _ = b.try_send(());
+            let i = select! {
+                recv(a) -> _ => 0, recv(b) -> _ => 1, recv(c) -> _ => unreachable!(),
+            };
+            counts[i] += 1;
+        }
+    });
+    let chi = common::chi_square(&counts);
+    assert!(
+        chi < common::chi_square_critical_0_001(1),
+        "A/B split {counts:?} is not 50/50"
+    );
+}
+
+#[tokio::test]
+async fn biased_picks_in_source_order() {
+    let (a, b) = (chan::<i32>(10), chan::<i32>(10));
+    for i in 0..10 {
+        a.send(i).await.unwrap();
+        b.send(i).await.unwrap();
+    }
+    for _ in 0..10 {
+        let from_a = select! { biased; recv(a) -> _ => true, recv(b) -> _ => false };
+        assert!(from_a);
+    }
+    let from_b = select! { biased; recv(a) -> _ => false, recv(b) -> _ => true };
+    assert!(from_b);
+}
+
+// ----- rule 4: exactly one case commits -----
+
+#[test]
+fn a_recv_case_not_chosen_consumes_nothing() {
+    let (a, b) = (chan::<i32>(1), chan::<i32>(1));
+    a.try_send(1).unwrap();
+    b.try_send(2).unwrap();
+    let got = futures::executor::block_on(async {
+        select! { recv(a) -> v => v.unwrap(), recv(b) -> v => v.unwrap() }
+    });
+    // Exactly one value left, and it is the other one.
+    let left: Vec<i32> = [a.try_recv(), b.try_recv()].into_iter().flatten().collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(got + left[0], 3);
+}
+
+#[test]
+fn a_send_case_not_chosen_sends_nothing_even_unbuffered() {
+    // Two send cases on two rendezvous channels with a receiver parked on each.
+    for _ in 0..1_000 {
+        let (a, b) = (chan::<i32>(0), chan::<i32>(0));
+        let mut ra = task::spawn(a.recv());
+        let mut rb = task::spawn(b.recv());
+        assert_pending!(ra.poll());
+        assert_pending!(rb.poll());
+        let mut sel = task::spawn(async {
+            select! { send(a, 1) -> r => r.unwrap(), send(b, 2) -> r => r.unwrap() }
+        });
+        assert_ready!(sel.poll());
+        let got = [ra.poll(), rb.poll()];
+        let delivered = got.iter().filter(|p| p.is_ready()).count();
+        assert_eq!(delivered, 1, "exactly one rendezvous must happen: {got:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exactly_one_commit_under_stress_unbuffered_sends() {
+    exactly_one_send_commit(0, 100_000).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exactly_one_commit_under_stress_one_slot_buffers() {
+    exactly_one_send_commit(1, 100_000).await;
+}
+
+async fn exactly_one_send_commit(cap: usize, rounds: u64) {
+    let (a, b) = (chan::<u64>(cap), chan::<u64>(cap));
+    let spawn_counter = |rx: Receiver<u64>| {
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while let Some(v) = rx.recv().await {
+                seen.push(v);
+            }
+            seen
+        })
+    };
+    let (ca, cb) = (spawn_counter(a.receiver()), spawn_counter(b.receiver()));
+    common::no_hang("select sends", async {
+        for i in 0..rounds {
+            select! {
+                send(a, i) -> r => r.unwrap(),
+                send(b, i) -> r => r.unwrap(),
+            }
+        }
+    })
+    .await;
+    drop((a, b));
+    let mut all = ca.await.unwrap();
+    all.extend(cb.await.unwrap());
+    assert_eq!(
+        all.len() as u64,
+        rounds,
+        "values delivered != selects completed"
+    );
+    all.sort_unstable();
+    assert!(
+        all.iter().copied().eq(0..rounds),
+        "a value was lost or seen twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exactly_one_commit_with_mixed_send_and_recv_cases() {
+    // Each round: either send i on `out` or receive one value from `inp`. Every value
+    // received by the select must be unique, and sends + receives == rounds.
+    let rounds = 50_000u64;
+    let (inp, out) = (chan::<u64>(0), chan::<u64>(0));
+    let feeder = {
+        let tx = inp.sender();
+        tokio::spawn(async move {
+            let mut i = 1_000_000u64;
+            while tx.send(i).await.is_ok() {
+                i += 1;
+            }
+        })
+    };
+    let sink = {
+        let rx = out.receiver();
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            while rx.recv().await.is_some() {
+                n += 1;
+            }
+            n
+        })
+    };
+    let (mut sent, mut received) = (0u64, Vec::new());
+    for i in 0..rounds {
+        select! {
+            send(out, i) -> r => { r.unwrap(); sent += 1; }
+            recv(inp) -> v => received.push(v.unwrap()),
+        }
+    }
+    drop(out);
+    inp.close();
+    drop(inp);
+    feeder.await.unwrap();
+    assert_eq!(sink.await.unwrap(), sent);
+    assert_eq!(sent + received.len() as u64, rounds);
+    let mut sorted = received.clone();
+    sorted.dedup();
+    assert_eq!(sorted.len(), received.len(), "a value was received twice");
+}
+
+// ----- rule 5: nil channels -----
+
+#[test]
+fn nil_cases_are_never_chosen() {
+    let ready = chan::<i32>(1);
+    let nil: Option<Chan<i32>> = None;
+    for _ in 0..100 {
+        ready.try_send(1).unwrap();
+        let which = futures::executor::block_on(async {
+            select! { recv(nil) -> _ => "nil", send(None::<&Chan<i32>>, 5) -> _ => "nil", recv(ready) -> _ => "ready" }
+        });
+        assert_eq!(which, "ready");
+    }
+}
+
+#[test]
+fn only_nil_cases_wait_forever_or_take_default() {
+    let nil: Option<Chan<i32>> = None;
+    let mut forever = task::spawn(async {
+        select! { recv(nil) -> _ => {} }
+    });
+    for _ in 0..3 {
+        assert_pending!(forever.poll());
+    }
+    let mut empty = task::spawn(async {
+        select! {}
+    });
+    assert_pending!(empty.poll());
+    let took_default = futures::executor::block_on(async {
+        select! { recv(nil) -> _ => false, default => true }
+    });
+    assert!(took_default);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabling_a_closed_channel_with_none_is_gos_idiom() {
+    let (a, b) = (chan::<u32>(4), chan::<u32>(4));
+    for (ch, base) in [(&a, 0), (&b, 100)] {
+        let tx = ch.sender();
+        tokio::spawn(async move {
+            for i in 0..50 {
+                tx.send(base + i).await.unwrap();
+            }
+        });
+    }
+    let (ra, rb) = (a.receiver(), b.receiver());
+    drop((a, b));
+    let (mut a, mut b) = (Some(&ra), Some(&rb));
+    let mut sum = 0;
+    while a.is_some() || b.is_some() {
+        select! {
+            recv(a) -> v => match v { Some(v) => sum += v, None => a = None },
+            recv(b) -> v => match v { Some(v) => sum += v, None => b = None },
+        }
+    }
+    assert_eq!(sum, (0..50).sum::<u32>() + (100..150).sum::<u32>());
+}
+
+// ----- rule 6: the same channel twice; no self-pairing -----
+
+#[test]
+fn a_select_never_pairs_with_itself() {
+    let c = chan::<i32>(0);
+    let mut sel = task::spawn(async {
+        select! { send(c, 1) -> _ => "sent", recv(c) -> _ => "received" }
+    });
+    assert_pending!(sel.poll(), "its own send and receive must not rendezvous");
+    // Another party can complete either case.
+    assert_eq!(c.try_recv(), Ok(1));
+    assert_ready_eq!(sel.poll(), "sent");
+}
+
+#[test]
+fn the_same_channel_in_two_cases() {
+    let c = chan::<i32>(2);
+    c.try_send(1).unwrap();
+    let got = futures::executor::block_on(async {
+        select! { recv(c) -> v => v.unwrap(), recv(c) -> v => v.unwrap() + 100 }
+    });
+    assert!(got == 1 || got == 101);
+    assert_eq!(c.len(), 0, "only one case received");
+}
+
+// ----- rule 7: dropping a pending select commits nothing -----
+
+#[test]
+fn dropping_a_pending_select_commits_nothing() {
+    let (a, b) = (chan::<i32>(0), chan::<i32>(0));
+    {
+        let mut sel = task::spawn(async {
+            select! { send(a, 1) -> _ => {}, recv(b) -> _ => {} }
+        });
+        assert_pending!(sel.poll());
+    }
+    assert_eq!(
+        a.try_recv(),
+        Err(gokio::TryRecvError::Empty),
+        "the send case was withdrawn"
+    );
+    assert!(
+        b.try_send(5).unwrap_err().is_full(),
+        "the recv case was withdrawn"
+    );
+}
+
+#[test]
+fn a_value_handed_to_a_dropped_select_goes_back() {
+    let (a, b) = (chan::<i32>(0), chan::<i32>(0));
+    let mut sel = task::spawn(async {
+        select! { recv(a) -> v => v, recv(b) -> v => v }
+    });
+    assert_pending!(sel.poll());
+    a.try_send(42).unwrap(); // handed to the parked select
+    drop(sel); // ...which is dropped before it could return it
+    assert_eq!(
+        a.try_recv(),
+        Ok(42),
+        "the value is back at the head of its channel"
+    );
+}
+
+// ----- close wakes a select -----
+
+#[test]
+fn close_wakes_a_parked_select() {
+    let (a, b) = (chan::<i32>(0), chan::<i32>(0));
+    let mut sel = task::spawn(async {
+        select! { recv(a) -> v => v, recv(b) -> v => v }
+    });
+    assert_pending!(sel.poll());
+    b.close();
+    assert!(sel.is_woken());
+    assert_ready_eq!(sel.poll(), None);
+
+    let c = chan::<i32>(0);
+    let mut sel = task::spawn(async {
+        select! { send(c, 9) -> r => r }
+    });
+    assert_pending!(sel.poll());
+    c.close();
+    assert_ready_eq!(sel.poll(), Err(SendError(9)));
+}
+
+// ----- timers and dynamic select -----
+
+#[tokio::test(start_paused = true)]
+async fn timeout_with_after() {
+    let never = chan::<i32>(0);
+    let timed_out = select! {
+        recv(never) -> _ => false,
+        recv(gokio::time::after(std::time::Duration::from_secs(1))) -> _ => true,
+    };
+    assert!(timed_out);
+}
+
+#[test]
+fn recv_any_is_fair_and_atomic() {
+    let chans: Vec<Chan<usize>> = (0..4).map(|_| chan(1)).collect();
+    let mut counts = vec![0u64; 4];
+    futures::executor::block_on(async {
+        for _ in 0..20_000 {
+            for (i, c) in chans.iter().enumerate() {
+                let _ = c.try_send(i);
+            }
+            let (i, v) = recv_any(&chans).await;
+            assert_eq!(v, Some(i));
+            counts[i] += 1;
+        }
+    });
+    let chi = common::chi_square(&counts);
+    assert!(chi < common::chi_square_critical_0_001(3), "{counts:?}");
+    let left: usize = chans.iter().map(Chan::len).sum();
+    assert_eq!(left, 3, "exactly one value taken per round");
+}
+
+#[test]
+fn recv_any_with_nil_handles() {
+    let chans: Vec<Option<Chan<i32>>> = vec![None, Some(chan(1)), None];
+    chans[1].as_ref().unwrap().try_send(3).unwrap();
+    assert_eq!(futures::executor::block_on(recv_any(&chans)), (1, Some(3)));
+}
+
+// ----- cancellation fuzz over select -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_selects_never_lose_or_duplicate() {
+    // Consumers race selects over two channels against a short timer; every value produced
+    // must be received exactly once.
+    let per = 20_000u64;
+    let (a, b) = (chan::<u64>(0), chan::<u64>(3));
+    for (ch, base) in [(&a, 0u64), (&b, per)] {
+        let tx = ch.sender();
+        tokio::spawn(async move {
+            for i in 0..per {
+                tx.send(base + i).await.unwrap();
+            }
+        });
+    }
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let cancels = Arc::new(AtomicUsize::new(0));
+    let mut consumers = Vec::new();
+    for _ in 0..3 {
+        let (a, b, seen, cancels) = (a.receiver(), b.receiver(), seen.clone(), cancels.clone());
+        consumers.push(tokio::spawn(async move {
+            let (mut a, mut b) = (Some(a), Some(b));
+            while a.is_some() || b.is_some() {
+                let sel = async {
+                    select! {
+                        recv(a) -> v => (0, v),
+                        recv(b) -> v => (1, v),
+                    }
+                };
+                let timeout = std::time::Duration::from_micros(fastrand::u64(1..50));
+                match tokio::time::timeout(timeout, sel).await {
+                    Err(_) => {
+                        cancels.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok((0, None)) => a = None,
+                    Ok((_, None)) => b = None,
+                    Ok((_, Some(v))) => seen.lock().unwrap().push(v),
+                }
+            }
+        }));
+    }
+    drop((a, b));
+    common::no_hang("consumers", async {
+        for c in consumers {
+            c.await.unwrap();
+        }
+    })
+    .await;
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort_unstable();
+    assert_eq!(seen.len() as u64, 2 * per, "lost or duplicated values");
+    assert!(seen.iter().copied().eq(0..2 * per));
+}
