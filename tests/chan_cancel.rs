@@ -1,0 +1,174 @@
+//! Cancellation fuzz (DESIGN rule 5): send and receive futures are polled and dropped at
+//! random points, deterministically (seeded), at the poll level. After every run:
+//! * no value is received twice;
+//! * a value is received only if its send completed, or the send was committed by a receiver
+//!   before its future was dropped (it had been woken: it would have resolved `Ok`);
+//! * every value whose send resolved `Ok` is received (nothing is lost, including values
+//!   handed to receive futures that were dropped before returning them).
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+
+use gokio::{chan, Chan, SendError};
+use tokio_test::task::{spawn, Spawn};
+
+type Fut<'a, T> = Spawn<Pin<Box<dyn Future<Output = T> + 'a>>>;
+
+#[derive(Debug, PartialEq)]
+enum SendFate {
+    Ok,
+    DroppedAfterWake,
+    Dropped,
+    Closed,
+}
+
+fn run_case(seed: u64, cap: usize) {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let ch: Chan<u32> = chan(cap);
+    let n_send = rng.u32(1..12);
+    let n_recv = rng.usize(1..12);
+    let mut sends: Vec<(u32, Option<Fut<'_, Result<(), SendError<u32>>>>)> = (0..n_send)
+        .map(|v| (v, Some(spawn(Box::pin(ch.send(v)) as Pin<Box<dyn Future<Output = _>>>))))
+        .collect();
+    let mut recvs: Vec<Option<Fut<'_, Option<u32>>>> = (0..n_recv)
+        .map(|_| Some(spawn(Box::pin(ch.recv()) as Pin<Box<dyn Future<Output = _>>>)))
+        .collect();
+    let mut fate: HashMap<u32, SendFate> = HashMap::new();
+    let mut received: Vec<u32> = Vec::new();
+
+    for _ in 0..rng.usize(1..60) {
+        if rng.bool() {
+            let i = rng.usize(..sends.len());
+            let (v, slot) = &mut sends[i];
+            if let Some(f) = slot {
+                if rng.u8(..4) == 0 {
+                    let f = slot.take().unwrap();
+                    let woken = f.is_woken();
+                    drop(f);
+                    fate.insert(*v, if woken { SendFate::DroppedAfterWake } else { SendFate::Dropped });
+                } else if let std::task::Poll::Ready(r) = f.poll() {
+                    fate.insert(*v, if r.is_ok() { SendFate::Ok } else { SendFate::Closed });
+                    *slot = None;
+                }
+            }
+        } else {
+            let i = rng.usize(..recvs.len());
+            if let Some(f) = &mut recvs[i] {
+                if rng.u8(..4) == 0 {
+                    recvs[i] = None; // dropped: a value handed to it must go back
+                } else if let std::task::Poll::Ready(r) = f.poll() {
+                    received.extend(r);
+                    recvs[i] = None;
+                }
+            }
+        }
+        if rng.u8(..40) == 0 {
+            ch.close();
+        }
+    }
+    // Settle: poll what is left once, then drop everything and drain the buffer.
+    for (v, slot) in &mut sends {
+        if let Some(mut f) = slot.take() {
+            match f.poll() {
+                std::task::Poll::Ready(Ok(())) => fate.insert(*v, SendFate::Ok),
+                std::task::Poll::Ready(Err(_)) => fate.insert(*v, SendFate::Closed),
+                std::task::Poll::Pending => fate.insert(*v, SendFate::Dropped),
+            };
+        }
+    }
+    for slot in &mut recvs {
+        if let Some(mut f) = slot.take() {
+            if let std::task::Poll::Ready(r) = f.poll() {
+                received.extend(r);
+            }
+        }
+    }
+    while let Ok(v) = ch.try_recv() {
+        received.push(v);
+    }
+
+    let unique: HashSet<u32> = received.iter().copied().collect();
+    assert_eq!(unique.len(), received.len(), "seed {seed} cap {cap}: duplicate in {received:?}");
+    for v in &received {
+        let f = fate.get(v);
+        assert!(
+            matches!(f, Some(SendFate::Ok) | Some(SendFate::DroppedAfterWake)),
+            "seed {seed} cap {cap}: received {v} whose send was {f:?}"
+        );
+    }
+    for (v, f) in &fate {
+        if *f == SendFate::Ok {
+            assert!(unique.contains(v), "seed {seed} cap {cap}: value {v} sent Ok but lost");
+        }
+    }
+}
+
+#[test]
+fn random_drops_never_lose_or_duplicate_unbuffered() {
+    for seed in 0..3_000 {
+        run_case(seed, 0);
+    }
+}
+
+#[test]
+fn random_drops_never_lose_or_duplicate_buffered() {
+    for seed in 0..3_000 {
+        run_case(seed, 1 + (seed as usize % 4));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_on_both_sides_keep_exactly_once() {
+    // Multi-threaded: senders and receivers give up after random tiny timeouts. A value a
+    // sender saw as sent must arrive; nothing may arrive twice.
+    use std::time::Duration;
+    for cap in [0usize, 2] {
+        let ch = chan::<u64>(cap);
+        let mut producers = Vec::new();
+        for p in 0..4u64 {
+            let tx = ch.sender();
+            producers.push(tokio::spawn(async move {
+                let mut ok = Vec::new();
+                for i in 0..2_000 {
+                    let v = p * 1_000_000 + i;
+                    let d = Duration::from_micros(fastrand::u64(1..30));
+                    if let Ok(r) = tokio::time::timeout(d, tx.send(v)).await {
+                        r.unwrap();
+                        ok.push(v);
+                    }
+                }
+                ok
+            }));
+        }
+        let mut consumers = Vec::new();
+        for _ in 0..4 {
+            let rx = ch.receiver();
+            consumers.push(tokio::spawn(async move {
+                let mut got = Vec::new();
+                loop {
+                    let d = Duration::from_micros(fastrand::u64(1..30));
+                    match tokio::time::timeout(d, rx.recv()).await {
+                        Ok(Some(v)) => got.push(v),
+                        Ok(None) => return got,
+                        Err(_) => {}
+                    }
+                }
+            }));
+        }
+        drop(ch);
+        let mut ok = HashSet::new();
+        for p in producers {
+            ok.extend(p.await.unwrap());
+        }
+        let mut got = Vec::new();
+        for c in common::no_hang("consumers", futures::future::join_all(consumers)).await {
+            got.extend(c.unwrap());
+        }
+        let unique: HashSet<u64> = got.iter().copied().collect();
+        assert_eq!(unique.len(), got.len(), "cap {cap}: a value arrived twice");
+        assert!(ok.is_subset(&unique), "cap {cap}: a value sent Ok was lost");
+    }
+}
