@@ -31,10 +31,21 @@ fn run_case(seed: u64, cap: usize) {
     let n_send = rng.u32(1..12);
     let n_recv = rng.usize(1..12);
     let mut sends: Vec<(u32, Option<Fut<'_, Result<(), SendError<u32>>>>)> = (0..n_send)
-        .map(|v| (v, Some(spawn(Box::pin(ch.send(v)) as Pin<Box<dyn Future<Output = _>>>))))
+        .map(|v| {
+            (
+                v,
+                Some(spawn(
+                    Box::pin(ch.send(v)) as Pin<Box<dyn Future<Output = _>>>
+                )),
+            )
+        })
         .collect();
     let mut recvs: Vec<Option<Fut<'_, Option<u32>>>> = (0..n_recv)
-        .map(|_| Some(spawn(Box::pin(ch.recv()) as Pin<Box<dyn Future<Output = _>>>)))
+        .map(|_| {
+            Some(spawn(
+                Box::pin(ch.recv()) as Pin<Box<dyn Future<Output = _>>>
+            ))
+        })
         .collect();
     let mut fate: HashMap<u32, SendFate> = HashMap::new();
     let mut received: Vec<u32> = Vec::new();
@@ -48,9 +59,23 @@ fn run_case(seed: u64, cap: usize) {
                     let f = slot.take().unwrap();
                     let woken = f.is_woken();
                     drop(f);
-                    fate.insert(*v, if woken { SendFate::DroppedAfterWake } else { SendFate::Dropped });
+                    fate.insert(
+                        *v,
+                        if woken {
+                            SendFate::DroppedAfterWake
+                        } else {
+                            SendFate::Dropped
+                        },
+                    );
                 } else if let std::task::Poll::Ready(r) = f.poll() {
-                    fate.insert(*v, if r.is_ok() { SendFate::Ok } else { SendFate::Closed });
+                    fate.insert(
+                        *v,
+                        if r.is_ok() {
+                            SendFate::Ok
+                        } else {
+                            SendFate::Closed
+                        },
+                    );
                     *slot = None;
                 }
             }
@@ -91,7 +116,11 @@ fn run_case(seed: u64, cap: usize) {
     }
 
     let unique: HashSet<u32> = received.iter().copied().collect();
-    assert_eq!(unique.len(), received.len(), "seed {seed} cap {cap}: duplicate in {received:?}");
+    assert_eq!(
+        unique.len(),
+        received.len(),
+        "seed {seed} cap {cap}: duplicate in {received:?}"
+    );
     for v in &received {
         let f = fate.get(v);
         assert!(
@@ -101,7 +130,10 @@ fn run_case(seed: u64, cap: usize) {
     }
     for (v, f) in &fate {
         if *f == SendFate::Ok {
-            assert!(unique.contains(v), "seed {seed} cap {cap}: value {v} sent Ok but lost");
+            assert!(
+                unique.contains(v),
+                "seed {seed} cap {cap}: value {v} sent Ok but lost"
+            );
         }
     }
 }
