@@ -16,6 +16,7 @@ use gokio::{chan, Chan, SendError};
 use tokio_test::task::{spawn, Spawn};
 
 type Fut<'a, T> = Spawn<Pin<Box<dyn Future<Output = T> + 'a>>>;
+type SendFut<'a> = Fut<'a, Result<(), SendError<u32>>>;
 
 #[derive(Debug, PartialEq)]
 enum SendFate {
@@ -30,7 +31,7 @@ fn run_case(seed: u64, cap: usize) {
     let ch: Chan<u32> = chan(cap);
     let n_send = rng.u32(1..12);
     let n_recv = rng.usize(1..12);
-    let mut sends: Vec<(u32, Option<Fut<'_, Result<(), SendError<u32>>>>)> = (0..n_send)
+    let mut sends: Vec<(u32, Option<SendFut<'_>>)> = (0..n_send)
         .map(|v| {
             (
                 v,

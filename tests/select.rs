@@ -36,6 +36,7 @@ async fn break_and_continue_act_on_the_enclosing_loop() {
 }
 
 #[tokio::test]
+#[allow(clippy::needless_return)] // the point is that `return` in an arm returns from here
 async fn return_and_question_mark_act_on_the_enclosing_function() {
     async fn first_or_err(ch: &Chan<i32>) -> Result<i32, SendError<i32>> {
         select! {

@@ -1,308 +1,22 @@
-//! [`Mutex`]: Go's `sync.Mutex` algorithm (barging plus starvation mode), adapted to async.
+//! [`Mutex`]: a fair async mutex with Go's `sync.Mutex` semantics.
 //!
-//! Source: Go's `src/sync/mutex.go` (the long comment above `starvationThresholdNs`). In
-//! normal mode a new arrival may barge past queued waiters, which keeps throughput high; a
-//! waiter that has queued for more than 1 ms is handed the lock directly, so nobody starves.
-//!
-//! # Algorithm
-//! - **State word** (`AtomicUsize`): `LOCKED` and `HAS_WAITERS`.
-//! - **Fast lock**: CAS `0 → LOCKED`, then (if the lock is held and nobody is queued) a few
-//!   rounds of spinning with exponential back-off, each retrying the CAS from any state
-//!   without `LOCKED`. Barging is allowed, as in Go's normal mode.
-//! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
-//!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with the
-//!   time of arrival and return `Pending`. The future remembers its slot key.
-//! - **Fast unlock**: CAS `LOCKED → 0` (release); it fails only when `HAS_WAITERS` is set.
-//! - **Slow unlock**: lock the queue and pop the head. If it has waited ≥ 1 ms, **hand off**:
-//!   `LOCKED` stays set, the head is marked `Granted` and woken, and no new arrival can
-//!   barge (Go's starvation mode). Otherwise mark it `Notified`, clear `LOCKED` (and
-//!   `HAS_WAITERS` if the queue is now empty) and wake it: it competes with new arrivals and,
-//!   if it loses, re-queues at the **front** with its original arrival time, so within 1 ms
-//!   it is handed the lock.
-//! - **Cancellation** (a pending `Lock` dropped): `Waiting` → leave the queue; `Notified` →
-//!   pass the wake-up on to the next waiter; `Granted` → it owns the lock, so unlock.
-//!
-//! # Invariants
-//! 1. `HAS_WAITERS` changes only under the queue lock, and whenever the queue lock is free,
-//!    `HAS_WAITERS == !queue.is_empty()`.
-//! 2. A lock-taker that queues sets `HAS_WAITERS` *before* re-checking `LOCKED` (both on the
-//!    one atomic word), so an unlocker either sees `HAS_WAITERS` (its fast CAS fails and it
-//!    takes the slow path under the queue lock) or the taker sees the lock free: no lost
-//!    wake-up.
-//! 3. A slot's state is written by the waker and read by its one owning future, both under
-//!    the queue lock; the slot is freed only by that future (poll to completion or drop).
-//! 4. `Granted` means `LOCKED` was never cleared: ownership passed directly.
-//!
-//! # Data
-//! The crate forbids `unsafe`, so the value lives in a `futures::lock::Mutex` (behind an
-//! `Arc`, which its owned guard needs). The protocol above already grants exclusive access,
-//! so that inner lock is always free when its `try_lock` is called: one uncontended atomic
-//! RMW each way. A guard drops the inner guard before it releases the state word.
+//! The lock protocol (Go's barging plus starvation hand-off) is in `mutex/raw.rs`; the value
+//! cell and the guards' access to it, the crate's only `unsafe` code, in `mutex/cell.rs`.
+//! This file holds the public types: the mutex, its guards and its futures.
+
+mod cell;
+mod raw;
 
 use std::fmt;
 use std::future::Future;
-use std::ops::{Deref, DerefMut};
+use std::marker::PhantomData;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::task::{Context, Poll};
 
-use super::waiters::{block_on, WaitQueue, WaitState};
-use crate::loom::atomic::{AtomicUsize, Ordering};
+use self::cell::LockCell;
+use self::raw::RawMutex;
+use super::waiters::block_on;
 use crate::loom::StdArc as Arc;
-
-/// The lock is held.
-const LOCKED: usize = 1;
-/// The queue is not empty (see invariant 1).
-const HAS_WAITERS: usize = 2;
-
-/// Go's `starvationThresholdNs`. Under loom, time-based branches stay off so that models
-/// are deterministic.
-#[cfg(not(loom))]
-const STARVATION_THRESHOLD: Duration = Duration::from_millis(1);
-#[cfg(loom)]
-const STARVATION_THRESHOLD: Duration = Duration::MAX;
-
-/// Spin rounds before queueing; round `k` spins `2^k` times (tuned with `benches/sync.rs`).
-#[cfg(not(loom))]
-const SPIN_ROUNDS: u32 = 6;
-#[cfg(loom)]
-const SPIN_ROUNDS: u32 = 1;
-
-/// See [`RawMutex::skip_budget`].
-const BUDGET_EVERY: usize = 32;
-
-/// The value cell; see "Data" in the module docs.
-type Cell<T> = futures::lock::Mutex<T>;
-
-/// The non-generic lock protocol: state word and waiter queue.
-struct RawMutex {
-    state: AtomicUsize,
-    /// Counts fast-path attempts; see [`RawMutex::skip_budget`].
-    fast_polls: AtomicUsize,
-    queue: crate::loom::Mutex<WaitQueue<()>>,
-}
-
-impl RawMutex {
-    fn new() -> Self {
-        RawMutex {
-            state: AtomicUsize::new(0),
-            fast_polls: AtomicUsize::new(0),
-            queue: crate::loom::Mutex::new(WaitQueue::new()),
-        }
-    }
-
-    /// Takes the lock if it is free (barging past queued waiters, as Go does).
-    #[inline]
-    fn try_lock(&self) -> bool {
-        let mut s = self.state.load(Ordering::Relaxed);
-        while s & LOCKED == 0 {
-            match self.state.compare_exchange_weak(
-                s,
-                s | LOCKED,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(actual) => s = actual,
-            }
-        }
-        false
-    }
-
-    /// Whether this fast-path attempt may skip tokio's cooperative budget. One attempt in
-    /// `BUDGET_EVERY` pays a unit, so a task that keeps winning the lock still yields to
-    /// the scheduler (every 128 × `BUDGET_EVERY` acquisitions) without the fast path paying
-    /// for a yield every 128. A racy, non-RMW counter: it is only a heuristic.
-    #[inline]
-    fn skip_budget(&self) -> bool {
-        let n = self.fast_polls.load(Ordering::Relaxed);
-        self.fast_polls.store(n.wrapping_add(1), Ordering::Relaxed);
-        n % BUDGET_EVERY != 0
-    }
-
-    /// The uncontended fast path: CAS `0 → LOCKED`.
-    #[inline]
-    fn try_lock_fast(&self) -> bool {
-        self.state
-            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    }
-
-    /// One poll of a `lock()` future whose slot (if queued) is `key`.
-    #[inline]
-    fn poll_lock(&self, key: &mut Option<usize>, cx: &mut Context<'_>) -> Poll<()> {
-        match *key {
-            None => {
-                if self
-                    .state
-                    .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-                    || self.spin()
-                {
-                    return Poll::Ready(());
-                }
-                self.lock_slow(key, cx.waker())
-            }
-            Some(k) => self.poll_queued(k, key, cx.waker()),
-        }
-    }
-
-    /// Brief spinning while the lock is held and nobody is queued.
-    fn spin(&self) -> bool {
-        for round in 0..SPIN_ROUNDS {
-            let s = self.state.load(Ordering::Relaxed);
-            if s & HAS_WAITERS != 0 {
-                return false;
-            }
-            if s & LOCKED == 0 {
-                if self.try_lock() {
-                    return true;
-                }
-                continue;
-            }
-            for _ in 0..(1u32 << round) {
-                crate::loom::spin_loop();
-            }
-        }
-        false
-    }
-
-    #[cold]
-    fn lock_slow(&self, key: &mut Option<usize>, waker: &Waker) -> Poll<()> {
-        let mut q = crate::loom::lock(&self.queue);
-        if self.acquire_or_flag(&q) {
-            return Poll::Ready(());
-        }
-        *key = Some(q.push_back(waker.clone(), Instant::now(), ()));
-        Poll::Pending
-    }
-
-    /// Under the queue lock, with the caller not linked: sets `HAS_WAITERS`, then takes the
-    /// lock if it is free (restoring `HAS_WAITERS` to "queue not empty"). Returns whether the
-    /// lock was taken; if not, the caller must link itself before releasing the queue lock.
-    fn acquire_or_flag(&self, q: &WaitQueue<()>) -> bool {
-        let mut s = self.state.fetch_or(HAS_WAITERS, Ordering::Acquire) | HAS_WAITERS;
-        while s & LOCKED == 0 {
-            let new = if q.is_empty() {
-                LOCKED
-            } else {
-                LOCKED | HAS_WAITERS
-            };
-            match self
-                .state
-                .compare_exchange_weak(s, new, Ordering::Acquire, Ordering::Relaxed)
-            {
-                Ok(_) => return true,
-                Err(actual) => s = actual,
-            }
-        }
-        false
-    }
-
-    /// A queued future is polled again.
-    fn poll_queued(&self, k: usize, key: &mut Option<usize>, waker: &Waker) -> Poll<()> {
-        let mut q = crate::loom::lock(&self.queue);
-        let slot = q.slot(k);
-        match slot.state {
-            WaitState::Waiting => {
-                if !slot.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
-                    slot.waker = Some(waker.clone());
-                }
-                Poll::Pending
-            }
-            WaitState::Granted => {
-                q.free(k);
-                *key = None;
-                Poll::Ready(())
-            }
-            WaitState::Notified => {
-                if self.acquire_or_flag(&q) {
-                    q.free(k);
-                    *key = None;
-                    Poll::Ready(())
-                } else {
-                    // Lost to a barging arrival: back to the front, arrival time kept.
-                    q.relink_front(k, waker.clone());
-                    Poll::Pending
-                }
-            }
-        }
-    }
-
-    #[inline]
-    fn unlock(&self) {
-        if self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-            .is_err()
-        {
-            self.unlock_slow();
-        }
-    }
-
-    #[cold]
-    fn unlock_slow(&self) {
-        let mut q = crate::loom::lock(&self.queue);
-        let Some(k) = q.pop_front() else {
-            // Every waiter left since the fast CAS failed.
-            self.state.fetch_and(!LOCKED, Ordering::Release);
-            return;
-        };
-        let now_empty = if q.is_empty() { HAS_WAITERS } else { 0 };
-        let slot = q.slot(k);
-        let waker = slot.waker.take();
-        if slot.since.elapsed() >= STARVATION_THRESHOLD {
-            // Starvation mode: hand off, LOCKED stays set.
-            slot.state = WaitState::Granted;
-            if now_empty != 0 {
-                self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
-            }
-        } else {
-            slot.state = WaitState::Notified;
-            self.state
-                .fetch_and(!(LOCKED | now_empty), Ordering::Release);
-        }
-        drop(q);
-        if let Some(w) = waker {
-            w.wake();
-        }
-    }
-
-    /// A pending `lock()` future with slot `k` is dropped.
-    #[cold]
-    fn cancel(&self, k: usize) {
-        let mut q = crate::loom::lock(&self.queue);
-        let mut waker = None;
-        match q.free(k) {
-            WaitState::Waiting => {
-                if q.is_empty() {
-                    self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
-                }
-            }
-            WaitState::Notified => {
-                // The wake-up was ours; pass it on or it is lost.
-                if let Some(next) = q.pop_front() {
-                    if q.is_empty() {
-                        self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
-                    }
-                    let slot = q.slot(next);
-                    slot.state = WaitState::Notified;
-                    waker = slot.waker.take();
-                }
-            }
-            WaitState::Granted => {
-                // We own the lock: release it (which hands it on).
-                drop(q);
-                self.unlock();
-                return;
-            }
-        }
-        drop(q);
-        if let Some(w) = waker {
-            w.wake();
-        }
-    }
-}
 
 /// A fair mutual-exclusion lock: Go's `sync.Mutex` for async Rust, protecting a value of
 /// type `T`.
@@ -341,7 +55,7 @@ impl RawMutex {
 /// ```
 pub struct Mutex<T: ?Sized> {
     raw: RawMutex,
-    data: Arc<Cell<T>>,
+    data: LockCell<T>,
 }
 
 impl<T> Mutex<T> {
@@ -356,7 +70,7 @@ impl<T> Mutex<T> {
     pub fn new(value: T) -> Self {
         Mutex {
             raw: RawMutex::new(),
-            data: Arc::new(Cell::new(value)),
+            data: LockCell::new(value),
         }
     }
 
@@ -369,11 +83,7 @@ impl<T> Mutex<T> {
     /// assert_eq!(m.into_inner(), "go");
     /// ```
     pub fn into_inner(self) -> T {
-        // No guard can exist (they borrow or own the mutex), so the cell's Arc is unique.
-        match Arc::try_unwrap(self.data) {
-            Ok(cell) => cell.into_inner(),
-            Err(_) => unreachable!("gokio Mutex: data cell shared without a guard"),
-        }
+        self.data.into_inner()
     }
 }
 
@@ -568,31 +278,23 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(m.into_inner(), 2);
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
-        match Arc::get_mut(&mut self.data) {
-            Some(cell) => cell.get_mut(),
-            None => unreachable!("gokio Mutex: data cell shared without a guard"),
-        }
+        self.data.get_mut()
     }
 
-    /// Builds the guard once the protocol has granted the lock.
+    /// Builds the guard. Call only once the protocol has granted the lock (see `cell.rs`).
     #[inline]
     fn guard(&self) -> MutexGuard<'_, T> {
-        match self.data.try_lock() {
-            Some(data) => MutexGuard {
-                data,
-                _unlock: Unlocker(&self.raw),
-            },
-            None => unreachable!("gokio Mutex: data cell contended while the lock is held"),
+        MutexGuard {
+            mutex: self,
+            _marker: PhantomData,
         }
     }
 
+    /// As [`Self::guard`], owning an `Arc` of the mutex.
     fn owned_guard(this: Arc<Self>) -> OwnedMutexGuard<T> {
-        match this.data.try_lock_owned() {
-            Some(data) => OwnedMutexGuard {
-                data,
-                _unlock: OwnedUnlocker(this),
-            },
-            None => unreachable!("gokio Mutex: data cell contended while the lock is held"),
+        OwnedMutexGuard {
+            mutex: this,
+            _marker: PhantomData,
         }
     }
 }
@@ -620,27 +322,6 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
     }
 }
 
-/// Releases the state word after the data cell (declared after `data` in the guards, so it
-/// drops second).
-struct Unlocker<'a>(&'a RawMutex);
-
-impl Drop for Unlocker<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        self.0.unlock();
-    }
-}
-
-/// As [`Unlocker`], for owned guards.
-struct OwnedUnlocker<T: ?Sized>(Arc<Mutex<T>>);
-
-impl<T: ?Sized> Drop for OwnedUnlocker<T> {
-    #[inline]
-    fn drop(&mut self) {
-        self.0.raw.unlock();
-    }
-}
-
 /// Access to the value of a locked [`Mutex`]; unlocks it when dropped.
 ///
 /// Returned by [`Mutex::lock`], [`Mutex::lock_blocking`] and [`Mutex::try_lock`].
@@ -657,22 +338,17 @@ impl<T: ?Sized> Drop for OwnedUnlocker<T> {
 /// ```
 #[must_use = "the mutex unlocks as soon as the guard is dropped"]
 pub struct MutexGuard<'a, T: ?Sized> {
-    data: futures::lock::MutexGuard<'a, T>,
-    _unlock: Unlocker<'a>,
+    mutex: &'a Mutex<T>,
+    /// Auto traits as `&mut T`: `Sync` only if `T: Sync` (a shared guard hands out `&T`).
+    _marker: PhantomData<&'a mut T>,
 }
 
-impl<T: ?Sized> Deref for MutexGuard<'_, T> {
-    type Target = T;
-    #[inline]
-    fn deref(&self) -> &T {
-        &self.data
-    }
-}
+// `Deref`/`DerefMut` for the guards are in `cell.rs`.
 
-impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
+impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     #[inline]
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.data
+    fn drop(&mut self) {
+        self.mutex.raw.unlock();
     }
 }
 
@@ -705,8 +381,16 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
 /// ```
 #[must_use = "the mutex unlocks as soon as the guard is dropped"]
 pub struct OwnedMutexGuard<T: ?Sized> {
-    data: futures::lock::OwnedMutexGuard<T>,
-    _unlock: OwnedUnlocker<T>,
+    mutex: Arc<Mutex<T>>,
+    /// Auto traits as `Box<T>`: `Sync` only if `T: Sync` (a shared guard hands out `&T`).
+    _marker: PhantomData<Box<T>>,
+}
+
+impl<T: ?Sized> Drop for OwnedMutexGuard<T> {
+    #[inline]
+    fn drop(&mut self) {
+        self.mutex.raw.unlock();
+    }
 }
 
 impl<T: ?Sized> OwnedMutexGuard<T> {
@@ -722,22 +406,7 @@ impl<T: ?Sized> OwnedMutexGuard<T> {
     /// assert!(Arc::ptr_eq(g.mutex(), &m));
     /// ```
     pub fn mutex(&self) -> &Arc<Mutex<T>> {
-        &self._unlock.0
-    }
-}
-
-impl<T: ?Sized> Deref for OwnedMutexGuard<T> {
-    type Target = T;
-    #[inline]
-    fn deref(&self) -> &T {
-        &self.data
-    }
-}
-
-impl<T: ?Sized> DerefMut for OwnedMutexGuard<T> {
-    #[inline]
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.data
+        &self.mutex
     }
 }
 
