@@ -54,6 +54,17 @@ pub trait Case: Send {
 /// Upper bound on cases drawn into a stack-allocated permutation; larger selects allocate.
 const STACK_CASES: usize = 32;
 
+/// The identity permutation, copied as a whole instead of written element by element.
+const IDENTITY: [u8; STACK_CASES] = {
+    let mut a = [0u8; STACK_CASES];
+    let mut i = 0;
+    while i < STACK_CASES {
+        a[i] = i as u8;
+        i += 1;
+    }
+    a
+};
+
 /// The random (or biased) poll order of one select round.
 enum Order {
     Stack([u8; STACK_CASES], usize),
@@ -61,44 +72,45 @@ enum Order {
 }
 
 impl Order {
+    #[inline]
     fn new(n: usize, biased: bool) -> Self {
-        let mut order = if n <= STACK_CASES {
-            let mut a = [0u8; STACK_CASES];
-            for (i, slot) in a.iter_mut().enumerate().take(n) {
-                *slot = i as u8;
+        // Loom replays each model many times and needs every replay to take the same path, so
+        // models select in source order; fairness has its own (statistical) tests.
+        let shuffle = !biased && !cfg!(loom) && n > 1;
+        if n <= STACK_CASES {
+            let mut a = IDENTITY;
+            if shuffle {
+                // Fisher–Yates: every permutation equally likely.
+                for i in (1..n).rev() {
+                    a.swap(i, fastrand::usize(..=i));
+                }
             }
             Order::Stack(a, n)
         } else {
-            Order::Heap((0..n).collect())
-        };
-        // Loom replays each model many times and needs every replay to take the same path, so
-        // models select in source order; fairness has its own (statistical) tests.
-        if !biased && !cfg!(loom) {
-            // Fisher–Yates: every permutation equally likely.
-            for i in (1..n).rev() {
-                let j = fastrand::usize(..=i);
-                order.swap(i, j);
+            let mut v: Vec<usize> = (0..n).collect();
+            if shuffle {
+                for i in (1..n).rev() {
+                    v.swap(i, fastrand::usize(..=i));
+                }
             }
+            Order::Heap(v)
         }
-        order
     }
 
-    fn swap(&mut self, i: usize, j: usize) {
+    #[inline]
+    fn get(&self, k: usize) -> usize {
         match self {
-            Order::Stack(a, _) => a.swap(i, j),
-            Order::Heap(v) => v.swap(i, j),
+            Order::Stack(a, _) => a[k] as usize,
+            Order::Heap(v) => v[k],
         }
     }
 
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        let (stack, heap): (&[u8], &[usize]) = match self {
-            Order::Stack(a, n) => (&a[..*n], &[]),
-            Order::Heap(v) => (&[], v),
+        let n = match self {
+            Order::Stack(_, n) => *n,
+            Order::Heap(v) => v.len(),
         };
-        stack
-            .iter()
-            .map(|&i| i as usize)
-            .chain(heap.iter().copied())
+        (0..n).map(move |k| self.get(k))
     }
 }
 

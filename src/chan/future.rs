@@ -57,6 +57,7 @@ impl<T> Future for SendFuture<'_, T> {
 }
 
 impl<T> Drop for SendFuture<'_, T> {
+    #[inline]
     fn drop(&mut self) {
         if self.entry.is_some() {
             drop(self.shared.cancel_send(&mut self.entry));
@@ -101,8 +102,11 @@ impl<T> Future for RecvFuture<'_, T> {
 }
 
 impl<T> Drop for RecvFuture<'_, T> {
+    #[inline]
     fn drop(&mut self) {
-        self.shared.cancel_recv(&mut self.entry);
+        if self.entry.is_some() {
+            self.shared.cancel_recv(&mut self.entry);
+        }
     }
 }
 
