@@ -41,6 +41,12 @@ WORKLOADS = [
      "second channel is empty: the fixed cost of a select that does not wait. ns per select."),
     ("recv_prefilled",
      "The same drain with a plain `recv()`: the baseline for `select_first_ready`."),
+    ("pipeline",
+     "`benches/pipeline.rs`: a generator sends 500 000 `u64`s on a capacity-128 channel, 4 "
+     "workers compute `x * x % 7919` into one shared capacity-128 channel, one consumer sums "
+     "and checks. gokio uses the `pattern` helpers (`generate` + `fan_out`); async-channel is "
+     "the same topology by hand with `tokio::spawn`; `gokio chan+go` is by hand with gokio "
+     "channels; `gokio ordered` uses `fan_out_ordered`. ns per item."),
 ]
 
 # Column order; an implementation name may carry a " (note)" suffix, e.g. "tokio mpsc (cap 1)".

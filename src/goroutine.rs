@@ -458,7 +458,7 @@ impl std::error::Error for Panic {}
 
 /// The message of a panic payload: `&str` and `String` payloads as they are, else
 /// `Box<dyn Any>` (as the standard panic hook prints).
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&'static str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {

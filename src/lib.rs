@@ -146,6 +146,7 @@ mod chan;
 pub mod context;
 mod goroutine;
 mod loom;
+pub mod pattern;
 mod runtime;
 mod select;
 pub mod sync;

@@ -1,12 +1,13 @@
-// The channel workloads of benches/chan.rs, in Go, for reference figures.
+// The channel workloads of benches/chan.rs and the pipeline workload of benches/pipeline.rs,
+// in Go, for reference figures.
 //
 // Run: go run benches/go/main.go   (benches/report.sh does this when `go` is installed)
 //
 // Same workloads, same sizes, GOMAXPROCS=2 (the Rust harness uses 2 tokio workers), the
 // same env knobs (GOKIO_BENCH_ROUNDS, default 7; GOKIO_BENCH_SCALE, default 1.0), one
 // unrecorded warm-up run, the median of the rounds. Prints one `workload\tgo\tns_per_op`
-// line per workload, the format benches/report.py reads. See benches/chan.rs for the
-// workload definitions.
+// line per workload, the format benches/report.py reads. See benches/chan.rs and
+// benches/pipeline.rs for the workload definitions.
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -219,6 +221,45 @@ func drain(n int, useSelect bool) time.Duration {
 	return <-result
 }
 
+// pipeline is benches/pipeline.rs: a generator, 4 workers computing x*x%7919 into one
+// shared channel (closed after the last worker, Go's WaitGroup idiom), one consumer.
+func pipeline(n int) time.Duration {
+	var want uint64
+	for i := 0; i < n; i++ {
+		want += uint64(i) * uint64(i) % 7919
+	}
+	return wall(func() {
+		src := make(chan uint64, capacity)
+		out := make(chan uint64, capacity)
+		go func() {
+			for i := 0; i < n; i++ {
+				src <- uint64(i)
+			}
+			close(src)
+		}()
+		var wg sync.WaitGroup
+		wg.Add(4)
+		for w := 0; w < 4; w++ {
+			go func() {
+				defer wg.Done()
+				for x := range src {
+					out <- x * x % 7919
+				}
+			}()
+		}
+		go func() { wg.Wait(); close(out) }()
+		done := make(chan uint64)
+		go func() {
+			var sum uint64
+			for v := range out {
+				sum += v
+			}
+			done <- sum
+		}()
+		check(<-done, want)
+	})
+}
+
 func main() {
 	runtime.GOMAXPROCS(2)
 	if s := os.Getenv("GOKIO_BENCH_ROUNDS"); s != "" {
@@ -247,4 +288,6 @@ func main() {
 	measure("select_2", ns, func() time.Duration { return select2(ns) })
 	measure("select_first_ready", n, func() time.Duration { return drain(n, true) })
 	measure("recv_prefilled", n, func() time.Duration { return drain(n, false) })
+	npl := scaled(500_000, 1)
+	measure("pipeline", npl, func() time.Duration { return pipeline(npl) })
 }

@@ -1,0 +1,138 @@
+//! The `gokio::pattern` helpers against the same pipeline written by hand.
+//!
+//! Run with `cargo bench --bench pipeline`; `benches/report.sh` runs it with the Go program
+//! (`benches/go/main.go`, the same workload).
+//!
+//! Workload `pipeline` (identical for every implementation): a generator task sends the
+//! `u64`s `0..500 000` on a capacity-128 channel; 4 worker tasks receive from it, compute
+//! `x * x % 7919` and send the result on one shared capacity-128 channel, which closes after
+//! the last worker finishes; one consumer task sums the results and the sum is checked.
+//! ns per item. Implementations:
+//!
+//! * `gokio`: the helpers, `fan_out(generate(0..n, 128), 4, 128, f)`, consumed by a `go`.
+//! * `async-channel`: written by hand with `tokio::spawn` and `async_channel::bounded(128)`.
+//! * `gokio chan+go`: written by hand with `gokio::chan(128)` and `gokio::go` (no helpers):
+//!   the cost of the helpers themselves is the difference to `gokio`.
+//! * `gokio ordered`: `fan_out_ordered` instead of `fan_out` (results in input order; one
+//!   extra dispatcher and collector task and a one-slot result channel per item).
+
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{imp, Bench};
+use gokio::pattern::{fan_out, fan_out_ordered, generate};
+
+const CAP: usize = 128;
+const WORKERS: usize = 4;
+
+/// The workers' function: cheap, so that the channels dominate.
+#[inline]
+fn work(x: u64) -> u64 {
+    x * x % 7919
+}
+
+fn main() {
+    let mut b = Bench::from_env();
+    let n = b.n(500_000, 1);
+    let want: u64 = (0..n as u64).map(work).sum();
+    b.workload(
+        "pipeline",
+        n,
+        vec![
+            imp("gokio", move || async move {
+                let out = fan_out(generate(0..n as u64, CAP), WORKERS, CAP, |x| async move {
+                    work(x)
+                });
+                let consumer = gokio::go(async move {
+                    let mut sum = 0;
+                    while let Some(v) = out.recv().await {
+                        sum += v;
+                    }
+                    sum
+                });
+                assert_eq!(consumer.join().await.unwrap(), want);
+            }),
+            imp("async-channel", move || async move {
+                let (src_tx, src_rx) = async_channel::bounded::<u64>(CAP);
+                let (out_tx, out_rx) = async_channel::bounded::<u64>(CAP);
+                tokio::spawn(async move {
+                    for i in 0..n as u64 {
+                        src_tx.send(i).await.unwrap();
+                    }
+                });
+                for _ in 0..WORKERS {
+                    let (src_rx, out_tx) = (src_rx.clone(), out_tx.clone());
+                    tokio::spawn(async move {
+                        while let Ok(x) = src_rx.recv().await {
+                            if out_tx.send(work(x)).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+                drop((src_rx, out_tx));
+                let consumer = tokio::spawn(async move {
+                    let mut sum = 0;
+                    while let Ok(v) = out_rx.recv().await {
+                        sum += v;
+                    }
+                    sum
+                });
+                assert_eq!(consumer.await.unwrap(), want);
+            }),
+            imp("gokio chan+go", move || async move {
+                let (src_tx, src_rx) = gokio::chan::<u64>(CAP).split();
+                let (out_tx, out_rx) = gokio::chan::<u64>(CAP).split();
+                gokio::go(async move {
+                    for i in 0..n as u64 {
+                        src_tx.send(i).await.unwrap();
+                    }
+                });
+                for _ in 0..WORKERS {
+                    let (src_rx, out_tx) = (src_rx.clone(), out_tx.clone());
+                    gokio::go(async move {
+                        while let Some(x) = src_rx.recv().await {
+                            if out_tx.send(work(x)).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+                drop((src_rx, out_tx));
+                let consumer = gokio::go(async move {
+                    let mut sum = 0;
+                    while let Some(v) = out_rx.recv().await {
+                        sum += v;
+                    }
+                    sum
+                });
+                assert_eq!(consumer.join().await.unwrap(), want);
+            }),
+            imp("gokio ordered", move || async move {
+                let out =
+                    fan_out_ordered(generate(0..n as u64, CAP), WORKERS, CAP, |x| async move {
+                        work(x)
+                    });
+                let consumer = gokio::go(async move {
+                    let mut sum = 0;
+                    while let Some(v) = out.recv().await {
+                        sum += v;
+                    }
+                    sum
+                });
+                assert_eq!(consumer.join().await.unwrap(), want);
+            }),
+        ],
+    );
+    if let (Some(helpers), Some(tokio), Some(by_hand)) = (
+        b.median("pipeline", "gokio"),
+        b.median("pipeline", "async-channel"),
+        b.median("pipeline", "gokio chan+go"),
+    ) {
+        println!(
+            "gokio helpers / tokio+async-channel by hand: {:.2}x; / gokio chan+go by hand: {:.2}x",
+            helpers / tokio,
+            helpers / by_hand
+        );
+    }
+}

@@ -1,0 +1,345 @@
+//! Fan-out: [`fan_out`] (a worker pool), [`fan_out_ordered`] (a worker pool that keeps input
+//! order), [`distribute`] (deal values round-robin to `n` outputs) and [`tee`] (copy every
+//! value to two outputs).
+//!
+//! `fan_out_ordered` is Go's "channel of result channels" idiom: a dispatcher goroutine takes
+//! each input value, makes a one-slot result channel for it, queues that channel in input
+//! order on a bounded `pending` channel and hands the value with its result channel to the
+//! worker pool; a collector goroutine takes the result channels off `pending` in order and
+//! forwards each result once it arrives. The bound on `pending` is the reorder window.
+//! Invariant: at most `workers + cap + 1` values are taken from the input and not yet sent to
+//! the output (the collector's current one, `workers + cap - 1` queued, the dispatcher's
+//! one in hand), however long one value takes.
+
+use std::future::Future;
+
+use super::{all_closed, catch_panic, recv_or_stop, send_or_stop};
+use crate::loom::StdArc;
+use crate::{chan, go, select, Receiver, SendError, Sender};
+
+/// A bounded worker pool: `workers` goroutines take values from `input`, run `f` on each, and
+/// send the results to one output of capacity `cap`, in completion order.
+///
+/// ```text
+/// var wg sync.WaitGroup
+/// for i := 0; i < workers; i++ {
+///     wg.Add(1)
+///     go func() { defer wg.Done(); for v := range in { out <- f(v) } }()
+/// }
+/// go func() { wg.Wait(); close(out) }()
+/// ```
+///
+/// Each value is processed by exactly one worker; at most `workers` calls of `f` run at once.
+/// Results come out in the order they finish, not the input order (see [`fan_out_ordered`]).
+/// The output closes after `input` is exhausted and **every** worker has sent its last
+/// result. Dropping the output stops every worker (an `f` already running finishes first, and
+/// its result is dropped).
+///
+/// # Panics
+///
+/// Panics if `workers == 0`. A panic in `f` ends the stage: the panic is logged (a `tracing`
+/// error event), the output closes early — results already sent are still received, results
+/// of other workers not yet sent are dropped — and the workers stop consuming `input`.
+///
+/// # Cancel safety
+///
+/// Not async. Dropping the returned receiver stops the workers.
+///
+/// # Examples
+///
+/// ```
+/// use gokio::pattern::{fan_out, generate};
+///
+/// # gokio::run(async {
+/// let squares = fan_out(generate(1..=100u64, 0), 8, 0, |n| async move { n * n });
+/// let mut sum = 0;
+/// while let Some(s) = squares.recv().await {
+///     sum += s;
+/// }
+/// assert_eq!(sum, (1..=100u64).map(|n| n * n).sum());
+/// # });
+/// ```
+#[track_caller]
+pub fn fan_out<T, U, F, Fut>(input: Receiver<T>, workers: usize, cap: usize, f: F) -> Receiver<U>
+where
+    F: Fn(T) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = U> + Send + 'static,
+    T: Send + 'static,
+    U: Send + 'static,
+{
+    assert!(workers > 0, "pattern::fan_out: workers must be at least 1");
+    let (tx, rx) = chan(cap).split();
+    let f = StdArc::new(f);
+    for _ in 0..workers {
+        let (input, tx, f) = (input.clone(), tx.clone(), f.clone());
+        go(async move {
+            let mut stop = tx.closed();
+            while let Some(v) = recv_or_stop(&input, &mut stop).await {
+                let Some(u) = catch_panic("fan_out", async { f(v).await }).await else {
+                    tx.close();
+                    return;
+                };
+                if tx.send(u).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    rx
+}
+
+/// A bounded worker pool like [`fan_out`] whose results come out in input order.
+///
+/// ```text
+/// // Go: a channel of one-slot result channels keeps the order.
+/// pending := make(chan chan U, workers+cap-1)
+/// go func() { for v := range in { r := make(chan U, 1); pending <- r; jobs <- job{v, r} } }()
+/// go func() { for r := range pending { out <- <-r } }()
+/// ```
+///
+/// Up to `workers` calls of `f` run at once, and the `n`-th result sent is `f` of the `n`-th
+/// input value. A result that finishes early waits for the ones before it; the reorder window
+/// is bounded, so memory stays bounded however slow one value is: at most
+/// `workers + cap + 1` values are taken from `input` and not yet sent to the output (and the
+/// output buffers `cap` more). When the window is full, the pool stops taking input until the
+/// oldest value's result arrives. The output closes after the last result has been sent.
+///
+/// Goroutines: one dispatcher, `workers` workers, one collector.
+///
+/// # Panics
+///
+/// Panics if `workers == 0`. A panic in `f` ends the stage: the panic is logged (a `tracing`
+/// error event), and the output ends just before the value whose `f` panicked — every result
+/// of an earlier input value is still delivered, none of a later one is — and the pool stops
+/// consuming `input`.
+///
+/// # Cancel safety
+///
+/// Not async. Dropping the returned receiver stops every goroutine of the pool (an `f` already
+/// running finishes first, and its result is dropped).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// use gokio::pattern::{fan_out_ordered, generate};
+///
+/// # gokio::run(async {
+/// // The first values take longest, yet the results keep the input order.
+/// let out = fan_out_ordered(generate(0..8u64, 0), 4, 0, |n| async move {
+///     tokio::time::sleep(Duration::from_millis(8 - n)).await;
+///     n * 10
+/// });
+/// assert_eq!(out.collect::<Vec<_>>().await, [0, 10, 20, 30, 40, 50, 60, 70]);
+/// # });
+/// ```
+#[track_caller]
+pub fn fan_out_ordered<T, U, F, Fut>(
+    input: Receiver<T>,
+    workers: usize,
+    cap: usize,
+    f: F,
+) -> Receiver<U>
+where
+    F: Fn(T) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = U> + Send + 'static,
+    T: Send + 'static,
+    U: Send + 'static,
+{
+    assert!(
+        workers > 0,
+        "pattern::fan_out_ordered: workers must be at least 1"
+    );
+    let (tx, rx) = chan::<U>(cap).split();
+    // `jobs` may buffer: a queued job's result channel is already on `pending`, so its
+    // buffer does not widen the window; it saves a rendezvous per value.
+    let window = workers + cap - 1;
+    let (jobs_tx, jobs_rx) = chan::<(T, Sender<U>)>(window).split();
+    let (pending_tx, pending_rx) = chan::<Receiver<U>>(window).split();
+
+    // Dispatcher: input order is fixed here, by the order of the result channels on `pending`.
+    // It stops when the collector is gone (`pending` closed), which closes `jobs`.
+    go(async move {
+        let mut stop = pending_tx.closed();
+        while let Some(v) = recv_or_stop(&input, &mut stop).await {
+            let (res_tx, res_rx) = chan(1).split();
+            if pending_tx.send(res_rx).await.is_err() {
+                return;
+            }
+            if !send_or_stop(&jobs_tx, (v, res_tx), &mut stop).await {
+                return;
+            }
+        }
+    });
+
+    // Workers: the one-slot result channel never blocks the send. A worker whose `f` panicked
+    // returns, dropping the value's result sender: the collector sees that channel close empty.
+    let f = StdArc::new(f);
+    for _ in 0..workers {
+        let (jobs_rx, f) = (jobs_rx.clone(), f.clone());
+        go(async move {
+            while let Some((v, res)) = jobs_rx.recv().await {
+                let Some(u) = catch_panic("fan_out_ordered", async { f(v).await }).await else {
+                    return;
+                };
+                let _ = res.send(u).await; // Err: the collector is gone; keep draining `jobs`
+            }
+        });
+    }
+    drop(jobs_rx);
+
+    // Collector: forwards the results in input order; a result channel closed empty is a
+    // panic in `f`, which ends the output there.
+    go(async move {
+        let mut stop = tx.closed();
+        while let Some(res) = recv_or_stop(&pending_rx, &mut stop).await {
+            let Some(u) = recv_or_stop(&res, &mut stop).await else {
+                return;
+            };
+            if tx.send(u).await.is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Deals the values of `input` round-robin to `n` new outputs of capacity `cap`: value 0 to
+/// output 0, value 1 to output 1, ..., value `n` to output 0 again. Each value goes to exactly
+/// one output.
+///
+/// ```text
+/// go func() {
+///     defer func() { for _, o := range outs { close(o) } }()
+///     i := 0
+///     for v := range in { outs[i] <- v; i = (i + 1) % n }
+/// }()
+/// ```
+///
+/// One goroutine deals the values in turn, so the outputs advance in lockstep: an output whose
+/// consumer is slow (and whose buffer is full) holds back the others, as in Go. For load
+/// balancing, where each value goes to whichever consumer is free, give every consumer a clone
+/// of the same [`Receiver`] (Go's several goroutines ranging over one channel) or use
+/// [`fan_out`]. An output whose receiver is dropped is skipped from then on — the value it
+/// refused goes to the next output, so no value is lost while any output is alive — and the
+/// goroutine stops when every output is dropped. All outputs close when `input` ends.
+///
+/// # Panics
+///
+/// Panics if `n == 0`.
+///
+/// # Cancel safety
+///
+/// Not async. Dropping every returned receiver stops the goroutine.
+///
+/// # Examples
+///
+/// ```
+/// use futures::StreamExt;
+/// use gokio::pattern::{distribute, generate};
+///
+/// # gokio::run(async {
+/// let outs = distribute(generate(0..6, 0), 2, 3);
+/// let (evens, odds) = (outs[0].clone(), outs[1].clone());
+/// drop(outs);
+/// let odds = gokio::go(odds.collect::<Vec<i32>>());
+/// assert_eq!(evens.collect::<Vec<i32>>().await, [0, 2, 4]);
+/// assert_eq!(odds.await.unwrap(), [1, 3, 5]);
+/// # });
+/// ```
+#[track_caller]
+pub fn distribute<T: Send + 'static>(input: Receiver<T>, n: usize, cap: usize) -> Vec<Receiver<T>> {
+    assert!(n > 0, "pattern::distribute: n must be at least 1");
+    let (txs, rxs): (Vec<Sender<T>>, Vec<Receiver<T>>) = (0..n).map(|_| chan(cap).split()).unzip();
+    go(async move {
+        let mut stop = all_closed(&txs);
+        let mut next = 0;
+        'values: while let Some(mut v) = recv_or_stop(&input, &mut stop).await {
+            for _ in 0..n {
+                let i = next;
+                next = (next + 1) % n;
+                match txs[i].send(v).await {
+                    Ok(()) => continue 'values,
+                    Err(SendError(back)) => v = back, // output `i` is gone: try the next one
+                }
+            }
+            return; // every output is gone
+        }
+    });
+    rxs
+}
+
+/// Sends every value of `input` to both outputs (each of capacity `cap`): Go's `tee`
+/// channel.
+///
+/// ```text
+/// for v := range in {
+///     out1, out2 := out1, out2
+///     for i := 0; i < 2; i++ {
+///         select { case out1 <- v: out1 = nil; case out2 <- v: out2 = nil }
+///     }
+/// }
+/// ```
+///
+/// Both sends of a value complete, in whichever order the outputs accept them, before the next
+/// value is taken from `input`; so the two outputs see the same sequence, and the faster
+/// consumer runs at most `cap + 1` values ahead of the slower one. If one output is dropped,
+/// the other keeps receiving every value; the goroutine stops when both are dropped. Both
+/// close when `input` ends. A value is cloned twice while both outputs are alive (one clone
+/// per `select!` case; the copy not sent is dropped) and not at all once one is dropped.
+///
+/// # Panics
+///
+/// Does not panic (a panicking `Clone` ends the goroutine and closes both outputs).
+///
+/// # Cancel safety
+///
+/// Not async. Dropping both returned receivers stops the goroutine.
+///
+/// # Examples
+///
+/// ```
+/// use futures::StreamExt;
+/// use gokio::pattern::{generate, tee};
+///
+/// # gokio::run(async {
+/// let (a, b) = tee(generate(["x", "y", "z"], 0), 3);
+/// let b = gokio::go(b.collect::<Vec<_>>());
+/// assert_eq!(a.collect::<Vec<_>>().await, ["x", "y", "z"]);
+/// assert_eq!(b.await.unwrap(), ["x", "y", "z"]);
+/// # });
+/// ```
+pub fn tee<T: Clone + Send + 'static>(
+    input: Receiver<T>,
+    cap: usize,
+) -> (Receiver<T>, Receiver<T>) {
+    let (tx1, rx1) = chan(cap).split();
+    let (tx2, rx2) = chan(cap).split();
+    go(async move {
+        let outs = [tx1, tx2];
+        let mut stop = all_closed(&outs);
+        let mut alive = [true, true];
+        while let Some(v) = recv_or_stop(&input, &mut stop).await {
+            // The output still to be served once the first send of `v` is done.
+            let rest = match alive {
+                [true, true] => {
+                    select! {
+                        send(outs[0], v.clone()) -> r => { alive[0] = r.is_ok(); 1 }
+                        send(outs[1], v.clone()) -> r => { alive[1] = r.is_ok(); 0 }
+                    }
+                }
+                [true, false] => 0,
+                [false, true] => 1,
+                [false, false] => return,
+            };
+            if outs[rest].send(v).await.is_err() {
+                alive[rest] = false;
+            }
+            if alive == [false, false] {
+                return;
+            }
+        }
+    });
+    (rx1, rx2)
+}
