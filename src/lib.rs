@@ -111,6 +111,25 @@
 //! # });
 //! ```
 //!
+//! ## Fan-in / fan-out
+//!
+//! [`pattern`] has the classic pipeline helpers — `generate`, `merge`, `fan_out`,
+//! `fan_out_ordered`, `distribute`, `tee`, `or_done`, `bridge`, `take`, `map`, `filter`. Each
+//! starts goroutines, closes its outputs when its inputs are done, and stops (no leaked
+//! goroutine) when its outputs are dropped.
+//!
+//! ```
+//! # gokio::run(async {
+//! use futures::StreamExt;
+//! use gokio::pattern::{fan_out, generate, take};
+//!
+//! let nums = generate(1..=1_000u64, 16);
+//! let squares = fan_out(nums, 4, 16, |n| async move { n * n }); // 4 workers
+//! let first: Vec<u64> = take(squares, 10, 0).collect().await; // then every stage stops
+//! assert_eq!(first.len(), 10);
+//! # });
+//! ```
+//!
 //! ## Guarantees
 //!
 //! Every rule below has a test in `tests/` (and the channel/select core has loom models):
