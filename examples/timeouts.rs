@@ -1,6 +1,7 @@
 //! Go by Example: Timeouts — <https://gobyexample.com/timeouts>, ported to gokio.
 //!
-//! Go's durations are halved (2 s → 1 s, 1 s → 500 ms, 3 s → 1.5 s); the output is the same.
+//! Go's durations are divided by four (2 s → 500 ms, 1 s → 250 ms, 3 s → 750 ms); the output
+//! is the same.
 //!
 //! ```go
 //! package main
@@ -46,33 +47,37 @@
 
 use std::time::Duration;
 
-use gokio::{chan, select, time};
+use gokio::prelude::*;
 
-#[tokio::main]
-async fn main() {
-    // The channel is buffered, so the send in the goroutine does not block forever (leak) if
-    // nobody receives after the timeout.
-    let c1 = chan::<&str>(1);
-    let tx = c1.sender();
-    tokio::spawn(async move {
-        time::sleep(Duration::from_secs(1)).await;
-        let _ = tx.send("result 1").await;
+fn main() {
+    run(async {
+        // Suppose we execute an external call that returns its result on `c1` after 500 ms.
+        // The channel is buffered, so the send in the goroutine does not block forever (leak)
+        // if nobody receives after the timeout.
+        let c1 = chan::<&str>(1);
+        let tx = c1.sender();
+        go! {
+            time::sleep(Duration::from_millis(500)).await;
+            let _ = tx.send("result 1").await;
+        };
+
+        // `select!` implementing a timeout: `res` awaits the result, `time::after` awaits a
+        // value sent after the timeout of 250 ms. The first one ready wins.
+        select! {
+            recv(c1) -> res => println!("{}", res.unwrap()),
+            recv(time::after(Duration::from_millis(250))) -> _ => println!("timeout 1"),
+        }
+
+        // With a longer timeout of 750 ms, the result arrives first.
+        let c2 = chan::<&str>(1);
+        let tx = c2.sender();
+        go! {
+            time::sleep(Duration::from_millis(500)).await;
+            let _ = tx.send("result 2").await;
+        };
+        select! {
+            recv(c2) -> res => println!("{}", res.unwrap()),
+            recv(time::after(Duration::from_millis(750))) -> _ => println!("timeout 2"),
+        }
     });
-
-    select! {
-        recv(c1) -> res => println!("{}", res.unwrap()),
-        recv(time::after(Duration::from_millis(500))) -> _ => println!("timeout 1"),
-    }
-
-    // With a longer timeout, the result arrives first.
-    let c2 = chan::<&str>(1);
-    let tx = c2.sender();
-    tokio::spawn(async move {
-        time::sleep(Duration::from_secs(1)).await;
-        let _ = tx.send("result 2").await;
-    });
-    select! {
-        recv(c2) -> res => println!("{}", res.unwrap()),
-        recv(time::after(Duration::from_millis(1500))) -> _ => println!("timeout 2"),
-    }
 }

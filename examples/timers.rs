@@ -1,7 +1,7 @@
 //! Go by Example: Timers — <https://gobyexample.com/timers>, ported to gokio.
 //!
-//! Go's sleeps are halved (2 s → 1 s, 1 s → 500 ms) to keep the example short; the output is
-//! the same.
+//! Go's durations are quartered (2 s → 500 ms, 1 s → 250 ms) to keep the example short; the
+//! output is the same.
 //!
 //! ```go
 //! package main
@@ -38,28 +38,33 @@
 
 use std::time::Duration;
 
-use gokio::time::{self, Timer};
+use gokio::prelude::*;
+use gokio::time::Timer;
 
-#[tokio::main]
-async fn main() {
-    // Timers represent a single event in the future: say how long to wait, and it provides a
-    // channel that is notified at that time.
-    let timer1 = Timer::new(Duration::from_secs(1));
-    timer1.chan().recv().await;
-    println!("Timer 1 fired");
+fn main() {
+    run(async {
+        // Timers represent a single event in the future: say how long to wait, and it provides
+        // a channel that is notified at that time.
+        let timer1 = Timer::new(Duration::from_millis(500));
 
-    // Unlike a plain sleep, a timer can be cancelled before it fires.
-    let timer2 = Timer::new(Duration::from_millis(500));
-    let c2 = timer2.chan();
-    tokio::spawn(async move {
-        c2.recv().await;
-        println!("Timer 2 fired");
+        // `<-timer1.C` blocks on the timer's channel until it sends a value.
+        timer1.chan().recv().await;
+        println!("Timer 1 fired");
+
+        // Unlike a plain sleep, a timer can be cancelled before it fires.
+        let timer2 = Timer::new(Duration::from_millis(250));
+        let c2 = timer2.chan();
+        go! {
+            c2.recv().await;
+            println!("Timer 2 fired");
+        };
+        let stop2 = timer2.stop();
+        if stop2 {
+            println!("Timer 2 stopped");
+        }
+
+        // Give timer2 enough time to fire, if it ever was going to, to show it is in fact
+        // stopped.
+        time::sleep(Duration::from_millis(500)).await;
     });
-    let stop2 = timer2.stop();
-    if stop2 {
-        println!("Timer 2 stopped");
-    }
-
-    // Give timer2 enough time to fire, if it ever was going to, to show it is in fact stopped.
-    time::sleep(Duration::from_secs(1)).await;
 }

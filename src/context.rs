@@ -87,7 +87,7 @@ impl Error for ContextError {}
 /// use std::time::Duration;
 /// use gokio::{select, Context, ContextError};
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let (ctx, cancel) = Context::background().with_timeout(Duration::from_millis(5));
 ///     let work = gokio::chan::<i32>(0); // never ready
 ///     select! {
@@ -273,7 +273,7 @@ impl Context {
     /// ```
     /// use gokio::{time::Instant, Context, ContextError};
     ///
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let (ctx, cancel) = Context::background().with_deadline(Instant::now());
     ///     ctx.cancelled().await;
     ///     assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
@@ -313,7 +313,7 @@ impl Context {
     /// use std::time::Duration;
     /// use gokio::{Context, ContextError};
     ///
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let (ctx, cancel) = Context::background().with_timeout(Duration::from_millis(1));
     ///     ctx.cancelled().await;
     ///     assert_eq!(ctx.err(), Some(ContextError::DeadlineExceeded));
@@ -370,7 +370,7 @@ impl Context {
     /// use std::time::Duration;
     /// use gokio::Context;
     ///
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let (ctx, cancel) = Context::background().with_timeout(Duration::from_secs(1));
     ///     assert!(ctx.deadline().is_some());
     ///     let (child, cancel_child) = ctx.with_cancel();

@@ -166,6 +166,43 @@ pub mod context;
 mod goroutine;
 mod loom;
 pub mod pattern;
+/// Everything a ported Go program needs: `use gokio::prelude::*;`.
+///
+/// ```
+/// use gokio::prelude::*;
+///
+/// // Go:
+/// //     ch := make(chan int)
+/// //     var wg sync.WaitGroup
+/// //     wg.Add(1)
+/// //     go func() { defer wg.Done(); for v := range ch { fmt.Println(v) } }()
+/// //     for i := 0; i < 3; i++ { ch <- i }
+/// //     close(ch)
+/// //     wg.Wait()
+/// fn main() {
+///     run(async {
+///         let ch = chan::<i32>(0);
+///         let wg = WaitGroup::new();
+///         let (rx, done) = (ch.receiver(), wg.guard());
+///         go! {
+///             let _done = done; // defer wg.Done()
+///             while let Some(v) = rx.recv().await {
+///                 println!("{v}");
+///             }
+///         };
+///         for i in 0..3 {
+///             ch.send(i).await.unwrap();
+///         }
+///         ch.close();
+///         wg.wait().await;
+///
+///         select! {
+///             recv(time::after(std::time::Duration::from_millis(1))) -> _ => println!("timeout"),
+///         }
+///     });
+/// }
+/// ```
+pub mod prelude;
 mod runtime;
 mod select;
 pub mod sync;

@@ -53,7 +53,7 @@ pub use tokio::time::Instant;
 ///
 /// ```
 /// use std::time::Duration;
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     gokio::time::sleep(Duration::from_millis(1)).await;
 /// });
 /// ```
@@ -73,7 +73,7 @@ pub fn sleep(d: Duration) -> tokio::time::Sleep {
 /// use std::time::Duration;
 /// use gokio::{chan, select, time};
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let never = chan::<i32>(0);
 ///     let mut timed_out = false;
 ///     select! {
@@ -102,7 +102,7 @@ pub fn after(d: Duration) -> Receiver<Instant> {
 /// ```
 /// use std::time::Duration;
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let ticks = gokio::time::tick(Duration::from_millis(1));
 ///     for _ in 0..3 {
 ///         ticks.recv().await.unwrap();
@@ -126,7 +126,7 @@ pub fn tick(d: Duration) -> Receiver<Instant> {
 /// ```
 /// use std::time::Duration;
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let done = gokio::chan::<&str>(1);
 ///     let tx = done.sender();
 ///     let _t = gokio::time::after_func(Duration::from_millis(1), move || {
@@ -157,7 +157,7 @@ where
 /// use std::time::Duration;
 /// use gokio::time::Timer;
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let t = Timer::new(Duration::from_millis(2));
 ///     t.chan().recv().await.unwrap(); // <-t.C
 ///     assert!(!t.stop()); // already fired and received
@@ -174,7 +174,7 @@ impl Timer {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Timer::new(Duration::ZERO);
     ///     assert!(t.chan().recv().await.is_some());
     /// });
@@ -192,7 +192,7 @@ impl Timer {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Timer::new(Duration::from_millis(1));
     ///     let c = t.chan();
     ///     drop(t); // the timer keeps running for `c`
@@ -214,7 +214,7 @@ impl Timer {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Timer::new(Duration::from_secs(3600));
     ///     assert!(t.stop());
     ///     assert!(!t.stop());
@@ -236,7 +236,7 @@ impl Timer {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Timer::new(Duration::from_secs(3600));
     ///     assert!(t.reset(Duration::from_millis(1)));
     ///     assert!(t.chan().recv().await.is_some());
@@ -269,7 +269,7 @@ impl fmt::Debug for Timer {
 /// use std::time::Duration;
 /// use gokio::time::Ticker;
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let t = Ticker::new(Duration::from_millis(1));
 ///     let c = t.chan();
 ///     for _ in 0..3 {
@@ -294,7 +294,7 @@ impl Ticker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Ticker::new(Duration::from_millis(1));
     ///     assert!(t.chan().recv().await.is_some());
     /// });
@@ -314,7 +314,7 @@ impl Ticker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let c = gokio::time::Ticker::new(Duration::from_millis(1)).chan();
     ///     assert!(c.recv().await.is_some());
     /// });
@@ -330,7 +330,7 @@ impl Ticker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Ticker::new(Duration::from_millis(1));
     ///     t.stop();
     ///     assert!(t.chan().try_recv().is_err());
@@ -351,7 +351,7 @@ impl Ticker {
     ///
     /// ```
     /// use std::time::Duration;
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let t = gokio::time::Ticker::new(Duration::from_secs(3600));
     ///     t.reset(Duration::from_millis(1));
     ///     assert!(t.chan().recv().await.is_some());

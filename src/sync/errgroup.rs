@@ -37,7 +37,7 @@ use crate::loom::{lock, Arc, Mutex};
 /// ```
 /// use gokio::sync::Group;
 ///
-/// tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// gokio::run(async {
 ///     let g = Group::new();
 ///     for i in 0..3 {
 ///         g.go(async move { if i == 1 { Err(format!("task {i} failed")) } else { Ok(()) } })
@@ -132,7 +132,7 @@ impl<E: Send + 'static> Group<E> {
     /// ```
     /// use gokio::{sync::Group, Context};
     ///
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let (g, ctx) = Group::<&str>::with_context(&Context::background());
     ///     let c = ctx.clone();
     ///     g.go(async move { c.cancelled().await; Ok(()) }).await; // stops when a peer fails
@@ -159,7 +159,7 @@ impl<E: Send + 'static> Group<E> {
     /// # Examples
     ///
     /// ```
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let g = gokio::sync::Group::<std::io::Error>::new();
     ///     g.go(async { Ok(()) }).await;
     ///     g.wait().await.unwrap();
@@ -189,7 +189,7 @@ impl<E: Send + 'static> Group<E> {
     /// # Examples
     ///
     /// ```
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let g = gokio::sync::Group::<()>::new();
     ///     g.set_limit(1);
     ///     assert!(g.try_go(std::future::pending()));
@@ -255,7 +255,7 @@ impl<E: Send + 'static> Group<E> {
     /// # Examples
     ///
     /// ```
-    /// tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// gokio::run(async {
     ///     let g = gokio::sync::Group::<i32>::new();
     ///     g.go(async { Err(7) }).await;
     ///     assert_eq!(g.wait().await, Err(7));

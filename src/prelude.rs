@@ -1,0 +1,26 @@
+//! Everything a ported Go program needs, in one import: `use gokio::prelude::*;`.
+//!
+//! | Go | brought in by the prelude |
+//! |---|---|
+//! | `go f(x)`, `go func(){...}()` | [`go`](fn@crate::go), [`go!`](crate::go!) |
+//! | `func main` | [`run`] |
+//! | `make(chan T, n)`, `chan T`, `chan<- T`, `<-chan T` | [`chan`], [`Chan`], [`Sender`], [`Receiver`] |
+//! | `select` | [`select!`](crate::select!), [`recv_any`] |
+//! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
+//! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`] |
+//! | `x/sync/semaphore`, `x/sync/errgroup` | [`Semaphore`], [`Group`](crate::sync::Group) |
+//! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
+//! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
+//! | `runtime.Gosched`, `runtime.NumGoroutine` | [`yield_now`], [`num_goroutine`] |
+//! | (a goroutine's handle, for `join`) | [`Goroutine`] |
+//!
+//! Names that an explicit `use` also brings in (say `std::sync::Mutex`) take precedence over
+//! the glob, as usual in Rust.
+
+pub use crate::context::{CancelFunc, Context};
+pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
+pub use crate::sync::{Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
+pub use crate::time;
+pub use crate::{chan, recv_any, Chan, Receiver, SendError, Sender, TryRecvError, TrySendError};
+/// `go` is both a function (`go(fut)`) and a macro (`go!{ ... }`); this brings in both.
+pub use crate::{go, select};
