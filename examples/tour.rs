@@ -57,7 +57,7 @@ fn main() {
         context_tree().await;
         errgroup().await;
         semaphore().await;
-        pattern_placeholder().await;
+        fan_in_fan_out().await;
 
         println!(
             "\nTour finished. Live goroutines left: {}.",
@@ -563,10 +563,34 @@ async fn semaphore() {
     ));
 }
 
-// --- pattern: fan-in / fan-out (added when gokio::pattern lands) ---
-async fn pattern_placeholder() {
+async fn fan_in_fan_out() {
     step(
         "14. Fan-in / fan-out",
-        "(coming with gokio::pattern: generate, merge, fan_out, tee, pipeline stages)",
+        "gokio::pattern has Go's pipeline idioms as functions. generate() is the generator\n\
+         goroutine, fan_out() a pool of workers ranging over one channel, merge() the fan-in,\n\
+         take() stops after n values. Dropping an output stops every stage before it:\n\
+         no goroutine leaks, just as if each had a `case <-done: return`.",
     );
+    use gokio::pattern::{fan_out, generate, merge, take};
+    let before = num_goroutine();
+    let nums = generate(1..=1_000_000u64, 16); // an "endless" source
+    let squares = fan_out(nums, 4, 16, |n| async move { n * n }); // 4 workers
+    let first: Vec<u64> = take(squares, 10, 0).collect().await; // then everything stops
+    show(format!(
+        "10 squares from 4 workers (completion order): {first:?}"
+    ));
+    let evens = generate((0..5).map(|i| i * 2), 0);
+    let odds = generate((0..5).map(|i| i * 2 + 1), 0);
+    let mut all: Vec<u32> = merge(vec![evens, odds], 0).collect().await;
+    all.sort_unstable();
+    show(format!("merge(evens, odds), sorted: {all:?}"));
+    // The abandoned 1..1_000_000 pipeline unwinds by itself; give it a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while num_goroutine() > before && Instant::now() < deadline {
+        time::sleep(Duration::from_millis(1)).await;
+    }
+    show(format!(
+        "goroutines left from those pipelines: {}",
+        num_goroutine() - before.min(num_goroutine())
+    ));
 }
