@@ -12,7 +12,8 @@ import platform
 import subprocess
 from html import escape
 
-# Prose definitions, in table order. Keep in sync with the docs of benches/chan.rs.
+# Prose definitions, in table order. Keep in sync with the docs of benches/chan.rs,
+# benches/sync.rs and benches/spawn.rs.
 WORKLOADS = [
     ("spsc_buffered",
      "1 producer task, 1 consumer task, one capacity-128 channel, 1 000 000 `u64` values; "
@@ -47,16 +48,69 @@ WORKLOADS = [
      "and checks. gokio uses the `pattern` helpers (`generate` + `fan_out`); async-channel is "
      "the same topology by hand with `tokio::spawn`; `gokio chan+go` is by hand with gokio "
      "channels; `gokio ordered` uses `fan_out_ordered`. ns per item."),
+    ("mutex_uncontended",
+     "One task, 1 000 000 × (lock, increment a `u64`, unlock); the final count is checked. "
+     "gokio `Mutex`, `tokio::sync::Mutex`, `std::sync::Mutex` and Go's `sync.Mutex`. ns per "
+     "lock/unlock. `std` blocks the worker thread instead of yielding it (marked *blocking*): "
+     "the floor, not an alternative for a lock held across `.await`."),
+    ("mutex_contended_8",
+     "8 tasks × 200 000 × (lock, increment, unlock) on one shared mutex, on the 2 worker "
+     "threads (Go: 8 goroutines, `GOMAXPROCS=2`). ns per lock/unlock."),
+    ("spawn_join_100k",
+     "From inside one task, spawn 100 000 tasks that each return their index, then join "
+     "every handle in spawn order and check the sum. `gokio::go` + `Goroutine::join` vs "
+     "`tokio::spawn` + `JoinHandle`. Go has no join handle: each goroutine stores its result "
+     "in its own slice slot and calls `Done` on one `sync.WaitGroup`; the spawner waits, "
+     "then sums the slots. ns per task."),
+    ("waitgroup_100k",
+     "From inside one task, start 100 000 tasks as a group and wait for all of them: "
+     "`WaitGroup::go` (handles dropped) + `wg.wait()` vs tokio `JoinSet::spawn` + "
+     "`join_next` until empty (marked *JoinSet*) vs Go `wg.Add(1); go func(){ wg.Done() }()` "
+     "+ `wg.Wait()`. ns per task."),
 ]
 
+# Memory workloads (benches/memory.rs, benches/go/mem.go): (name, unit, prose). Their rows
+# go to the memory table, not to the ns/op table or the chart.
+MEMORY = [
+    ("idle_goroutine_shared_chan", "bytes per goroutine",
+     "100 000 goroutines, each parked in a receive on one shared capacity-0 `u64` channel "
+     "(gokio: each holds its own `Receiver` clone, started with `WaitGroup::go`). Measured "
+     "once all have parked; then the channel is closed and all are joined. tokio mpsc has a "
+     "single receiver and is left out."),
+    ("idle_goroutine_own_chan", "bytes per goroutine",
+     "100 000 goroutines, each parked in a receive on its own channel, its cost included: "
+     "gokio `chan::<u64>(0)`, tokio `mpsc::channel::<u64>(1)` (no capacity 0), Go "
+     "`make(chan uint64)`. The spawner keeps the sending ends in a pre-sized vector/slice "
+     "(8 bytes each, counted); tokio also keeps the `JoinHandle`s (8 bytes each, counted), "
+     "gokio and Go join with a WaitGroup."),
+    ("buffered_chan_128", "bytes per channel",
+     "10 000 capacity-128 `u64` channels, each holding 128 values, kept in a pre-sized "
+     "vector/slice: gokio `chan::<u64>(128)`, tokio `mpsc::channel::<u64>(128)`, Go "
+     "`make(chan uint64, 128)`. The 128 values alone are 1 024 bytes."),
+    ("million_goroutines_wall", "ms",
+     "1 000 000 goroutines (gokio `WaitGroup::go`, Go `go` + `sync.WaitGroup`) each park in a "
+     "receive on one shared capacity-0 channel; once all have parked (each counts itself "
+     "in an atomic just before its receive; the spawner polls the count every ms) the "
+     "channel is closed, which wakes them all, and the WaitGroup wait joins them. Wall time "
+     "from the first spawn to the end of the wait, one run."),
+    ("million_goroutines_peak_rss", "MB",
+     "The same run: peak resident memory (`VmHWM`) above the process's resident memory "
+     "(`VmRSS`) before the first spawn."),
+]
+MEMORY_NAMES = {name for name, _, _ in MEMORY}
+MEMORY_PEERS = ["gokio", "tokio", "go", "go RSS"]
+
 # Column order; an implementation name may carry a " (note)" suffix, e.g. "tokio mpsc (cap 1)".
-PEERS = ["gokio", "kanal", "flume", "async-channel", "tokio mpsc", "go"]
+# "tokio mpsc" (channel workloads) and "tokio" (Mutex, spawn, JoinSet) share one column.
+PEERS = ["gokio", "kanal", "flume", "async-channel", "tokio", "std", "go"]
+ALIASES = {"tokio mpsc": "tokio"}
 COLORS = {
     "gokio": "#d62728",
     "kanal": "#1f77b4",
     "flume": "#2ca02c",
     "async-channel": "#9467bd",
-    "tokio mpsc": "#8c564b",
+    "tokio": "#8c564b",
+    "std": "#7f7f7f",
     "go": "#17becf",
 }
 
@@ -77,7 +131,11 @@ def read_results(path):
             if not line:
                 continue
             workload, impl, ns = line.split("\t")
-            base, note = base_and_note(impl)
+            if workload in MEMORY_NAMES:
+                base, note = impl, None
+            else:
+                base, note = base_and_note(impl)
+                base = ALIASES.get(base, base)
             data.setdefault(workload, {})[base] = (float(ns), note)
     return data
 
@@ -114,7 +172,64 @@ def fmt_ns(ns):
     return f"{ns:,.0f}" if ns >= 100 else f"{ns:.1f}"
 
 
-def markdown(data, args):
+def mem_total():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def fmt_mem(v):
+    return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def memory_table(mem):
+    """The memory section: prose, then one row per memory workload, gokio ÷ peer ratios."""
+    out = ["## Memory\n",
+           "`cargo bench --bench memory` and `benches/go/mem.go`. Every (workload, "
+           "implementation) runs in a fresh child process, so that memory freed by one "
+           "measurement cannot be reused by the next and hide its cost. Rust figures are "
+           "deltas of resident memory (`VmRSS`/`VmHWM` from `/proc/self/status`; whole "
+           "pages, allocator overhead included, no custom allocator); with 100 000 goroutines "
+           "a 4 KiB page is 0.04 bytes per goroutine (10 000 goroutines give figures within "
+           "3% of these). Go is measured twice: **go** is the `runtime.ReadMemStats` delta of "
+           "`StackInuse + HeapInuse` (after `runtime.GC()`), **go RSS** the `VmRSS` delta "
+           "as on the Rust side. The median of 3 child runs (1 for `million_goroutines`). "
+           "Ratios in parentheses are **gokio ÷ peer** (below 1: gokio uses less).\n"]
+    for name, unit, prose in MEMORY:
+        if name in mem:
+            out.append(f"- **`{name}`** ({unit}): {prose}")
+    out.append("")
+    peers = [p for p in MEMORY_PEERS if any(p in row for row in mem.values())]
+    out.append("| workload | unit | " + " | ".join(peers) + " |")
+    out.append("|---|---|" + "---:|" * len(peers))
+    for name, unit, _ in MEMORY:
+        row = mem.get(name)
+        if not row:
+            continue
+        gokio = row.get("gokio", (None, None))[0]
+        cells = []
+        for p in peers:
+            if p not in row:
+                cells.append("")
+                continue
+            v = row[p][0]
+            cell = fmt_mem(v)
+            if p == "gokio":
+                cell = f"**{cell}**"
+            elif gokio is not None and v > 0:
+                cell += f" ({gokio / v:.2f})"
+            cells.append(cell)
+        out.append(f"| `{name}` | {unit} | " + " | ".join(cells) + " |")
+    out.append("")
+    return out
+
+
+def markdown(data, mem, args):
     workloads = workload_order(data)
     peers = peer_order(data)
     out = []
@@ -124,10 +239,12 @@ def markdown(data, args):
         "median of `GOKIO_BENCH_ROUNDS` rounds (default 7), implementations run alternating "
         "(A, B, C, A, B, C, ...) after one warm-up round, on one 2-worker tokio multi-thread "
         "runtime; every task is a `tokio::spawn`. Go runs the same workloads with "
-        "`GOMAXPROCS=2` (`benches/go/main.go`). The harness is `benches/common/mod.rs`.\n"
+        "`GOMAXPROCS=2` (`benches/go/main.go`, `benches/go/mem.go`). The harness is "
+        "`benches/common/mod.rs`.\n"
     )
     out.append("## Machine\n")
     out.append(f"- CPU: {cpu_model()}, `nproc` = {run(['nproc'])}")
+    out.append(f"- Memory: {mem_total()}")
     out.append(f"- OS: {platform.system()} {platform.release()}")
     out.append(f"- Rust: `{run(['rustc', '--version'])}`")
     out.append(f"- Go: `{run(['go', 'version'])}`")
@@ -155,7 +272,10 @@ def markdown(data, args):
     out.append(
         "ns per operation (lower is better). The ratio in parentheses is **gokio ÷ peer**: "
         "above 1 means gokio is slower than that peer, below 1 faster. A blank cell: the "
-        "workload does not apply to that peer.\n"
+        "workload does not apply to that peer. The **tokio** column is `tokio::sync::mpsc` "
+        "for the channel workloads, `tokio::sync::Mutex` for the mutex workloads, "
+        "`tokio::spawn` / `JoinSet` for the goroutine workloads; **std** is "
+        "`std::sync::Mutex`.\n"
     )
     out.append("| workload | " + " | ".join(peers) + " |")
     out.append("|---|" + "---:|" * len(peers))
@@ -187,6 +307,8 @@ def markdown(data, args):
                        f"({fmt_ns(sel[0])} vs {fmt_ns(recv[0])} ns).")
     out.append("")
     out.append("![chart](benches/chart.svg)\n")
+    if mem:
+        out.extend(memory_table(mem))
     if args.stdout and os.path.exists(args.stdout):
         with open(args.stdout) as f:
             raw = f.read().strip()
@@ -217,7 +339,7 @@ def svg(data):
          f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
          f'<rect width="{width}" height="{height}" fill="white"/>',
          f'<text x="{left}" y="20" font-size="15" font-weight="bold">'
-         'gokio channel benchmarks: ns per op (log scale, lower is better)</text>']
+         'gokio benchmarks: ns per op (log scale, lower is better)</text>']
     # Grid lines at 1, 2, 5 x each decade.
     decade = lo
     while decade <= hi:
@@ -245,8 +367,9 @@ def svg(data):
                      f'height="{top + plot_h - yy:.1f}" fill="{COLORS.get(p, "#7f7f7f")}">'
                      f'<title>{escape(w)} / {escape(label)}: {ns:.1f} ns/op</title></rect>')
         cx = x0 + bar * len(peers) / 2
-        s.append(f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle">'
-                 f'{escape(w)}</text>')
+        # Alternate two label rows so that long neighbouring names do not overlap.
+        s.append(f'<text x="{cx:.1f}" y="{top + plot_h + 18 + 15 * (gi % 2)}" '
+                 f'text-anchor="middle">{escape(w)}</text>')
     s.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" '
              f'y2="{top + plot_h}" stroke="#333"/>')
     # Legend.
@@ -269,13 +392,15 @@ def main():
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--svg", required=True)
     args = ap.parse_args()
-    data = read_results(args.results)
+    results = read_results(args.results)
+    data = {w: row for w, row in results.items() if w not in MEMORY_NAMES}
+    mem = {w: row for w, row in results.items() if w in MEMORY_NAMES}
     if not data:
         raise SystemExit(f"{args.results}: no results")
     with open(args.svg, "w") as f:
         f.write(svg(data))
     with open(args.markdown, "w") as f:
-        f.write(markdown(data, args))
+        f.write(markdown(data, mem, args))
 
 
 if __name__ == "__main__":

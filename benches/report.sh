@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every bench target and the Go program, then writes BENCHMARKS.md and benches/chart.svg.
+# Runs every bench target (timing and memory) and the Go program, then writes BENCHMARKS.md
+# and benches/chart.svg. About a minute on 2 cores once built (the memory bench ~25 s, Go ~20 s).
 #
 #   bash benches/report.sh
 #
@@ -25,12 +26,19 @@ command="cargo bench ${bench_args[*]}"
 echo "+ $command"
 cargo bench "${bench_args[@]}" | tee -a "$stdout"
 
-# The same workloads in Go, if a Go toolchain is installed.
+# The same workloads in Go, if a Go toolchain is installed: built once, then run for the
+# timing workloads and (-mem) for the memory workloads.
 if command -v go >/dev/null 2>&1; then
-  go_command="go run benches/go/main.go"
-  echo "+ $go_command"
+  gobin="$outdir/gobench"
+  go build -o "$gobin" benches/go/main.go benches/go/mem.go
+  go_command="go build -o $gobin benches/go/main.go benches/go/mem.go
+GOMAXPROCS=2 $gobin
+GOMAXPROCS=2 $gobin -mem"
   # GOMAXPROCS is also set in the program; the variable makes the setting visible here.
-  GOMAXPROCS=2 go run benches/go/main.go | tee -a "$results" "$stdout"
+  echo "+ GOMAXPROCS=2 $gobin"
+  GOMAXPROCS=2 "$gobin" | tee -a "$results" "$stdout"
+  echo "+ GOMAXPROCS=2 $gobin -mem"
+  GOMAXPROCS=2 "$gobin" -mem | tee -a "$results" "$stdout"
 else
   go_command="(skipped: go is not installed)"
   echo "go is not installed: skipping benches/go (apt-get install golang-go to include it)"

@@ -1,113 +1,108 @@
-//! Goroutine spawn overhead: `gokio::go` and `WaitGroup::go` against plain tokio.
+//! Goroutine workloads: `gokio::go` and `WaitGroup::go` against plain tokio.
 //!
-//! Workloads (one process, one 2-worker tokio multi-thread runtime, no tracing subscriber):
-//! - `spawn`: spawn 100 000 tasks that return a number, then join each handle in order.
-//!   Peers: `tokio::spawn` + `JoinHandle` vs `gokio::go` + `Goroutine::join`.
-//! - `group`: start 100 000 tasks as a group, then wait for all of them.
-//!   Peers: `tokio::task::JoinSet` (spawn, then `join_next` until empty) vs `WaitGroup::go`
-//!   then `wg.wait()`.
+//! Run with `cargo bench --bench spawn`; `benches/report.sh` runs it with the Go program
+//! (`benches/go/main.go`, the same workloads) and writes `BENCHMARKS.md`.
 //!
-//! The peers run alternately, 11 rounds each after one warm-up round; the median ns per task
-//! is printed with the gokio/tokio ratio of the medians and the median of the per-round ratios. Run: `cargo bench --bench spawn`.
+//! Workloads (identical for every implementation; the spawning loop itself runs in one
+//! spawned task, as Go's `main` goroutine does; no tracing subscriber is installed, so
+//! `gokio::go` takes its lean path):
+//!
+//! * `spawn_join_100k`: spawn 100 000 tasks that each return their index, then join every
+//!   handle in spawn order and check the sum of the results. `gokio::go` + `Goroutine::join`
+//!   vs `tokio::spawn` + `JoinHandle`. ns per task.
+//! * `waitgroup_100k`: start 100 000 tasks as a group, then wait for all of them.
+//!   `WaitGroup::go` (handles dropped) + `wg.wait()` vs `tokio::task::JoinSet::spawn` +
+//!   `join_next` until empty. ns per task.
+
+#[path = "common/mod.rs"]
+mod common;
 
 use std::hint::black_box;
-use std::time::Instant;
 
-const N: usize = 100_000;
-const ROUNDS: usize = 11;
-
-fn median(samples: &mut [f64]) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let mid = samples.len() / 2;
-    if samples.len() % 2 == 0 {
-        (samples[mid - 1] + samples[mid]) / 2.0
-    } else {
-        samples[mid]
-    }
-}
-
-async fn tokio_spawn() -> f64 {
-    let start = Instant::now();
-    let handles: Vec<_> = (0..N).map(|i| tokio::spawn(async move { i })).collect();
-    for h in handles {
-        black_box(h.await.unwrap());
-    }
-    start.elapsed().as_nanos() as f64 / N as f64
-}
-
-async fn gokio_go() -> f64 {
-    let start = Instant::now();
-    let handles: Vec<_> = (0..N).map(|i| gokio::go(async move { i })).collect();
-    for h in handles {
-        black_box(h.join().await.unwrap());
-    }
-    start.elapsed().as_nanos() as f64 / N as f64
-}
-
-async fn tokio_joinset() -> f64 {
-    let start = Instant::now();
-    let mut set = tokio::task::JoinSet::new();
-    for i in 0..N {
-        set.spawn(async move { black_box(i) });
-    }
-    while let Some(r) = set.join_next().await {
-        r.unwrap();
-    }
-    start.elapsed().as_nanos() as f64 / N as f64
-}
-
-async fn gokio_waitgroup() -> f64 {
-    let start = Instant::now();
-    let wg = gokio::WaitGroup::new();
-    for i in 0..N {
-        drop(wg.go(async move { black_box(i) }));
-    }
-    wg.wait().await;
-    start.elapsed().as_nanos() as f64 / N as f64
-}
-
-/// Prints the median ns/task of each peer and the median of the per-round ratios (each round's
-/// pair ran back to back, so the ratio is less exposed to machine-load drift than the medians).
-fn report(name: &str, tokio: &mut [f64], gokio: &mut [f64]) {
-    let mut ratios: Vec<f64> = gokio.iter().zip(tokio.iter()).map(|(g, t)| g / t).collect();
-    let t = median(tokio);
-    let g = median(gokio);
-    println!(
-        "{name:<6} tokio {t:>7.1} ns/task  gokio {g:>7.1} ns/task  gokio/tokio {:.3} (median of per-round ratios {:.3})",
-        g / t,
-        median(&mut ratios)
-    );
-}
+use common::{imp, sum_to, Bench};
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        // Warm-up (allocator, worker threads).
-        tokio_spawn().await;
-        gokio_go().await;
-        tokio_joinset().await;
-        gokio_waitgroup().await;
+    let mut b = Bench::from_env();
+    spawn_join(&mut b);
+    waitgroup(&mut b);
+}
 
-        let (mut ts, mut gs, mut tj, mut gw) = (vec![], vec![], vec![], vec![]);
-        for round in 0..ROUNDS {
-            // Alternate which peer goes first to cancel drift.
-            if round % 2 == 0 {
-                ts.push(tokio_spawn().await);
-                gs.push(gokio_go().await);
-                tj.push(tokio_joinset().await);
-                gw.push(gokio_waitgroup().await);
-            } else {
-                gs.push(gokio_go().await);
-                ts.push(tokio_spawn().await);
-                gw.push(gokio_waitgroup().await);
-                tj.push(tokio_joinset().await);
-            }
-        }
-        report("spawn", &mut ts, &mut gs);
-        report("group", &mut tj, &mut gw);
-    });
+// ---------------------------------------------------------------------------------------
+// spawn_join_100k
+
+fn spawn_join(b: &mut Bench) {
+    let n = b.n(100_000, 1);
+    let impls = vec![
+        imp("gokio", move || async move {
+            let sum = tokio::spawn(async move {
+                let handles: Vec<_> = (0..n as u64).map(|i| gokio::go(async move { i })).collect();
+                let mut sum = 0;
+                for h in handles {
+                    sum += h.join().await.unwrap();
+                }
+                sum
+            })
+            .await
+            .unwrap();
+            assert_eq!(sum, sum_to(n));
+        }),
+        imp("tokio", move || async move {
+            let sum = tokio::spawn(async move {
+                let handles: Vec<_> = (0..n as u64)
+                    .map(|i| tokio::spawn(async move { i }))
+                    .collect();
+                let mut sum = 0;
+                for h in handles {
+                    sum += h.await.unwrap();
+                }
+                sum
+            })
+            .await
+            .unwrap();
+            assert_eq!(sum, sum_to(n));
+        }),
+    ];
+    b.workload("spawn_join_100k", n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// waitgroup_100k
+
+fn waitgroup(b: &mut Bench) {
+    let n = b.n(100_000, 1);
+    let impls = vec![
+        imp("gokio", move || async move {
+            tokio::spawn(async move {
+                let wg = gokio::WaitGroup::new();
+                for i in 0..n {
+                    drop(wg.go(async move {
+                        black_box(i);
+                    }));
+                }
+                wg.wait().await;
+                assert_eq!(wg.count(), 0);
+            })
+            .await
+            .unwrap();
+        }),
+        imp("tokio (JoinSet)", move || async move {
+            tokio::spawn(async move {
+                let mut set = tokio::task::JoinSet::new();
+                for i in 0..n {
+                    set.spawn(async move {
+                        black_box(i);
+                    });
+                }
+                let mut joined = 0;
+                while let Some(r) = set.join_next().await {
+                    r.unwrap();
+                    joined += 1;
+                }
+                assert_eq!(joined, n);
+            })
+            .await
+            .unwrap();
+        }),
+    ];
+    b.workload("waitgroup_100k", n, impls);
 }

@@ -99,13 +99,13 @@ pub struct Bench {
     rt: Runtime,
     rounds: usize,
     scale: f64,
-    out: Option<String>,
     workload_filter: Option<String>,
     impl_filter: Option<String>,
     rows: Vec<Row>,
 }
 
-fn env_parse<T: std::str::FromStr>(key: &str, default: T) -> T {
+/// Parses environment variable `key`, or returns `default` if it is unset.
+pub fn env_parse<T: std::str::FromStr>(key: &str, default: T) -> T {
     match std::env::var(key) {
         Ok(s) => s
             .trim()
@@ -136,7 +136,6 @@ impl Bench {
             rt,
             rounds,
             scale,
-            out: std::env::var("GOKIO_BENCH_OUT").ok(),
             workload_filter: std::env::var("GOKIO_BENCH_FILTER").ok(),
             impl_filter: std::env::var("GOKIO_BENCH_IMPL").ok(),
             rows: Vec::new(),
@@ -201,16 +200,8 @@ impl Bench {
                 reference / r.median
             );
         }
-        if let Some(path) = &self.out {
-            let mut f = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .unwrap_or_else(|e| panic!("GOKIO_BENCH_OUT={path}: {e}"));
-            for r in &rows {
-                writeln!(f, "{}\t{}\t{:.1}", r.workload, r.implementation, r.median)
-                    .expect("write results");
-            }
+        for r in &rows {
+            append_result(&r.workload, &r.implementation, r.median);
         }
         self.rows.extend(rows);
     }
@@ -222,6 +213,21 @@ impl Bench {
             .find(|r| r.workload == workload && r.implementation == implementation)
             .map(|r| r.median)
     }
+}
+
+/// Appends one `workload\timplementation\tvalue` line to the `GOKIO_BENCH_OUT` file, if set
+/// (the format `benches/report.py` reads; the value is ns/op, or the unit `report.py` gives
+/// a memory workload).
+pub fn append_result(workload: &str, implementation: &str, value: f64) {
+    let Ok(path) = std::env::var("GOKIO_BENCH_OUT") else {
+        return;
+    };
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("GOKIO_BENCH_OUT={path}: {e}"));
+    writeln!(f, "{workload}\t{implementation}\t{value:.1}").expect("write results");
 }
 
 /// Sum of `0..n`, the checksum every producer/consumer workload verifies.

@@ -1,13 +1,15 @@
-// The channel workloads of benches/chan.rs and the pipeline workload of benches/pipeline.rs,
-// in Go, for reference figures.
+// The workloads of benches/chan.rs, benches/pipeline.rs, benches/sync.rs and
+// benches/spawn.rs in Go, for reference figures; with -mem, the memory workloads of
+// benches/memory.rs (see mem.go).
 //
-// Run: go run benches/go/main.go   (benches/report.sh does this when `go` is installed)
+// Run: go run benches/go/main.go benches/go/mem.go [-mem]
+// (benches/report.sh does both when `go` is installed)
 //
 // Same workloads, same sizes, GOMAXPROCS=2 (the Rust harness uses 2 tokio workers), the
 // same env knobs (GOKIO_BENCH_ROUNDS, default 7; GOKIO_BENCH_SCALE, default 1.0), one
 // unrecorded warm-up run, the median of the rounds. Prints one `workload\tgo\tns_per_op`
-// line per workload, the format benches/report.py reads. See benches/chan.rs and
-// benches/pipeline.rs for the workload definitions.
+// line per workload, the format benches/report.py reads. See the Rust bench files for the
+// workload definitions; Go-specific choices are noted at each function.
 package main
 
 import (
@@ -260,6 +262,94 @@ func pipeline(n int) time.Duration {
 	})
 }
 
+// mutexUncontended: one goroutine, n x (Lock, increment, Unlock) on a sync.Mutex.
+func mutexUncontended(n int) time.Duration {
+	return wall(func() {
+		done := make(chan uint64)
+		go func() {
+			var mu sync.Mutex
+			var counter uint64
+			for i := 0; i < n; i++ {
+				mu.Lock()
+				counter++
+				mu.Unlock()
+			}
+			done <- counter
+		}()
+		check(<-done, uint64(n))
+	})
+}
+
+// mutexContended: 8 goroutines x n/8 x (Lock, increment, Unlock) on one sync.Mutex.
+func mutexContended(n int) time.Duration {
+	return wall(func() {
+		var mu sync.Mutex
+		var counter uint64
+		var wg sync.WaitGroup
+		for t := 0; t < 8; t++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < n/8; i++ {
+					mu.Lock()
+					counter++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		check(counter, uint64(n))
+	})
+}
+
+// spawnJoin: Go has no join handle. The closest equivalent of "spawn n tasks returning their
+// index, join each and sum the results" is a goroutine that stores its result in its own
+// slot and signals one sync.WaitGroup; the spawner waits, then sums the slots. (A done channel
+// per goroutine would add a channel allocation per goroutine that tokio's JoinHandle does
+// not have.) The spawning loop runs in a goroutine, as in the Rust workloads.
+func spawnJoin(n int) time.Duration {
+	return wall(func() {
+		done := make(chan uint64)
+		go func() {
+			results := make([]uint64, n)
+			var wg sync.WaitGroup
+			wg.Add(n)
+			for i := 0; i < n; i++ {
+				go func(i int) {
+					results[i] = uint64(i)
+					wg.Done()
+				}(i)
+			}
+			wg.Wait()
+			var sum uint64
+			for _, v := range results {
+				sum += v
+			}
+			done <- sum
+		}()
+		check(<-done, sumTo(n))
+	})
+}
+
+// waitGroup: n goroutines that do nothing but signal one sync.WaitGroup; wait for all.
+func waitGroup(n int) time.Duration {
+	return wall(func() {
+		done := make(chan struct{})
+		go func() {
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func() {
+					wg.Done()
+				}()
+			}
+			wg.Wait()
+			close(done)
+		}()
+		<-done
+	})
+}
+
 func main() {
 	runtime.GOMAXPROCS(2)
 	if s := os.Getenv("GOKIO_BENCH_ROUNDS"); s != "" {
@@ -276,6 +366,14 @@ func main() {
 		}
 		scale = f
 	}
+	if len(os.Args) > 1 && os.Args[1] == "-mem" {
+		if w := os.Getenv(childEnv); w != "" {
+			memChild(w)
+		} else {
+			memMain()
+		}
+		return
+	}
 
 	n := scaled(1_000_000, 1)
 	measure("spsc_buffered", n, func() time.Duration { return spsc(capacity, n) })
@@ -290,4 +388,12 @@ func main() {
 	measure("recv_prefilled", n, func() time.Duration { return drain(n, false) })
 	npl := scaled(500_000, 1)
 	measure("pipeline", npl, func() time.Duration { return pipeline(npl) })
+
+	nu := scaled(1_000_000, 1)
+	measure("mutex_uncontended", nu, func() time.Duration { return mutexUncontended(nu) })
+	nc := scaled(1_600_000, 8)
+	measure("mutex_contended_8", nc, func() time.Duration { return mutexContended(nc) })
+	ng := scaled(100_000, 1)
+	measure("spawn_join_100k", ng, func() time.Duration { return spawnJoin(ng) })
+	measure("waitgroup_100k", ng, func() time.Duration { return waitGroup(ng) })
 }

@@ -1,6 +1,7 @@
 //! The value of a [`Mutex`](crate::Mutex), and gokio's only `unsafe` code.
 //!
-//! Why it exists: `benches/sync.rs`. Without `unsafe`, the value had to sit in a second lock
+//! Why it exists: `benches/sync.rs` (as of the commit that added this file). Without `unsafe`,
+//! the value had to sit in a second lock
 //! that the gokio protocol keeps uncontended (a `futures::lock::Mutex`); that lock alone cost
 //! 6–10 ns per lock/unlock and put gokio's Mutex at 2.2× (uncontended) and 2.75× (contended)
 //! Go's `sync.Mutex`, against a 2× target. An `UnsafeCell` costs nothing.
