@@ -70,6 +70,12 @@ pub struct Shared<T> {
     closed_event: event_listener::Event,
 }
 
+/// `try_lock` attempts (with exponential back-off) before blocking on the channel lock.
+#[cfg(not(loom))]
+const SPIN_TRIES: u32 = 10;
+#[cfg(loom)]
+const SPIN_TRIES: u32 = 1;
+
 /// How much buffer to reserve up front: enough for small channels, never the whole of a huge
 /// capacity.
 const EAGER_BUFFER: usize = 64;
@@ -91,8 +97,29 @@ impl<T> Shared<T> {
         }
     }
 
+    /// Takes the channel lock, spinning briefly with `try_lock` first. Critical sections are
+    /// a few dozen instructions, so a short spin nearly always wins; falling into the futex
+    /// path instead parks the whole worker thread (and every task queued on it), and std's
+    /// lock stops spinning for good once any waiter sleeps, which can turn a busy channel into
+    /// a convoy of sleeping workers.
     #[inline]
     fn lock(&self) -> MutexGuard<'_, State<T>> {
+        if let Ok(g) = self.state.try_lock() {
+            return g;
+        }
+        self.lock_contended()
+    }
+
+    #[cold]
+    fn lock_contended(&self) -> MutexGuard<'_, State<T>> {
+        for spins in 0..SPIN_TRIES {
+            for _ in 0..(1u32 << spins.min(6)) {
+                crate::loom::spin_loop();
+            }
+            if let Ok(g) = self.state.try_lock() {
+                return g;
+            }
+        }
         lock(&self.state)
     }
 
