@@ -60,12 +60,11 @@
 use std::time::Duration;
 
 use gokio::prelude::*;
-use gokio::DoneGuard;
 
-async fn worker(id: i32, done: DoneGuard) {
-    // `defer wg.Done()`: the guard calls `wg.done()` when it is dropped at the end of this
-    // function, even if the worker panics.
-    let _done = done;
+async fn worker(id: i32, wg: WaitGroup) {
+    // defer: `wg.defer_done()` returns a guard that calls `wg.done()` when it is dropped at
+    // the end of this function, even if the worker panics.
+    let _done = wg.defer_done();
     println!("Worker {id} started");
     time::sleep(Duration::from_millis(100)).await; // Simulate work
     println!("Worker {id} finished");
@@ -79,9 +78,12 @@ fn main() {
         // Number of goroutines to create.
         let num_workers = 10;
 
-        // Create goroutines; each takes a guard, which adds 1 to the WaitGroup.
+        // Add numWorkers to the WaitGroup.
+        wg.add(num_workers as isize);
+
+        // Create goroutines (a WaitGroup is a shared handle: clone it instead of `&wg`).
         for i in 1..=num_workers {
-            go(worker(i, wg.guard()));
+            go(worker(i, wg.clone()));
         }
 
         // Wait for all goroutines to finish.

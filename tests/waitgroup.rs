@@ -191,3 +191,27 @@ fn cancelled_wait_does_not_disturb_others() {
     wg.done();
     assert_ready!(b.poll());
 }
+
+#[test]
+fn defer_done_after_bulk_add() {
+    gokio::run(async {
+        let wg = WaitGroup::new();
+        wg.add(5);
+        for _ in 0..5 {
+            let wg = wg.clone();
+            gokio::go(async move {
+                let _done = wg.defer_done();
+                gokio::yield_now().await;
+            });
+        }
+        wg.wait().await;
+        assert_eq!(wg.count(), 0);
+    });
+}
+
+#[test]
+#[should_panic(expected = "sync: negative WaitGroup counter")]
+fn defer_done_without_add_panics_like_go() {
+    let wg = WaitGroup::new();
+    drop(wg.defer_done());
+}

@@ -238,6 +238,37 @@ impl WaitGroup {
         self.add(1);
         DoneGuard { wg: self.clone() }
     }
+
+    /// Returns a guard that calls [`done`](Self::done) when dropped, without adding: Go's
+    /// `defer wg.Done()` in a goroutine whose count was added up front with `wg.Add(n)`.
+    ///
+    /// The guard also runs `done` if the goroutine panics or is aborted.
+    ///
+    /// # Panics
+    ///
+    /// Dropping the guard panics with `sync: negative WaitGroup counter` if the count it
+    /// stands for was never added, as Go's `Done` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// async fn worker(id: u32, wg: gokio::WaitGroup) {
+    ///     let _done = wg.defer_done(); // defer wg.Done()
+    ///     println!("worker {id} done");
+    /// }
+    ///
+    /// let wg = gokio::WaitGroup::new();
+    /// wg.add(3); // wg.Add(3)
+    /// for id in 1..=3 {
+    ///     gokio::go(worker(id, wg.clone()));
+    /// }
+    /// wg.wait().await;
+    /// # });
+    /// ```
+    pub fn defer_done(&self) -> DoneGuard {
+        DoneGuard { wg: self.clone() }
+    }
 }
 
 impl Inner {
