@@ -76,6 +76,14 @@ const SPIN_TRIES: u32 = 10;
 #[cfg(loom)]
 const SPIN_TRIES: u32 = 1;
 
+/// The registration of a pending [`Shared::poll_closed`].
+#[derive(Default)]
+pub(crate) struct ClosedWait {
+    listener: Option<event_listener::EventListener>,
+    /// The waker the listener holds.
+    waker: Option<Waker>,
+}
+
 /// How much buffer to reserve up front: enough for small channels, never the whole of a huge
 /// capacity.
 const EAGER_BUFFER: usize = 64;
@@ -275,21 +283,28 @@ impl<T> Shared<T> {
         true
     }
 
-    /// Polls for the channel being closed; `listener` keeps the registration between polls.
-    pub(crate) fn poll_closed(
-        &self,
-        cx: &mut Context<'_>,
-        listener: &mut Option<event_listener::EventListener>,
-    ) -> Poll<()> {
+    /// Polls for the channel being closed; `wait` keeps the registration between polls.
+    ///
+    /// `close` sets the flag before it notifies, so once a listener is registered with this
+    /// task's waker, a repeated poll by the same task only needs the flag: re-registering
+    /// would take the event's lock on every poll (pipeline stages poll this each time their
+    /// input is empty).
+    pub(crate) fn poll_closed(&self, cx: &mut Context<'_>, wait: &mut ClosedWait) -> Poll<()> {
         loop {
             if self.is_closed() {
                 return Poll::Ready(());
             }
-            match listener {
-                None => *listener = Some(self.closed_event.listen()),
+            match &mut wait.listener {
+                None => wait.listener = Some(self.closed_event.listen()),
                 Some(l) => {
-                    std::task::ready!(std::pin::Pin::new(l).poll(cx));
-                    *listener = None;
+                    if wait.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                        return Poll::Pending;
+                    }
+                    if std::pin::Pin::new(l).poll(cx).is_pending() {
+                        wait.waker = Some(cx.waker().clone());
+                        return Poll::Pending;
+                    }
+                    *wait = ClosedWait::default();
                 }
             }
         }

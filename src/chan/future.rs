@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::core::Shared;
+use super::core::{ClosedWait, Shared};
 use super::waiter::Entry;
 use super::SendError;
 use crate::loom::Arc;
@@ -153,14 +153,14 @@ impl<T: Default> Future for RecvOkFuture<'_, T> {
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ClosedFuture<'a, T> {
     shared: &'a Shared<T>,
-    listener: Option<event_listener::EventListener>,
+    wait: ClosedWait,
 }
 
 impl<'a, T> ClosedFuture<'a, T> {
     pub(crate) fn new(shared: &'a Shared<T>) -> Self {
         ClosedFuture {
             shared,
-            listener: None,
+            wait: ClosedWait::default(),
         }
     }
 }
@@ -172,6 +172,6 @@ impl<T> Future for ClosedFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        this.shared.poll_closed(cx, &mut this.listener)
+        this.shared.poll_closed(cx, &mut this.wait)
     }
 }
