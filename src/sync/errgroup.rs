@@ -172,7 +172,7 @@ impl<E: Send + 'static> Group<E> {
         loop {
             let listener = {
                 let mut state = lock(&self.inner.state);
-                if state.limit.map_or(true, |n| state.active < n) {
+                if state.limit.is_none_or(|n| state.active < n) {
                     state.active += 1;
                     break;
                 }

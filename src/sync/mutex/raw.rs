@@ -109,7 +109,7 @@ impl RawMutex {
     pub(super) fn skip_budget(&self) -> bool {
         let n = self.fast_polls.load(Ordering::Relaxed);
         self.fast_polls.store(n.wrapping_add(1), Ordering::Relaxed);
-        n % BUDGET_EVERY != 0
+        !n.is_multiple_of(BUDGET_EVERY)
     }
 
     /// The uncontended fast path: CAS `0 → LOCKED`.
