@@ -65,52 +65,57 @@ const IDENTITY: [u8; STACK_CASES] = {
     a
 };
 
-/// The random (or biased) poll order of one select round.
-enum Order {
-    Stack([u8; STACK_CASES], usize),
-    Heap(Vec<usize>),
+/// The random (or biased) poll order of one select round, drawn lazily: step `k` of a
+/// Fisher–Yates shuffle runs only when pass 1 reaches position `k`, so a select whose first
+/// pick is ready draws one random number. Every order is still equally likely, and after
+/// pass 1 the whole permutation is there for pass 2.
+struct Order {
+    small: [u8; STACK_CASES],
+    /// Used instead of `small` for more than `STACK_CASES` cases.
+    large: Vec<usize>,
+    n: usize,
+    shuffle: bool,
 }
 
 impl Order {
     #[inline]
     fn new(n: usize, biased: bool) -> Self {
-        // Loom replays each model many times and needs every replay to take the same path, so
-        // models select in source order; fairness has its own (statistical) tests.
-        let shuffle = !biased && !cfg!(loom) && n > 1;
-        if n <= STACK_CASES {
-            let mut a = IDENTITY;
-            if shuffle {
-                // Fisher–Yates: every permutation equally likely.
-                for i in (1..n).rev() {
-                    a.swap(i, fastrand::usize(..=i));
-                }
-            }
-            Order::Stack(a, n)
-        } else {
-            let mut v: Vec<usize> = (0..n).collect();
-            if shuffle {
-                for i in (1..n).rev() {
-                    v.swap(i, fastrand::usize(..=i));
-                }
-            }
-            Order::Heap(v)
+        Order {
+            small: IDENTITY,
+            large: if n > STACK_CASES {
+                (0..n).collect()
+            } else {
+                Vec::new()
+            },
+            n,
+            // Loom replays each model many times and needs every replay to take the same
+            // path, so models select in source order; fairness has its own statistical tests.
+            shuffle: !biased && !cfg!(loom) && n > 1,
         }
+    }
+
+    /// Fisher–Yates step `k` (steps must run in order 0, 1, ...): returns the case at
+    /// position `k` of the permutation.
+    #[inline]
+    fn pick(&mut self, k: usize) -> usize {
+        if self.shuffle && k + 1 < self.n {
+            let j = k + fastrand::usize(..self.n - k);
+            if self.large.is_empty() {
+                self.small.swap(k, j);
+            } else {
+                self.large.swap(k, j);
+            }
+        }
+        self.get(k)
     }
 
     #[inline]
     fn get(&self, k: usize) -> usize {
-        match self {
-            Order::Stack(a, _) => a[k] as usize,
-            Order::Heap(v) => v[k],
+        if self.large.is_empty() {
+            self.small[k] as usize
+        } else {
+            self.large[k]
         }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        let n = match self {
-            Order::Stack(_, n) => *n,
-            Order::Heap(v) => v.len(),
-        };
-        (0..n).map(move |k| self.get(k))
     }
 }
 
@@ -167,9 +172,10 @@ impl Future for SelectFuture<'_, '_> {
         let n = this.cases.len();
         let mut token: Option<Arc<Token>> = None;
         loop {
-            let order = Order::new(n, this.biased);
+            let mut order = Order::new(n, this.biased);
             // Pass 1.
-            for i in order.iter() {
+            for k in 0..n {
+                let i = order.pick(k);
                 if this.cases[i].try_now() {
                     return Poll::Ready(Some(i));
                 }
@@ -191,7 +197,10 @@ impl Future for SelectFuture<'_, '_> {
                     .insert(Arc::new(Token::new(cx.waker().clone())))
                     .clone(),
             };
-            let parked_all = order.iter().all(|i| this.cases[i].register(&tok, i));
+            let parked_all = (0..n).all(|k| {
+                let i = order.get(k);
+                this.cases[i].register(&tok, i)
+            });
             if parked_all {
                 this.parked = Some(tok);
                 return Poll::Pending;
