@@ -321,12 +321,7 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Result<(), T>> {
         if let Some(e) = entry {
-            if !e.won() {
-                e.token().set_waker(cx);
-                if !e.won() {
-                    return Poll::Pending;
-                }
-            }
+            std::task::ready!(e.poll_won(cx));
             let e = entry.take().expect("checked above");
             // Won: taken by a receiver (slot empty) or closed (value still there).
             return Poll::Ready(match e.take_slot() {
@@ -362,12 +357,7 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Option<T>> {
         if let Some(e) = entry {
-            if !e.won() {
-                e.token().set_waker(cx);
-                if !e.won() {
-                    return Poll::Pending;
-                }
-            }
+            std::task::ready!(e.poll_won(cx));
             let e = entry.take().expect("checked above");
             return Poll::Ready(e.take_slot()); // None: woken by close
         }

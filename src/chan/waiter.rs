@@ -23,7 +23,7 @@
 //! * The waker is stored in the token; the winner takes it and wakes the owner after releasing
 //!   the channel lock.
 
-use std::task::{Context, Waker};
+use std::task::{Context, Poll, Waker};
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::loom::{lock, Arc, Mutex};
@@ -156,6 +156,18 @@ impl<T> Entry<T> {
     #[inline]
     pub(crate) fn won(&self) -> bool {
         self.token().selected() == Some(self.case)
+    }
+
+    /// Owner side: `Ready` once this entry won its token, else registers the task's waker
+    /// (and checks again, in case the token was decided meanwhile).
+    pub(crate) fn poll_won(&self, cx: &Context<'_>) -> Poll<()> {
+        if !self.won() {
+            self.token().set_waker(cx);
+            if !self.won() {
+                return Poll::Pending;
+            }
+        }
+        Poll::Ready(())
     }
 
     /// Counterpart side, receive entry: hands `v` to the parked receiver. On failure (the entry

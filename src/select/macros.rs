@@ -197,8 +197,9 @@ macro_rules! select {
     (@one $idx:tt) => { 1 };
 
     // ----- entry points -----
-    (biased; $($cases:tt)*) => {
-        $crate::select!(@parse true [
+    (@start $biased:tt $($cases:tt)*) => {
+        // The supply of hygienic names: an index and two locals per case.
+        $crate::select!(@parse $biased [
             (0 __h0 __c0) (1 __h1 __c1) (2 __h2 __c2) (3 __h3 __c3) (4 __h4 __c4) (5 __h5 __c5)
             (6 __h6 __c6) (7 __h7 __c7) (8 __h8 __c8) (9 __h9 __c9) (10 __h10 __c10)
             (11 __h11 __c11) (12 __h12 __c12) (13 __h13 __c13) (14 __h14 __c14) (15 __h15 __c15)
@@ -208,15 +209,10 @@ macro_rules! select {
             (31 __h31 __c31)
         ] [] [] $($cases)*)
     };
+    (biased; $($cases:tt)*) => {
+        $crate::select!(@start true $($cases)*)
+    };
     ($($cases:tt)*) => {
-        $crate::select!(@parse false [
-            (0 __h0 __c0) (1 __h1 __c1) (2 __h2 __c2) (3 __h3 __c3) (4 __h4 __c4) (5 __h5 __c5)
-            (6 __h6 __c6) (7 __h7 __c7) (8 __h8 __c8) (9 __h9 __c9) (10 __h10 __c10)
-            (11 __h11 __c11) (12 __h12 __c12) (13 __h13 __c13) (14 __h14 __c14) (15 __h15 __c15)
-            (16 __h16 __c16) (17 __h17 __c17) (18 __h18 __c18) (19 __h19 __c19) (20 __h20 __c20)
-            (21 __h21 __c21) (22 __h22 __c22) (23 __h23 __c23) (24 __h24 __c24) (25 __h25 __c25)
-            (26 __h26 __c26) (27 __h27 __c27) (28 __h28 __c28) (29 __h29 __c29) (30 __h30 __c30)
-            (31 __h31 __c31)
-        ] [] [] $($cases)*)
+        $crate::select!(@start false $($cases)*)
     };
 }
