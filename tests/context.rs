@@ -1,23 +1,16 @@
 //! `gokio::context`: cancellation trees with Go's semantics. Deadline tests run on tokio's
 //! paused clock.
 
+mod common;
+
 use std::time::Duration;
+
+use common::{advance, settle};
 
 use gokio::time::Instant;
 use gokio::{chan, select, Context, ContextError};
 
 const MS: Duration = Duration::from_millis(1);
-
-async fn settle() {
-    for _ in 0..16 {
-        tokio::task::yield_now().await;
-    }
-}
-
-async fn advance(d: Duration) {
-    tokio::time::advance(d).await;
-    settle().await;
-}
 
 #[test]
 fn error_display_matches_go() {

@@ -3,8 +3,8 @@
 //! Leak checks on `num_goroutine` (a process-wide count) live in `tests/goroutine_count.rs`,
 //! their own binary, so parallel tests here cannot disturb them.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::Duration;
 
 use gokio::{go, Panic};
@@ -41,28 +41,9 @@ async fn panic_is_returned_and_runtime_keeps_running() {
     assert_eq!(go(async { 1 }).join().await.unwrap(), 1);
 }
 
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn panic_emits_tracing_error_event_in_goroutine_span() {
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let id = tracing::subscriber::with_default(subscriber, || {
+    let (out, id) = common::capture_logs(|| {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -73,7 +54,6 @@ fn panic_emits_tracing_error_event_in_goroutine_span() {
             id
         })
     });
-    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(out.contains("ERROR"), "{out}");
     assert!(out.contains("goroutine panicked"), "{out}");
     assert!(out.contains("panic=kaboom"), "{out}");

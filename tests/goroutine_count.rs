@@ -1,21 +1,12 @@
 //! `num_goroutine` leak checks. The count is process-wide, so this binary holds exactly one
 //! test: nothing else in the process spawns goroutines meanwhile.
 
-use std::time::{Duration, Instant};
+mod common;
 
 use gokio::{go, num_goroutine, WaitGroup};
 
-/// Polls until `num_goroutine() == want`, with a generous deadline (never a timing assertion).
 async fn settle(want: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while num_goroutine() != want {
-        assert!(
-            Instant::now() < deadline,
-            "num_goroutine stuck at {} (want {want})",
-            num_goroutine()
-        );
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    common::wait_for_goroutines("goroutines", want).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,6 @@
 mod common;
 
 use std::future::Future;
-use std::time::{Duration, Instant};
 
 use common::no_hang;
 use futures::StreamExt;
@@ -15,18 +14,8 @@ use gokio::pattern::{
 };
 use gokio::{chan, num_goroutine, Context};
 
-/// Polls until `num_goroutine()` is back to `base`, with a generous deadline (never a timing
-/// assertion).
 async fn settle(what: &str, base: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while num_goroutine() != base {
-        assert!(
-            Instant::now() < deadline,
-            "{what}: num_goroutine stuck at {} (baseline {base})",
-            num_goroutine()
-        );
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    common::wait_for_goroutines(what, base).await;
 }
 
 async fn scenario<F: Future<Output = ()>>(what: &str, base: usize, body: F) {

@@ -4,35 +4,13 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::no_hang;
 use futures::StreamExt;
 use gokio::pattern::{generate, map};
 
-#[derive(Clone, Default)]
-struct Buf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn panic_in_user_function_is_logged() {
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
+    let (out, ()) = common::capture_logs(|| {
         // One thread: the goroutines log through this thread's default subscriber.
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -46,7 +24,6 @@ fn panic_in_user_function_is_logged() {
             assert_eq!(no_hang("map", out.collect::<Vec<_>>()).await, [0, 1]);
         });
     });
-    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(out.contains("ERROR"), "{out}");
     assert!(out.contains("pattern: user function panicked"), "{out}");
     assert!(out.contains("helper=\"map\""), "{out}");

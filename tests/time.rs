@@ -1,26 +1,17 @@
 //! `gokio::time`: timers and tickers are channels, with Go ≥ 1.23 semantics. All tests run on
 //! tokio's paused clock and move it with `advance`, so nothing depends on wall-clock time.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::{advance, settle};
 use gokio::time::{self, Instant, Ticker, Timer};
 use gokio::{chan, select, TryRecvError};
 
 const MS: Duration = Duration::from_millis(1);
-
-/// Lets woken background tasks run (single-threaded test runtime).
-async fn settle() {
-    for _ in 0..16 {
-        tokio::task::yield_now().await;
-    }
-}
-
-async fn advance(d: Duration) {
-    tokio::time::advance(d).await;
-    settle().await;
-}
 
 fn alive_tasks() -> usize {
     tokio::runtime::Handle::current()

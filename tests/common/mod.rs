@@ -39,3 +39,61 @@ pub fn chi_square_critical_0_001(df: usize) -> f64 {
         10.83, 13.82, 16.27, 18.47, 20.52, 22.46, 24.32, 26.12, 27.88, 29.59,
     ][df - 1]
 }
+
+/// Runs `f` with a `tracing` subscriber installed for this thread and returns what it logged
+/// (plain text, no colours) together with `f`'s result.
+pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (String, R) {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let r = tracing::subscriber::with_default(subscriber, f);
+    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    (out, r)
+}
+
+/// Polls until `gokio::num_goroutine() == want`, with a generous deadline (never a timing
+/// assertion). Leak checks call it from a test binary that holds one test, since the count is
+/// process-wide.
+pub async fn wait_for_goroutines(what: &str, want: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while gokio::num_goroutine() != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: num_goroutine stuck at {} (want {want})",
+            gokio::num_goroutine()
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Paused-clock tests: lets woken background tasks run (single-threaded test runtime).
+pub async fn settle() {
+    for _ in 0..16 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Paused-clock tests: advances tokio's clock by `d`, then lets woken tasks run.
+pub async fn advance(d: Duration) {
+    tokio::time::advance(d).await;
+    settle().await;
+}
