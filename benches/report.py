@@ -307,6 +307,11 @@ def markdown(data, mem, args):
                        f"({fmt_ns(sel[0])} vs {fmt_ns(recv[0])} ns).")
     out.append("")
     out.append("![chart](benches/chart.svg)\n")
+    out.extend(targets_table(data))
+    analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
+    if os.path.exists(analysis):
+        with open(analysis) as f:
+            out.append(f.read().strip() + "\n")
     if mem:
         out.extend(memory_table(mem))
     if args.stdout and os.path.exists(args.stdout):
@@ -315,6 +320,53 @@ def markdown(data, mem, args):
         out.append("<details><summary>Raw harness output (with min..max over the rounds)"
                    "</summary>\n\n```text\n" + raw + "\n```\n</details>\n")
     return "\n".join(out)
+
+
+# The project's performance targets (from its issues): (description, workload, numerator,
+# denominator, bound). The measured ratio numerator/denominator must be at most `bound` (for
+# "faster than", strictly below).
+TARGETS = [
+    ("channels faster than Go", "spsc_buffered", "gokio", "go", 1.0),
+    ("channels faster than Go", "spsc_unbuffered", "gokio", "go", 1.0),
+    ("channels faster than Go", "pingpong", "gokio", "go", 1.0),
+    ("channels faster than Go", "mpmc_4x4", "gokio", "go", 1.0),
+    ("channels at least as fast as kanal", "spsc_buffered", "gokio", "kanal", 1.0),
+    ("channels at least as fast as kanal", "spsc_unbuffered", "gokio", "kanal", 1.0),
+    ("channels at least as fast as kanal", "pingpong", "gokio", "kanal", 1.0),
+    ("channels at least as fast as kanal", "mpmc_4x4", "gokio", "kanal", 1.0),
+    ("select faster than Go", "select_2", "gokio", "go", 1.0),
+    ("ready select within 2× of a plain receive", "select_first_ready", "gokio",
+     ("recv_prefilled", "gokio"), 2.0),
+    ("Mutex within 2× of Go's sync.Mutex", "mutex_uncontended", "gokio", "go", 2.0),
+    ("Mutex within 2× of Go's sync.Mutex", "mutex_contended_8", "gokio", "go", 2.0),
+    ("`go` within 10% of `tokio::spawn`", "spawn_join_100k", "gokio", "tokio", 1.10),
+    ("WaitGroup join at least as fast as Go", "waitgroup_100k", "gokio", "go", 1.0),
+    ("pipeline within 10% of hand-written tokio", "pipeline", "gokio", "async-channel", 1.10),
+    ("pipeline faster than Go", "pipeline", "gokio", "go", 1.0),
+]
+
+
+def targets_table(data):
+    out = ["## Targets\n",
+           "Each target, the measured ratio in this run, and whether it is met. Misses are "
+           "explained under *Where the time goes* below.\n",
+           "| target | workload | ratio | bound | met |", "|---|---|---:|---:|:-:|"]
+    for desc, workload, num, den, bound in TARGETS:
+        a = data.get(workload, {}).get(num)
+        if isinstance(den, tuple):
+            b = data.get(den[0], {}).get(den[1])
+            against = f"`{den[0]}`"
+        else:
+            b = data.get(workload, {}).get(den)
+            against = den
+        if not a or not b:
+            continue
+        r = a[0] / b[0]
+        met = r < bound if bound == 1.0 else r <= bound
+        out.append(f"| {desc} | `{workload}` (gokio ÷ {against}) | {r:.2f} | {bound:g} | "
+                   f"{'yes' if met else '**no**'} |")
+    out.append("")
+    return out
 
 
 def svg(data):
