@@ -86,6 +86,24 @@ pub struct Chan<T> {
 /// ```
 pub struct Sender<T> {
     pub(crate) shared: Arc<Shared<T>>,
+    /// The in-flight send of the `Sink` implementation: the value not yet sent and its parked
+    /// entry. Only ever reached through `&mut self` (`Mutex::get_mut`, never locked): the
+    /// `Mutex` is there so that a `Sender` stays `Sync` whenever `T: Send`, as the channel is.
+    sink: std::sync::Mutex<SinkState<T>>,
+}
+
+struct SinkState<T> {
+    value: Option<T>,
+    entry: Option<Arc<Entry<T>>>,
+}
+
+impl<T> Default for SinkState<T> {
+    fn default() -> Self {
+        SinkState {
+            value: None,
+            entry: None,
+        }
+    }
 }
 
 /// The receiving half of a channel: Go's `<-chan T`. Also a [`futures::Stream`] of the
@@ -128,6 +146,7 @@ impl<T> Chan<T> {
         self.shared.add_sender();
         Sender {
             shared: self.shared.clone(),
+            sink: Default::default(),
         }
     }
 
@@ -178,6 +197,7 @@ impl<T> Clone for Sender<T> {
         self.shared.add_sender();
         Sender {
             shared: self.shared.clone(),
+            sink: Default::default(),
         }
     }
 }
@@ -201,6 +221,11 @@ impl<T> Drop for Chan<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
+        let sink = self.sink_state();
+        if sink.entry.is_some() {
+            let mut entry = sink.entry.take();
+            drop(self.shared.cancel_send(&mut entry));
+        }
         self.shared.drop_sender();
     }
 }
@@ -763,3 +788,73 @@ impl<T> futures::Stream for Receiver<T> {
 }
 
 impl<T> Unpin for Receiver<T> {}
+
+impl<T> Sender<T> {
+    fn sink_state(&mut self) -> &mut SinkState<T> {
+        self.sink
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Drives the `Sink`'s in-flight send, if any, to completion.
+    fn poll_sink_flush(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), SendError<T>>> {
+        let shared = &self.shared;
+        let sink = self
+            .sink
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if sink.value.is_none() && sink.entry.is_none() {
+            return Poll::Ready(Ok(()));
+        }
+        let SinkState { value, entry } = sink;
+        shared.poll_send(cx, value, entry).map_err(SendError)
+    }
+}
+
+/// `Sender` is a [`futures::Sink`]: `start_send` begins a send and `poll_flush` completes it
+/// with exactly [`send`](Sender::send)'s semantics (unbuffered: a receiver has taken the
+/// value). One send is in flight at a time, so `poll_ready` waits for the previous one.
+/// `poll_close` only flushes: other handles may still send, and Go's `close` is
+/// [`Sender::close`]. A closed channel fails the send with `SendError(v)`, value included.
+/// Dropping the `Sender` with a send in flight withdraws it, as dropping a send future does.
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// use futures::{SinkExt, StreamExt};
+/// let ch = gokio::chan::<i32>(4);
+/// let mut tx = ch.sender();
+/// tx.send_all(&mut futures::stream::iter([1, 2, 3]).map(Ok)).await.unwrap();
+/// drop(tx);
+/// ch.close();
+/// assert_eq!(ch.receiver().collect::<Vec<_>>().await, [1, 2, 3]);
+/// # });
+/// ```
+impl<T> futures::Sink<T> for Sender<T> {
+    type Error = SendError<T>;
+
+    fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().poll_sink_flush(cx)
+    }
+
+    fn start_send(self: Pin<&mut Self>, item: T) -> Result<(), Self::Error> {
+        let sink = self.get_mut().sink_state();
+        assert!(
+            sink.value.is_none() && sink.entry.is_none(),
+            "gokio: Sink::start_send called before poll_ready returned Ready"
+        );
+        sink.value = Some(item);
+        Ok(())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().poll_sink_flush(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.get_mut().poll_sink_flush(cx)
+    }
+}
+
+impl<T> Unpin for Sender<T> {}

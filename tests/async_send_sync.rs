@@ -23,6 +23,8 @@ fn channel_handles_and_errors() {
     unpin::<gokio::Receiver<u8>>();
     // Values that are Send but not Sync still make shareable channels (like Go's).
     sync::<gokio::Chan<Cell<u8>>>();
+    sync::<gokio::Sender<Cell<u8>>>();
+    sync::<gokio::Receiver<Cell<u8>>>();
     send::<gokio::Chan<gokio::Chan<u8>>>();
     send::<gokio::SendError<u8>>();
     sync::<gokio::TrySendError<u8>>();

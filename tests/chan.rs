@@ -498,3 +498,53 @@ fn errors_display_like_go() {
     struct Opaque;
     assert_eq!(format!("{:?}", SendError(Opaque)), "SendError(..)");
 }
+
+// ----- Sink -----
+
+#[test]
+fn sender_sink_has_send_semantics() {
+    use futures::{Sink, SinkExt};
+    use std::pin::Pin;
+    let ch = chan::<i32>(0);
+    let mut tx = ch.sender();
+    // poll_ready, start_send, then flush: pending until a receiver takes the value.
+    let mut flush = task::spawn(async {
+        tx.feed(1).await.unwrap();
+        tx.flush().await
+    });
+    assert_pending!(flush.poll());
+    assert_eq!(ch.try_recv(), Ok(1));
+    assert!(flush.is_woken());
+    assert_ready_eq!(flush.poll(), Ok(()));
+    drop(flush);
+
+    // A send in flight when the Sender is dropped is withdrawn: nobody receives it.
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(Pin::new(&mut tx).poll_ready(&mut cx).is_ready());
+    Pin::new(&mut tx).start_send(2).unwrap();
+    assert!(Pin::new(&mut tx).poll_flush(&mut cx).is_pending());
+    drop(tx);
+    assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
+
+    // On a closed channel the value comes back in the error.
+    let mut tx = ch.sender();
+    ch.close();
+    let err = futures::executor::block_on(SinkExt::send(&mut tx, 3)).unwrap_err();
+    assert_eq!(err, SendError(3));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sender_sink_forwards_a_stream() {
+    use futures::SinkExt;
+    let ch = chan::<u32>(0);
+    let rx = ch.receiver();
+    let mut tx = ch.sender();
+    drop(ch);
+    let consumer = tokio::spawn(async move { rx.collect::<Vec<_>>().await });
+    tx.send_all(&mut futures::stream::iter(0..1000).map(Ok))
+        .await
+        .unwrap();
+    drop(tx);
+    assert_eq!(consumer.await.unwrap(), (0..1000).collect::<Vec<_>>());
+}
