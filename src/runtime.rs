@@ -14,7 +14,10 @@
 //!   drops whether that future completes, panics, is aborted, or is never polled.
 //! - **Tracing span.** Every goroutine runs in a span `goroutine{id=N}`.
 //!
-//! Invariant: `LIVE` equals the number of spawned goroutine futures not yet dropped.
+//! Invariant: the sum of the `LIVE` shards equals the number of spawned goroutine futures not
+//! yet dropped. The count is sharded by thread: a goroutine is usually counted up on the
+//! spawning thread and down on a worker, and one shared counter made that cache line bounce
+//! between cores on every spawn (`benches/spawn.rs`).
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
@@ -24,8 +27,26 @@ use crate::loom::global::{AtomicU64, AtomicUsize, OnceLock};
 /// The next goroutine id.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Goroutine futures spawned and not yet dropped.
-static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Goroutine futures spawned and not yet dropped, as per-thread shards (a shard may go
+/// "negative", wrapping, when goroutines end on other threads than they started: only the
+/// sum is meaningful).
+static LIVE: [Shard; SHARDS] = [const { Shard(AtomicUsize::new(0)) }; SHARDS];
+
+/// Number of counter shards (threads beyond this share them).
+const SHARDS: usize = 16;
+
+/// One counter on its own cache line.
+#[repr(align(128))]
+struct Shard(AtomicUsize);
+
+/// This thread's shard.
+fn shard() -> &'static AtomicUsize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    &LIVE[MINE.try_with(|m| *m).unwrap_or(0)].0
+}
 
 /// The lazily started process-wide runtime.
 static GLOBAL: OnceLock<Runtime> = OnceLock::new();
@@ -57,7 +78,9 @@ pub(crate) fn next_id() -> u64 {
 /// The number of live goroutines.
 #[inline]
 pub(crate) fn live() -> usize {
-    LIVE.load(Ordering::Acquire)
+    LIVE.iter().fold(0usize, |sum, s| {
+        sum.wrapping_add(s.0.load(Ordering::Acquire))
+    })
 }
 
 /// Counts one live goroutine from creation until drop.
@@ -68,7 +91,7 @@ impl LiveGuard {
     /// Counts a new goroutine.
     #[inline]
     pub(crate) fn new() -> Self {
-        LIVE.fetch_add(1, Ordering::Relaxed);
+        shard().fetch_add(1, Ordering::Relaxed);
         LiveGuard(())
     }
 }
@@ -76,7 +99,7 @@ impl LiveGuard {
 impl Drop for LiveGuard {
     #[inline]
     fn drop(&mut self) {
-        LIVE.fetch_sub(1, Ordering::Release);
+        shard().fetch_sub(1, Ordering::Release);
     }
 }
 
