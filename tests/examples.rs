@@ -93,6 +93,8 @@ fn check_for(name: &str) -> Check {
             "server: hello handler ended",
         ]),
         "tour" => Check::Custom(tour),
+        "prime_sieve" => Check::Exact(&["2", "3", "5", "7", "11", "13", "17", "19", "23", "29"]),
+        "ping_pong" => Check::Custom(ping_pong),
         _ => Check::ExitOnly,
     }
 }
@@ -391,4 +393,20 @@ fn examples_run_and_print_what_go_prints() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Hits alternate ping, pong, ... and count up by one; the game ends with the ball.
+fn ping_pong(lines: &[&str]) -> Result<(), String> {
+    let (last, hits) = lines.split_last().ok_or("no output")?;
+    for (i, line) in hits.iter().enumerate() {
+        let name = if i % 2 == 0 { "ping" } else { "pong" };
+        let want = format!("{name} {}", i + 1);
+        if *line != want {
+            return Err(format!("line {i}: {line:?}, want {want:?}"));
+        }
+    }
+    if hits.is_empty() || *last != format!("game over after {} hits", hits.len()) {
+        return Err(format!("last line {last:?} after {} hits", hits.len()));
+    }
+    Ok(())
 }
