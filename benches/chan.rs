@@ -13,6 +13,10 @@
 //!   and tokio mpsc use capacity 1 and say so in their name.
 //! * `mpmc_4x4`: 4 producers, 4 consumers, one capacity-128 channel, 1 000 000 values in all.
 //!   tokio mpsc has one receiver and is left out.
+//! * `select_8`: 8 producers each send 1/8 of 500 000 values on their own capacity-128
+//!   channel; one consumer selects over all 8 (closed channels become nil). kanal is left out:
+//!   its cancelled receive future drops values, and the pinned-future workaround of `select_2`
+//!   does not scale to 8 readable branches.
 //! * `select_2`: 2 producers each send 250 000 values on their own capacity-128 channel; one
 //!   consumer selects over both until both are closed (a closed channel is replaced by a nil
 //!   one, as Go code does). Peers use `tokio::select!` over their receive futures (kanal:
@@ -40,6 +44,7 @@ fn main() {
     pingpong(&mut b);
     mpmc(&mut b);
     select_2(&mut b);
+    select_8(&mut b);
     first_ready(&mut b);
     if let (Some(sel), Some(recv)) = (
         b.median("select_first_ready", "gokio"),
@@ -481,6 +486,144 @@ fn select_2(b: &mut Bench) {
         }),
     ];
     b.workload("select_2", n, impls);
+}
+
+// select_8
+
+/// The consumer loop of `select_8` for a peer: `tokio::select!` over eight receive futures,
+/// each branch disabled once its channel reports closed. `$recv` makes the future from a
+/// receiver, `$val` and `$closed` are the patterns of its output.
+macro_rules! tokio_select_8 {
+    ([$($r:ident),*], |$rx:ident| $recv:expr, $val:pat => $v:ident, $closed:pat) => {{
+        let mut open = [true; 8];
+        let mut sum = 0u64;
+        loop {
+            tokio_select_8!(@branches open sum [$($r),*] [0 1 2 3 4 5 6 7] |$rx| $recv, $val => $v, $closed);
+        }
+        sum
+    }};
+    (@branches $open:ident $sum:ident [$r0:ident, $r1:ident, $r2:ident, $r3:ident, $r4:ident, $r5:ident, $r6:ident, $r7:ident]
+        [$i0:tt $i1:tt $i2:tt $i3:tt $i4:tt $i5:tt $i6:tt $i7:tt] |$rx:ident| $recv:expr, $val:pat => $v:ident, $closed:pat) => {
+        tokio::select! {
+            x = { let $rx = &mut $r0; $recv }, if $open[$i0] => match x { $val => $sum += $v, $closed => $open[$i0] = false },
+            x = { let $rx = &mut $r1; $recv }, if $open[$i1] => match x { $val => $sum += $v, $closed => $open[$i1] = false },
+            x = { let $rx = &mut $r2; $recv }, if $open[$i2] => match x { $val => $sum += $v, $closed => $open[$i2] = false },
+            x = { let $rx = &mut $r3; $recv }, if $open[$i3] => match x { $val => $sum += $v, $closed => $open[$i3] = false },
+            x = { let $rx = &mut $r4; $recv }, if $open[$i4] => match x { $val => $sum += $v, $closed => $open[$i4] = false },
+            x = { let $rx = &mut $r5; $recv }, if $open[$i5] => match x { $val => $sum += $v, $closed => $open[$i5] = false },
+            x = { let $rx = &mut $r6; $recv }, if $open[$i6] => match x { $val => $sum += $v, $closed => $open[$i6] = false },
+            x = { let $rx = &mut $r7; $recv }, if $open[$i7] => match x { $val => $sum += $v, $closed => $open[$i7] = false },
+            else => break,
+        }
+    };
+}
+
+/// Spawns 8 producers, each sending its eighth of `0..n` on its own channel; `$mk` makes a
+/// `(sender, receiver)` pair, `$send` sends on `tx`. Returns the receivers and the producers.
+macro_rules! eight_producers {
+    ($n:expr, $mk:expr, |$tx:ident, $v:ident| $send:expr) => {{
+        let n = $n as u64;
+        let per = n / 8;
+        let mut rxs = Vec::new();
+        let mut handles = Vec::new();
+        for p in 0..8u64 {
+            let ($tx, rx) = $mk;
+            rxs.push(rx);
+            handles.push(producer!($tx, p * per..(p + 1) * per, |$v| $send));
+        }
+        let [r0, r1, r2, r3, r4, r5, r6, r7]: [_; 8] = rxs.try_into().ok().unwrap();
+        ((r0, r1, r2, r3, r4, r5, r6, r7), handles)
+    }};
+}
+
+fn select_8(b: &mut Bench) {
+    let n = b.n(500_000, 8);
+    let impls = vec![
+        imp("gokio", move || async move {
+            let (rs, ps) = eight_producers!(n, gokio::chan::<u64>(CAP).split(), |tx, v| tx
+                .send(v)
+                .await
+                .unwrap());
+            let c = tokio::spawn(async move {
+                let (r0, r1, r2, r3, r4, r5, r6, r7) = &rs;
+                let mut h = [
+                    Some(r0),
+                    Some(r1),
+                    Some(r2),
+                    Some(r3),
+                    Some(r4),
+                    Some(r5),
+                    Some(r6),
+                    Some(r7),
+                ];
+                let mut sum = 0u64;
+                while h.iter().any(Option::is_some) {
+                    let (i, v) = gokio::select! {
+                        recv(h[0]) -> v => (0, v),
+                        recv(h[1]) -> v => (1, v),
+                        recv(h[2]) -> v => (2, v),
+                        recv(h[3]) -> v => (3, v),
+                        recv(h[4]) -> v => (4, v),
+                        recv(h[5]) -> v => (5, v),
+                        recv(h[6]) -> v => (6, v),
+                        recv(h[7]) -> v => (7, v),
+                    };
+                    match v {
+                        Some(v) => sum += v,
+                        None => h[i] = None, // closed: a nil channel from now on, as in Go
+                    }
+                }
+                sum
+            });
+            for p in ps {
+                p.await.unwrap();
+            }
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("flume", move || async move {
+            let (rs, ps) = eight_producers!(n, flume::bounded::<u64>(CAP), |tx, v| tx
+                .send_async(v)
+                .await
+                .unwrap());
+            let c = tokio::spawn(async move {
+                let (mut r0, mut r1, mut r2, mut r3, mut r4, mut r5, mut r6, mut r7) = rs;
+                tokio_select_8!([r0, r1, r2, r3, r4, r5, r6, r7], |rx| rx.recv_async(), Ok(v) => v, Err(_))
+            });
+            for p in ps {
+                p.await.unwrap();
+            }
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("async-channel", move || async move {
+            let (rs, ps) = eight_producers!(n, async_channel::bounded::<u64>(CAP), |tx, v| tx
+                .send(v)
+                .await
+                .unwrap());
+            let c = tokio::spawn(async move {
+                let (mut r0, mut r1, mut r2, mut r3, mut r4, mut r5, mut r6, mut r7) = rs;
+                tokio_select_8!([r0, r1, r2, r3, r4, r5, r6, r7], |rx| rx.recv(), Ok(v) => v, Err(_))
+            });
+            for p in ps {
+                p.await.unwrap();
+            }
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("tokio mpsc", move || async move {
+            let (rs, ps) = eight_producers!(n, tokio::sync::mpsc::channel::<u64>(CAP), |tx, v| tx
+                .send(v)
+                .await
+                .unwrap());
+            let c = tokio::spawn(async move {
+                let (mut r0, mut r1, mut r2, mut r3, mut r4, mut r5, mut r6, mut r7) = rs;
+                tokio_select_8!([r0, r1, r2, r3, r4, r5, r6, r7], |rx| rx.recv(), Some(v) => v, None)
+            });
+            for p in ps {
+                p.await.unwrap();
+            }
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+    ];
+    b.workload("select_8", n, impls);
 }
 
 // ---------------------------------------------------------------------------------------

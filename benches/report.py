@@ -36,6 +36,11 @@ WORKLOADS = [
      "futures with a branch precondition for closed channels. kanal's receive future drops a "
      "value it was handed if it is cancelled (kanal 0.1.1 `ReceiveFuture::drop`), so kanal keeps one pinned future per channel "
      "across iterations (marked). ns per value."),
+    ("select_8",
+     "8 producers each send an eighth of 500 000 values on their own capacity-128 channel; "
+     "one consumer selects over all 8 until every channel is closed (closed channels become "
+     "nil). Peers use an 8-branch `tokio::select!` with branch preconditions. kanal is left "
+     "out: its cancelled receive futures drop values (see `select_2`). ns per value."),
     ("select_first_ready",
      "One task drains a pre-filled capacity-1024 channel (1 000 000 values in chunks of 1024; "
      "only the draining is timed) with a 2-case select whose first case is ready and whose "
@@ -335,6 +340,7 @@ TARGETS = [
     ("channels at least as fast as kanal", "pingpong", "gokio", "kanal", 1.0),
     ("channels at least as fast as kanal", "mpmc_4x4", "gokio", "kanal", 1.0),
     ("select faster than Go", "select_2", "gokio", "go", 1.0),
+    ("select faster than Go", "select_8", "gokio", "go", 1.0),
     ("ready select within 2× of a plain receive", "select_first_ready", "gokio",
      ("recv_prefilled", "gokio"), 2.0),
     ("Mutex within 2× of Go's sync.Mutex", "mutex_uncontended", "gokio", "go", 2.0),

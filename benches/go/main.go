@@ -183,6 +183,59 @@ func select2(n int) time.Duration {
 	})
 }
 
+// select8: 8 producers each send n/8 values on their own channel; one consumer selects over
+// all 8, setting a channel to nil once it is closed.
+func select8(n int) time.Duration {
+	return wall(func() {
+		per := n / 8
+		var c [8]chan uint64
+		for p := range c {
+			c[p] = make(chan uint64, capacity)
+			go func(ch chan uint64, from, to int) {
+				for v := from; v < to; v++ {
+					ch <- uint64(v)
+				}
+				close(ch)
+			}(c[p], p*per, (p+1)*per)
+		}
+		done := make(chan uint64)
+		go func() {
+			var sum uint64
+			open := 8
+			recv := func(i int, v uint64, ok bool) {
+				if !ok {
+					c[i] = nil
+					open--
+				} else {
+					sum += v
+				}
+			}
+			for open > 0 {
+				select {
+				case v, ok := <-c[0]:
+					recv(0, v, ok)
+				case v, ok := <-c[1]:
+					recv(1, v, ok)
+				case v, ok := <-c[2]:
+					recv(2, v, ok)
+				case v, ok := <-c[3]:
+					recv(3, v, ok)
+				case v, ok := <-c[4]:
+					recv(4, v, ok)
+				case v, ok := <-c[5]:
+					recv(5, v, ok)
+				case v, ok := <-c[6]:
+					recv(6, v, ok)
+				case v, ok := <-c[7]:
+					recv(7, v, ok)
+				}
+			}
+			done <- sum
+		}()
+		check(<-done, sumTo(per*8))
+	})
+}
+
 // drain fills a chunk-sized buffered channel (not timed) and drains it with take (timed),
 // until n values have passed; it runs in its own goroutine like the Rust single task.
 func drain(n int, useSelect bool) time.Duration {
@@ -384,6 +437,8 @@ func main() {
 	measure("mpmc_4x4", nm, func() time.Duration { return mpmc(nm) })
 	ns := scaled(500_000, 2)
 	measure("select_2", ns, func() time.Duration { return select2(ns) })
+	ns8 := scaled(500_000, 8)
+	measure("select_8", ns8, func() time.Duration { return select8(ns8) })
 	measure("select_first_ready", n, func() time.Duration { return drain(n, true) })
 	measure("recv_prefilled", n, func() time.Duration { return drain(n, false) })
 	npl := scaled(500_000, 1)
