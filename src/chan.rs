@@ -15,7 +15,6 @@ use std::task::{Context, Poll};
 
 pub(crate) use self::core::Shared;
 pub(crate) use self::core::{TryRecv, TrySend};
-pub(crate) use self::core::{TryRecv as TryRecvAttempt, TrySend as TrySendAttempt};
 pub use self::error::{SendError, TryRecvError, TrySendError};
 pub use self::future::{ClosedFuture, RecvFuture, RecvOkFuture, SendFuture};
 use self::waiter::Entry;

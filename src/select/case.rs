@@ -3,7 +3,7 @@
 
 use super::Case;
 use crate::chan::waiter::{Entry, Token};
-use crate::chan::Shared;
+use crate::chan::{Shared, TryRecv, TrySend};
 use crate::loom::Arc;
 use crate::{Chan, Receiver, SendError, Sender};
 
@@ -154,9 +154,9 @@ impl<T: Send> Case for RecvCase<'_, T> {
     fn try_now(&mut self) -> bool {
         let Some(ch) = self.chan else { return false };
         match ch.try_recv() {
-            crate::chan::TryRecvAttempt::Got(v, _) => self.result = Some(Some(v)),
-            crate::chan::TryRecvAttempt::Closed => self.result = Some(None),
-            crate::chan::TryRecvAttempt::Empty => return false,
+            TryRecv::Got(v, _) => self.result = Some(Some(v)),
+            TryRecv::Closed => self.result = Some(None),
+            TryRecv::Empty => return false,
         }
         true
     }
@@ -226,9 +226,9 @@ impl<T: Send> Case for SendCase<'_, T> {
             return false;
         };
         match ch.try_send(v) {
-            crate::chan::TrySendAttempt::Sent(_) => self.result = Some(Ok(())),
-            crate::chan::TrySendAttempt::Closed(v) => self.result = Some(Err(SendError(v))),
-            crate::chan::TrySendAttempt::Full(v) => {
+            TrySend::Sent(_) => self.result = Some(Ok(())),
+            TrySend::Closed(v) => self.result = Some(Err(SendError(v))),
+            TrySend::Full(v) => {
                 self.value = Some(v);
                 return false;
             }
