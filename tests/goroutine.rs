@@ -42,26 +42,6 @@ async fn panic_is_returned_and_runtime_keeps_running() {
 }
 
 #[test]
-fn panic_emits_tracing_error_event_in_goroutine_span() {
-    let (out, id) = common::capture_logs(|| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let g = go(async { panic!("kaboom") });
-            let id = g.id();
-            assert!(g.join().await.is_err());
-            id
-        })
-    });
-    assert!(out.contains("ERROR"), "{out}");
-    assert!(out.contains("goroutine panicked"), "{out}");
-    assert!(out.contains("panic=kaboom"), "{out}");
-    assert!(out.contains(&format!("goroutine.id={id}")), "{out}");
-    assert!(out.contains(&format!("goroutine{{id={id}}}")), "{out}");
-}
-
-#[test]
 fn go_outside_any_runtime() {
     let g = go(async { 5 });
     assert_eq!(futures::executor::block_on(g.join()).unwrap(), 5);

@@ -1,0 +1,28 @@
+//! The `tracing` error event of a panicking goroutine. Its own binary: tracing caches
+//! per-callsite interest process-wide, so a test that installs a thread-local subscriber must
+//! not race tests that reach the same callsites without one (it flaked under load when it
+//! shared `tests/goroutine.rs`).
+
+mod common;
+
+use gokio::go;
+
+#[test]
+fn panic_emits_tracing_error_event_in_goroutine_span() {
+    let (out, id) = common::capture_logs(|| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let g = go(async { panic!("kaboom") });
+            let id = g.id();
+            assert!(g.join().await.is_err());
+            id
+        })
+    });
+    assert!(out.contains("ERROR"), "{out}");
+    assert!(out.contains("goroutine panicked"), "{out}");
+    assert!(out.contains("panic=kaboom"), "{out}");
+    assert!(out.contains(&format!("goroutine.id={id}")), "{out}");
+    assert!(out.contains(&format!("goroutine{{id={id}}}")), "{out}");
+}
