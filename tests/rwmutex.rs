@@ -188,3 +188,13 @@ fn auto_traits() {
     unpin::<gokio::sync::Read<'static, u8>>();
     unpin::<gokio::sync::WriteOwned<u8>>();
 }
+
+#[test]
+fn guards_format_as_their_value() {
+    let rw = gokio::RwMutex::new(7);
+    assert_eq!(
+        format!("{} {:?}", rw.try_read().unwrap(), rw.try_read().unwrap()),
+        "7 7"
+    );
+    assert_eq!(rw.try_write().unwrap().to_string(), "7");
+}

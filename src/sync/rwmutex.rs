@@ -772,29 +772,29 @@ impl<T: ?Sized> DerefMut for OwnedRwMutexWriteGuard<T> {
     }
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwMutexReadGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
+/// Guards format as the value they guard (`Debug` and `Display`), like `MutexGuard`.
+macro_rules! fmt_as_value {
+    ($($guard:ty),* $(,)?) => {$(
+        impl<T: ?Sized + fmt::Debug> fmt::Debug for $guard {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&**self, f)
+            }
+        }
+
+        impl<T: ?Sized + fmt::Display> fmt::Display for $guard {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&**self, f)
+            }
+        }
+    )*};
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwMutexWriteGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for OwnedRwMutexReadGuard<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for OwnedRwMutexWriteGuard<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
+fmt_as_value!(
+    RwMutexReadGuard<'_, T>,
+    RwMutexWriteGuard<'_, T>,
+    OwnedRwMutexReadGuard<T>,
+    OwnedRwMutexWriteGuard<T>,
+);
 
 /// Future returned by [`RwMutex::read`]; resolves to a [`RwMutexReadGuard`].
 ///
