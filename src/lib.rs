@@ -214,7 +214,7 @@ pub use chan::{
 };
 pub use context::{CancelFunc, CancelGuard, Context, ContextError};
 pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
-pub use select::{recv_any, RecvHandle, SendHandle};
+pub use select::{recv_any, RecvHandle, Select, SendHandle};
 pub use sync::{
     DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
     OwnedRwMutexWriteGuard, RwMutex, RwMutexReadGuard, RwMutexWriteGuard, Semaphore, WaitGroup,

@@ -5,7 +5,7 @@
 //! | `go f(x)`, `go func(){...}()` | [`go`](fn@crate::go), [`go!`](crate::go!) |
 //! | `func main` | [`run`] |
 //! | `make(chan T, n)`, `chan T`, `chan<- T`, `<-chan T` | [`chan`], [`Chan`], [`Sender`], [`Receiver`] |
-//! | `select` | [`select!`](crate::select!), [`recv_any`] |
+//! | `select`, `reflect.Select` | [`select!`](crate::select!), [`recv_any`], [`Select`] |
 //! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
 //! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`] |
 //! | `x/sync/semaphore`, `x/sync/errgroup` | [`Semaphore`], [`Group`](crate::sync::Group) |
@@ -21,6 +21,8 @@ pub use crate::context::{CancelFunc, Context};
 pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
 pub use crate::sync::{Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
 pub use crate::time;
-pub use crate::{chan, recv_any, Chan, Receiver, SendError, Sender, TryRecvError, TrySendError};
+pub use crate::{
+    chan, recv_any, Chan, Receiver, Select, SendError, Sender, TryRecvError, TrySendError,
+};
 /// `go` is both a function (`go(fut)`) and a macro (`go!{ ... }`); this brings in both.
 pub use crate::{go, select};

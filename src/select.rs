@@ -24,6 +24,7 @@
 //! pending select aborts the token; if a case had already won, a received value is put back at
 //! the head of its channel (nothing is lost) and a sent value stays sent.
 
+mod builder;
 mod case;
 mod macros;
 
@@ -31,6 +32,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+pub use self::builder::Select;
 pub use self::case::{RecvCase, RecvHandle, SendCase, SendHandle};
 use crate::chan::waiter::Token;
 use crate::loom::Arc;

@@ -526,3 +526,94 @@ async fn cancelled_selects_never_lose_or_duplicate() {
     assert_eq!(seen.len() as u64, 2 * per, "lost or duplicated values");
     assert!(seen.iter().copied().eq(0..2 * per));
 }
+
+// ----- the dynamic Select builder -----
+
+#[test]
+fn builder_is_uniform_over_a_runtime_sized_set() {
+    use gokio::Select;
+    let chans: Vec<Chan<()>> = (0..5).map(|_| chan(1)).collect();
+    let mut counts = vec![0u64; 5];
+    futures::executor::block_on(async {
+        for _ in 0..25_000 {
+            for c in &chans {
+                let _ = c.try_send(());
+            }
+            let mut sel = Select::new();
+            for (i, c) in chans.iter().enumerate() {
+                sel = sel.recv(c, move |_| i);
+            }
+            counts[sel.wait().await] += 1;
+        }
+    });
+    let chi = common::chi_square(&counts);
+    assert!(chi < common::chi_square_critical_0_001(4), "{counts:?}");
+}
+
+#[test]
+fn builder_send_cases_commit_exactly_once_on_rendezvous_channels() {
+    use gokio::Select;
+    for _ in 0..500 {
+        let chans: Vec<Chan<usize>> = (0..3).map(|_| chan(0)).collect();
+        let mut receivers: Vec<_> = chans.iter().map(|c| task::spawn(c.recv())).collect();
+        for r in &mut receivers {
+            assert_pending!(r.poll());
+        }
+        let mut sel = task::spawn(async {
+            let mut s = Select::new();
+            for (i, c) in chans.iter().enumerate() {
+                s = s.send(c, i, move |r| (i, r.is_ok()));
+            }
+            s.wait().await
+        });
+        let (i, ok) = match sel.poll() {
+            std::task::Poll::Ready(v) => v,
+            std::task::Poll::Pending => panic!("a receiver was parked on every channel"),
+        };
+        assert!(ok);
+        let got: Vec<_> = receivers.iter_mut().map(|r| r.poll()).collect();
+        let delivered: Vec<_> = got.iter().filter(|p| p.is_ready()).collect();
+        assert_eq!(delivered.len(), 1, "exactly one send commits: {got:?}");
+        assert_eq!(*delivered[0], std::task::Poll::Ready(Some(i)));
+    }
+}
+
+#[test]
+fn builder_nil_default_and_cancellation() {
+    use gokio::Select;
+    let nil: Option<Chan<i32>> = None;
+    let ready = chan::<i32>(1);
+    ready.try_send(4).unwrap();
+    let v = futures::executor::block_on(
+        Select::new()
+            .recv(&nil, |_| -1)
+            .recv(&ready, |v| v.unwrap())
+            .wait(),
+    );
+    assert_eq!(v, 4);
+    let d = futures::executor::block_on(Select::new().recv(&nil, |_| 0).default(|| 7).wait());
+    assert_eq!(d, 7);
+
+    // A dropped wait commits nothing: the parked send is withdrawn, the value handed to a
+    // parked receive goes back.
+    let (a, b) = (chan::<i32>(0), chan::<i32>(0));
+    {
+        let mut w = task::spawn(Select::new().send(&a, 1, |_| ()).recv(&b, |_| ()).wait());
+        assert_pending!(w.poll());
+        b.try_send(9).unwrap(); // handed to the parked receive case
+    }
+    assert_eq!(a.try_recv(), Err(gokio::TryRecvError::Empty));
+    assert_eq!(b.try_recv(), Ok(9));
+}
+
+#[test]
+fn builder_future_is_send() {
+    fn send_future<F: std::future::Future + Send>(_: F) {}
+    let (a, b) = (chan::<String>(1), chan::<u8>(1));
+    send_future(
+        gokio::Select::new()
+            .recv(&a, |_| ())
+            .send(&b, 1, |_| ())
+            .wait(),
+    );
+}
