@@ -872,23 +872,33 @@ pub struct WriteOwned<T: ?Sized> {
     key: Option<usize>,
 }
 
+impl RawRwMutex {
+    /// One poll of an acquisition, taking part in tokio's cooperative budget as tokio's own
+    /// locks do: a task that keeps winning an uncontended lock still yields now and then.
+    fn poll_acquire_coop(
+        &self,
+        kind: Kind,
+        key: &mut Option<usize>,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
+        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
+        let r = self.poll_acquire(kind, key, cx.waker());
+        if r.is_ready() {
+            coop.made_progress();
+        }
+        r
+    }
+}
+
 impl<'a, T: ?Sized> Future for Read<'a, T> {
     type Output = RwMutexReadGuard<'a, T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         let rw = this.rw.expect("`Read` polled after completion");
-        // Take part in tokio's cooperative budget, as tokio's own locks do: a task that
-        // keeps winning an uncontended lock still yields now and then.
-        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
-        match rw.raw.poll_acquire(Kind::Read, &mut this.key, cx.waker()) {
-            Poll::Ready(()) => {
-                coop.made_progress();
-                this.rw = None;
-                Poll::Ready(rw.read_guard())
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Read, &mut this.key, cx));
+        this.rw = None;
+        Poll::Ready(rw.read_guard())
     }
 }
 
@@ -898,17 +908,9 @@ impl<'a, T: ?Sized> Future for Write<'a, T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         let rw = this.rw.expect("`Write` polled after completion");
-        // Take part in tokio's cooperative budget, as tokio's own locks do: a task that
-        // keeps winning an uncontended lock still yields now and then.
-        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
-        match rw.raw.poll_acquire(Kind::Write, &mut this.key, cx.waker()) {
-            Poll::Ready(()) => {
-                coop.made_progress();
-                this.rw = None;
-                Poll::Ready(rw.write_guard())
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Write, &mut this.key, cx));
+        this.rw = None;
+        Poll::Ready(rw.write_guard())
     }
 }
 
@@ -921,19 +923,9 @@ impl<T: ?Sized> Future for ReadOwned<T> {
             .rw
             .as_ref()
             .expect("`ReadOwned` polled after completion");
-        // Take part in tokio's cooperative budget, as tokio's own locks do: a task that
-        // keeps winning an uncontended lock still yields now and then.
-        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
-        match rw.raw.poll_acquire(Kind::Read, &mut this.key, cx.waker()) {
-            Poll::Ready(()) => {
-                coop.made_progress();
-                match this.rw.take() {
-                    Some(rw) => Poll::Ready(RwMutex::owned_read_guard(rw)),
-                    None => unreachable!(),
-                }
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Read, &mut this.key, cx));
+        let rw = this.rw.take().expect("checked above");
+        Poll::Ready(RwMutex::owned_read_guard(rw))
     }
 }
 
@@ -946,19 +938,9 @@ impl<T: ?Sized> Future for WriteOwned<T> {
             .rw
             .as_ref()
             .expect("`WriteOwned` polled after completion");
-        // Take part in tokio's cooperative budget, as tokio's own locks do: a task that
-        // keeps winning an uncontended lock still yields now and then.
-        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
-        match rw.raw.poll_acquire(Kind::Write, &mut this.key, cx.waker()) {
-            Poll::Ready(()) => {
-                coop.made_progress();
-                match this.rw.take() {
-                    Some(rw) => Poll::Ready(RwMutex::owned_write_guard(rw)),
-                    None => unreachable!(),
-                }
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Write, &mut this.key, cx));
+        let rw = this.rw.take().expect("checked above");
+        Poll::Ready(RwMutex::owned_write_guard(rw))
     }
 }
 
