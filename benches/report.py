@@ -117,6 +117,8 @@ COLORS = {
     "tokio": "#8c564b",
     "std": "#7f7f7f",
     "go": "#17becf",
+    "gokio chan+go": "#ff9896",
+    "gokio ordered": "#8b0000",
 }
 
 
