@@ -339,6 +339,29 @@ macro_rules! producer {
     };
 }
 
+/// The consumer loop of a select workload for a tokio-based peer: `tokio::select!` over one
+/// receive future per `(receiver index)` pair, each branch disabled once its channel reports
+/// closed; returns the sum received. `$recv` makes the future from a receiver `$rx`; `$val`
+/// and `$closed` are the patterns of its output.
+macro_rules! tokio_select_sum {
+    ([$(($r:ident $i:tt))*], |$rx:ident| $recv:expr, $val:pat => $v:ident, $closed:pat) => {{
+        let mut open = [$({ let _ = $i; true }),*];
+        let mut sum = 0u64;
+        loop {
+            tokio::select! {
+                $(
+                    x = { let $rx = &mut $r; $recv }, if open[$i] => match x {
+                        $val => sum += $v,
+                        $closed => open[$i] = false,
+                    },
+                )*
+                else => break,
+            }
+        }
+        sum
+    }};
+}
+
 fn select_2(b: &mut Bench) {
     let n = b.n(500_000, 2);
     let half = (n / 2) as u64;
@@ -409,22 +432,8 @@ fn select_2(b: &mut Bench) {
             let pa = producer!(ta, 0..half, |v| ta.send_async(v).await.unwrap());
             let pb = producer!(tb, half..all, |v| tb.send_async(v).await.unwrap());
             let c = tokio::spawn(async move {
-                let (mut a_open, mut b_open) = (true, true);
-                let mut sum = 0u64;
-                loop {
-                    tokio::select! {
-                        v = ra.recv_async(), if a_open => match v {
-                            Ok(v) => sum += v,
-                            Err(_) => a_open = false,
-                        },
-                        v = rb.recv_async(), if b_open => match v {
-                            Ok(v) => sum += v,
-                            Err(_) => b_open = false,
-                        },
-                        else => break,
-                    }
-                }
-                sum
+                let (mut ra, mut rb) = (ra, rb);
+                tokio_select_sum!([(ra 0) (rb 1)], |rx| rx.recv_async(), Ok(v) => v, Err(_))
             });
             pa.await.unwrap();
             pb.await.unwrap();
@@ -436,22 +445,8 @@ fn select_2(b: &mut Bench) {
             let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
             let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
             let c = tokio::spawn(async move {
-                let (mut a_open, mut b_open) = (true, true);
-                let mut sum = 0u64;
-                loop {
-                    tokio::select! {
-                        v = ra.recv(), if a_open => match v {
-                            Ok(v) => sum += v,
-                            Err(_) => a_open = false,
-                        },
-                        v = rb.recv(), if b_open => match v {
-                            Ok(v) => sum += v,
-                            Err(_) => b_open = false,
-                        },
-                        else => break,
-                    }
-                }
-                sum
+                let (mut ra, mut rb) = (ra, rb);
+                tokio_select_sum!([(ra 0) (rb 1)], |rx| rx.recv(), Ok(v) => v, Err(_))
             });
             pa.await.unwrap();
             pb.await.unwrap();
@@ -463,22 +458,7 @@ fn select_2(b: &mut Bench) {
             let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
             let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
             let c = tokio::spawn(async move {
-                let (mut a_open, mut b_open) = (true, true);
-                let mut sum = 0u64;
-                loop {
-                    tokio::select! {
-                        v = ra.recv(), if a_open => match v {
-                            Some(v) => sum += v,
-                            None => a_open = false,
-                        },
-                        v = rb.recv(), if b_open => match v {
-                            Some(v) => sum += v,
-                            None => b_open = false,
-                        },
-                        else => break,
-                    }
-                }
-                sum
+                tokio_select_sum!([(ra 0) (rb 1)], |rx| rx.recv(), Some(v) => v, None)
             });
             pa.await.unwrap();
             pb.await.unwrap();
@@ -489,34 +469,6 @@ fn select_2(b: &mut Bench) {
 }
 
 // select_8
-
-/// The consumer loop of `select_8` for a peer: `tokio::select!` over eight receive futures,
-/// each branch disabled once its channel reports closed. `$recv` makes the future from a
-/// receiver, `$val` and `$closed` are the patterns of its output.
-macro_rules! tokio_select_8 {
-    ([$($r:ident),*], |$rx:ident| $recv:expr, $val:pat => $v:ident, $closed:pat) => {{
-        let mut open = [true; 8];
-        let mut sum = 0u64;
-        loop {
-            tokio_select_8!(@branches open sum [$($r),*] [0 1 2 3 4 5 6 7] |$rx| $recv, $val => $v, $closed);
-        }
-        sum
-    }};
-    (@branches $open:ident $sum:ident [$r0:ident, $r1:ident, $r2:ident, $r3:ident, $r4:ident, $r5:ident, $r6:ident, $r7:ident]
-        [$i0:tt $i1:tt $i2:tt $i3:tt $i4:tt $i5:tt $i6:tt $i7:tt] |$rx:ident| $recv:expr, $val:pat => $v:ident, $closed:pat) => {
-        tokio::select! {
-            x = { let $rx = &mut $r0; $recv }, if $open[$i0] => match x { $val => $sum += $v, $closed => $open[$i0] = false },
-            x = { let $rx = &mut $r1; $recv }, if $open[$i1] => match x { $val => $sum += $v, $closed => $open[$i1] = false },
-            x = { let $rx = &mut $r2; $recv }, if $open[$i2] => match x { $val => $sum += $v, $closed => $open[$i2] = false },
-            x = { let $rx = &mut $r3; $recv }, if $open[$i3] => match x { $val => $sum += $v, $closed => $open[$i3] = false },
-            x = { let $rx = &mut $r4; $recv }, if $open[$i4] => match x { $val => $sum += $v, $closed => $open[$i4] = false },
-            x = { let $rx = &mut $r5; $recv }, if $open[$i5] => match x { $val => $sum += $v, $closed => $open[$i5] = false },
-            x = { let $rx = &mut $r6; $recv }, if $open[$i6] => match x { $val => $sum += $v, $closed => $open[$i6] = false },
-            x = { let $rx = &mut $r7; $recv }, if $open[$i7] => match x { $val => $sum += $v, $closed => $open[$i7] = false },
-            else => break,
-        }
-    };
-}
 
 /// Spawns 8 producers, each sending its eighth of `0..n` on its own channel; `$mk` makes a
 /// `(sender, receiver)` pair, `$send` sends on `tx`. Returns the receivers and the producers.
@@ -587,7 +539,7 @@ fn select_8(b: &mut Bench) {
                 .unwrap());
             let c = tokio::spawn(async move {
                 let (mut r0, mut r1, mut r2, mut r3, mut r4, mut r5, mut r6, mut r7) = rs;
-                tokio_select_8!([r0, r1, r2, r3, r4, r5, r6, r7], |rx| rx.recv_async(), Ok(v) => v, Err(_))
+                tokio_select_sum!([(r0 0) (r1 1) (r2 2) (r3 3) (r4 4) (r5 5) (r6 6) (r7 7)], |rx| rx.recv_async(), Ok(v) => v, Err(_))
             });
             for p in ps {
                 p.await.unwrap();
@@ -601,7 +553,7 @@ fn select_8(b: &mut Bench) {
                 .unwrap());
             let c = tokio::spawn(async move {
                 let (mut r0, mut r1, mut r2, mut r3, mut r4, mut r5, mut r6, mut r7) = rs;
-                tokio_select_8!([r0, r1, r2, r3, r4, r5, r6, r7], |rx| rx.recv(), Ok(v) => v, Err(_))
+                tokio_select_sum!([(r0 0) (r1 1) (r2 2) (r3 3) (r4 4) (r5 5) (r6 6) (r7 7)], |rx| rx.recv(), Ok(v) => v, Err(_))
             });
             for p in ps {
                 p.await.unwrap();
@@ -615,7 +567,7 @@ fn select_8(b: &mut Bench) {
                 .unwrap());
             let c = tokio::spawn(async move {
                 let (mut r0, mut r1, mut r2, mut r3, mut r4, mut r5, mut r6, mut r7) = rs;
-                tokio_select_8!([r0, r1, r2, r3, r4, r5, r6, r7], |rx| rx.recv(), Some(v) => v, None)
+                tokio_select_sum!([(r0 0) (r1 1) (r2 2) (r3 3) (r4 4) (r5 5) (r6 6) (r7 7)], |rx| rx.recv(), Some(v) => v, None)
             });
             for p in ps {
                 p.await.unwrap();
