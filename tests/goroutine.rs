@@ -130,3 +130,41 @@ fn yield_now_is_pending_once() {
     assert!(t.is_woken());
     tokio_test::assert_ready!(t.poll());
 }
+
+#[test]
+fn run_returns_without_waiting_for_other_goroutines() {
+    // Go: when main returns, the program ends; goroutines still running are not waited for.
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let answer = gokio::run(async move {
+        go(async move {
+            // Parks until the test says so: `run` must not wait for it.
+            let never = gokio::chan::<()>(0);
+            let _keep = never.clone();
+            never.recv().await;
+            drop(tx);
+        });
+        42
+    });
+    assert_eq!(answer, 42);
+    // The goroutine is still parked (its sender half is still alive).
+    assert_eq!(rx.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty));
+}
+
+#[test]
+fn go_outside_a_runtime_uses_one_process_wide_runtime() {
+    // Goroutines started from plain threads land on the same lazily started runtime, whose
+    // workers are named gokio-worker.
+    let names: Vec<String> = (0..2)
+        .map(|_| {
+            std::thread::spawn(|| {
+                futures::executor::block_on(
+                    go(async { std::thread::current().name().unwrap_or("").to_string() }).join(),
+                )
+                .unwrap()
+            })
+            .join()
+            .unwrap()
+        })
+        .collect();
+    assert!(names.iter().all(|n| n == "gokio-worker"), "{names:?}");
+}
