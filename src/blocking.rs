@@ -22,6 +22,7 @@ impl Wake for ThreadWaker {
 }
 
 /// Blocks the current thread until `fut` completes.
+#[cfg(not(loom))]
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     let mut fut = pin!(fut);
     let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
@@ -32,4 +33,10 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
         }
         thread::park();
     }
+}
+
+/// Under loom, loom's own executor parks model threads.
+#[cfg(loom)]
+pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
+    loom::future::block_on(fut)
 }

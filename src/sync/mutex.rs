@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 
 use self::cell::LockCell;
 use self::raw::RawMutex;
-use super::waiters::block_on;
+use crate::blocking::block_on;
 use crate::loom::StdArc as Arc;
 
 /// A fair mutual-exclusion lock: Go's `sync.Mutex` for async Rust, protecting a value of

@@ -36,7 +36,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use super::waiters::{block_on, WaitQueue, WaitState, WakeList};
+use super::waiters::{WaitQueue, WaitState, WakeList};
+use crate::blocking::block_on;
 use crate::loom::StdArc as Arc;
 
 /// The value cell; see "Data" in the module docs.

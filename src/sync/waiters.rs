@@ -229,40 +229,6 @@ impl WakeList {
     }
 }
 
-/// Runs `fut` to completion on the current thread, parking it between polls: the blocking
-/// twin of `.await` that every `*_blocking` method uses, so both share one poll logic.
-#[cfg(not(loom))]
-pub(crate) fn block_on<F: std::future::Future>(fut: F) -> F::Output {
-    use std::task::{Context, Poll, Wake};
-
-    struct ThreadWaker(std::thread::Thread);
-    impl Wake for ThreadWaker {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.unpark();
-        }
-        fn wake_by_ref(self: &std::sync::Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-
-    let waker = Waker::from(std::sync::Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut fut = std::pin::pin!(fut);
-    loop {
-        match fut.as_mut().poll(&mut cx) {
-            Poll::Ready(out) => return out,
-            // A spurious unpark only costs one more poll.
-            Poll::Pending => std::thread::park(),
-        }
-    }
-}
-
-/// Under loom, loom's own executor parks model threads.
-#[cfg(loom)]
-pub(crate) fn block_on<F: std::future::Future>(fut: F) -> F::Output {
-    loom::future::block_on(fut)
-}
-
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::{WaitQueue, WaitState};

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use event_listener::{Event, EventListener, Listener};
+use event_listener::{Event, EventListener};
 use futures::FutureExt;
 
 use crate::goroutine::{go, Goroutine};
@@ -179,16 +179,7 @@ impl WaitGroup {
     /// wg.wait_blocking();
     /// ```
     pub fn wait_blocking(&self) {
-        loop {
-            if self.inner.is_zero() {
-                return;
-            }
-            let listener = self.inner.zero.listen();
-            if self.inner.is_zero() {
-                return;
-            }
-            listener.wait();
-        }
+        crate::blocking::block_on(self.wait());
     }
 
     /// Starts a goroutine tracked by this group (Go 1.25: `wg.Go(f)`).
