@@ -194,6 +194,27 @@ def fmt_mem(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
 
 
+def ratio_cells(row, peers, fmt):
+    """One table row's cells: gokio in bold, every peer with the gokio/peer ratio and its
+    note (if any); blank where the workload does not apply to the peer."""
+    gokio = row.get("gokio", (None, None))[0]
+    cells = []
+    for p in peers:
+        if p not in row:
+            cells.append("")
+            continue
+        v, note = row[p]
+        cell = fmt(v)
+        if p == "gokio":
+            cell = f"**{cell}**"
+        elif gokio is not None and v > 0:
+            cell += f" ({gokio / v:.2f})"
+        if note:
+            cell += f" *{note}*"
+        cells.append(cell)
+    return cells
+
+
 def memory_table(mem):
     """The memory section: prose, then one row per memory workload, gokio ÷ peer ratios."""
     out = ["## Memory\n",
@@ -218,19 +239,7 @@ def memory_table(mem):
         row = mem.get(name)
         if not row:
             continue
-        gokio = row.get("gokio", (None, None))[0]
-        cells = []
-        for p in peers:
-            if p not in row:
-                cells.append("")
-                continue
-            v = row[p][0]
-            cell = fmt_mem(v)
-            if p == "gokio":
-                cell = f"**{cell}**"
-            elif gokio is not None and v > 0:
-                cell += f" ({gokio / v:.2f})"
-            cells.append(cell)
+        cells = ratio_cells(row, peers, fmt_mem)
         out.append(f"| `{name}` | {unit} | " + " | ".join(cells) + " |")
     out.append("")
     return out
@@ -288,21 +297,7 @@ def markdown(data, mem, args):
     out.append("|---|" + "---:|" * len(peers))
     for w in workloads:
         row = data[w]
-        gokio = row.get("gokio", (None, None))[0]
-        cells = []
-        for p in peers:
-            if p not in row:
-                cells.append("")
-                continue
-            ns, note = row[p]
-            cell = fmt_ns(ns)
-            if p == "gokio":
-                cell = f"**{cell}**"
-            elif gokio is not None:
-                cell += f" ({gokio / ns:.2f})"
-            if note:
-                cell += f" *{note}*"
-            cells.append(cell)
+        cells = ratio_cells(row, peers, fmt_ns)
         out.append(f"| `{w}` | " + " | ".join(cells) + " |")
     out.append("")
     for peer in ("gokio", "go"):
