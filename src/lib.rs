@@ -205,6 +205,7 @@ pub mod pattern;
 pub mod prelude;
 mod runtime;
 mod select;
+mod spin;
 pub mod sync;
 pub mod time;
 

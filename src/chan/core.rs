@@ -31,7 +31,8 @@ use std::task::{Context, Poll, Waker};
 
 use super::waiter::{Entry, Token};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
-use crate::loom::{lock, Arc, Mutex, MutexGuard};
+use crate::loom::Arc;
+use crate::spin::{SpinGuard, SpinLock};
 
 /// What a non-blocking send attempt did.
 pub(crate) enum TrySend<T> {
@@ -59,7 +60,7 @@ pub(crate) struct State<T> {
 #[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
 pub struct Shared<T> {
     cap: usize,
-    state: Mutex<State<T>>,
+    state: SpinLock<State<T>>,
     /// Mirror of `State::closed`, for lock-free `is_closed`.
     closed: AtomicBool,
     /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
@@ -69,12 +70,6 @@ pub struct Shared<T> {
     /// Notified once, on close, for [`Self::closed`] waiters (timers, pipeline stages).
     closed_event: event_listener::Event,
 }
-
-/// `try_lock` attempts (with exponential back-off) before blocking on the channel lock.
-#[cfg(not(loom))]
-const SPIN_TRIES: u32 = 10;
-#[cfg(loom)]
-const SPIN_TRIES: u32 = 1;
 
 /// The registration of a pending [`Shared::poll_closed`].
 #[derive(Default)]
@@ -92,7 +87,7 @@ impl<T> Shared<T> {
     pub(crate) fn new(cap: usize, senders: usize, receivers: usize) -> Self {
         Shared {
             cap,
-            state: Mutex::new(State {
+            state: SpinLock::new(State {
                 buf: VecDeque::with_capacity(cap.min(EAGER_BUFFER)),
                 sendq: VecDeque::new(),
                 recvq: VecDeque::new(),
@@ -105,30 +100,9 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Takes the channel lock, spinning briefly with `try_lock` first. Critical sections are
-    /// a few dozen instructions, so a short spin nearly always wins; falling into the futex
-    /// path instead parks the whole worker thread (and every task queued on it), and std's
-    /// lock stops spinning for good once any waiter sleeps, which can turn a busy channel into
-    /// a convoy of sleeping workers.
     #[inline]
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        if let Ok(g) = self.state.try_lock() {
-            return g;
-        }
-        self.lock_contended()
-    }
-
-    #[cold]
-    fn lock_contended(&self) -> MutexGuard<'_, State<T>> {
-        for spins in 0..SPIN_TRIES {
-            for _ in 0..(1u32 << spins.min(6)) {
-                crate::loom::spin_loop();
-            }
-            if let Ok(g) = self.state.try_lock() {
-                return g;
-            }
-        }
-        lock(&self.state)
+    fn lock(&self) -> SpinGuard<'_, State<T>> {
+        self.state.lock()
     }
 
     pub(crate) fn cap(&self) -> usize {

@@ -1,4 +1,5 @@
-//! The value of a [`Mutex`](crate::Mutex), and gokio's only `unsafe` code.
+//! The value of a [`Mutex`](crate::Mutex): one of gokio's two `unsafe` modules (the other is the
+//! channel spin lock, `src/spin.rs`).
 //!
 //! Why it exists: `benches/sync.rs` (as of the commit that added this file). Without `unsafe`,
 //! the value had to sit in a second lock
