@@ -548,3 +548,44 @@ async fn sender_sink_forwards_a_stream() {
     drop(tx);
     assert_eq!(consumer.await.unwrap(), (0..1000).collect::<Vec<_>>());
 }
+
+/// Finished waits leave no waker behind in the channel: a channel that kept a task's waker
+/// would keep the task (and whatever it owns, maybe this channel) alive.
+#[test]
+fn finished_waits_keep_no_waker() {
+    use futures::task::{waker, ArcWake};
+    use std::future::Future;
+    use std::task::{Context, Poll};
+    struct Flag;
+    impl ArcWake for Flag {
+        fn wake_by_ref(_: &Arc<Self>) {}
+    }
+    let flag = Arc::new(Flag);
+    let w = waker(flag.clone());
+    let mut cx = Context::from_waker(&w);
+    let ch = chan::<String>(0);
+    for round in 0..3 {
+        // A receive parks (polled twice, as a spurious wake-up would), a sender completes it.
+        let mut recv = Box::pin(ch.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        assert!(ch.try_send(format!("r{round}")).is_ok());
+        assert_eq!(
+            recv.as_mut().poll(&mut cx),
+            Poll::Ready(Some(format!("r{round}")))
+        );
+        drop(recv);
+        // A send parks, a receiver completes it.
+        let mut send = Box::pin(ch.send(format!("s{round}")));
+        assert!(send.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(ch.try_recv(), Ok(format!("s{round}")));
+        assert_eq!(send.as_mut().poll(&mut cx), Poll::Ready(Ok(())));
+        drop(send);
+    }
+    drop(w);
+    assert_eq!(
+        Arc::strong_count(&flag),
+        1,
+        "the channel still holds a waker"
+    );
+}

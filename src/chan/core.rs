@@ -52,8 +52,15 @@ pub(crate) struct State<T> {
     buf: VecDeque<T>,
     sendq: VecDeque<Arc<Entry<T>>>,
     recvq: VecDeque<Arc<Entry<T>>>,
+    /// Entries of completed plain operations, kept for the next one to park (at most
+    /// [`SPARE_ENTRIES`]).
+    spare: Vec<Arc<Entry<T>>>,
     closed: bool,
 }
+
+/// How many finished entries a channel keeps for reuse: one per side covers the ping-pong of
+/// a sender and a receiver taking turns to park.
+const SPARE_ENTRIES: usize = 2;
 
 /// The state shared by every handle of one channel.
 #[doc(hidden)]
@@ -91,6 +98,7 @@ impl<T> Shared<T> {
                 buf: VecDeque::with_capacity(cap.min(EAGER_BUFFER)),
                 sendq: VecDeque::new(),
                 recvq: VecDeque::new(),
+                spare: Vec::new(),
                 closed: false,
             }),
             closed: AtomicBool::new(false),
@@ -158,7 +166,7 @@ impl<T> Shared<T> {
                 i += 1;
                 continue;
             }
-            let e = st.recvq.remove(i).expect("index in bounds");
+            let e = Self::take_at(&mut st.recvq, i);
             match e.try_deliver(v) {
                 Ok(w) => return TrySend::Sent(w),
                 Err(back) => v = back, // dead entry: dropped from the queue, try the next
@@ -203,12 +211,18 @@ impl<T> Shared<T> {
                 i += 1;
                 continue;
             }
-            let e = st.sendq.remove(i).expect("index in bounds");
+            let e = Self::take_at(&mut st.sendq, i);
             if let Some(taken) = e.try_take() {
                 return Some(taken);
             }
         }
         None
+    }
+
+    /// Removes the entry at `i` (nearly always the head).
+    #[inline]
+    fn take_at(q: &mut VecDeque<Arc<Entry<T>>>, i: usize) -> Arc<Entry<T>> {
+        if i == 0 { q.pop_front() } else { q.remove(i) }.expect("index in bounds")
     }
 
     fn has_live(q: &VecDeque<Arc<Entry<T>>>, me: Option<&Token>) -> bool {
@@ -298,7 +312,9 @@ impl<T> Shared<T> {
             std::task::ready!(e.poll_won(cx));
             let e = entry.take().expect("checked above");
             // Won: taken by a receiver (slot empty) or closed (value still there).
-            return Poll::Ready(match e.take_slot() {
+            let left = e.take_slot();
+            self.recycle(e);
+            return Poll::Ready(match left {
                 None => Ok(()),
                 Some(v) => Err(v),
             });
@@ -315,7 +331,7 @@ impl<T> Shared<T> {
             }
             TrySend::Closed(v) => Poll::Ready(Err(v)),
             TrySend::Full(v) => {
-                let e = Entry::single(cx.waker().clone(), Some(v));
+                let e = Self::park_entry(&mut st, cx, Some(v));
                 st.sendq.push_back(e.clone());
                 *entry = Some(e);
                 Poll::Pending
@@ -333,7 +349,9 @@ impl<T> Shared<T> {
         if let Some(e) = entry {
             std::task::ready!(e.poll_won(cx));
             let e = entry.take().expect("checked above");
-            return Poll::Ready(e.take_slot()); // None: woken by close
+            let got = e.take_slot(); // None: woken by close
+            self.recycle(e);
+            return Poll::Ready(got);
         }
         let mut st = self.lock();
         match self.try_recv_locked(&mut st, None) {
@@ -346,10 +364,33 @@ impl<T> Shared<T> {
             }
             TryRecv::Closed => Poll::Ready(None),
             TryRecv::Empty => {
-                let e = Entry::single(cx.waker().clone(), None);
+                let e = Self::park_entry(&mut st, cx, None);
                 st.recvq.push_back(e.clone());
                 *entry = Some(e);
                 Poll::Pending
+            }
+        }
+    }
+
+    /// An entry for a plain operation about to park: a spare one if the channel has one.
+    fn park_entry(st: &mut State<T>, cx: &Context<'_>, value: Option<T>) -> Arc<Entry<T>> {
+        match st.spare.pop() {
+            Some(e) => {
+                e.reuse(cx.waker().clone(), value);
+                e
+            }
+            None => Entry::single(cx.waker().clone(), value),
+        }
+    }
+
+    /// Keeps a finished plain entry for the next operation to park, if nobody else holds it
+    /// any more: its counterpart dropped the queue's reference before waking us, except in
+    /// a narrow race, when the entry is simply freed. The slot is empty (taken by the caller).
+    fn recycle(&self, e: Arc<Entry<T>>) {
+        if Arc::strong_count(&e) == 1 && e.prepare_spare() {
+            let mut st = self.lock();
+            if st.spare.len() < SPARE_ENTRIES && !st.closed {
+                st.spare.push(e);
             }
         }
     }

@@ -26,7 +26,8 @@
 use std::task::{Context, Poll, Waker};
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
-use crate::loom::{lock, Arc, Mutex};
+use crate::loom::Arc;
+use crate::spin::SpinLock;
 
 /// The token is undecided: the operation is still waiting.
 pub(crate) const WAITING: usize = 0;
@@ -40,14 +41,14 @@ const SELECTED_BASE: usize = 2;
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub struct Token {
     state: AtomicUsize,
-    waker: Mutex<Option<Waker>>,
+    waker: SpinLock<Option<Waker>>,
 }
 
 impl Token {
     pub(crate) fn new(waker: Waker) -> Self {
         Token {
             state: AtomicUsize::new(WAITING),
-            waker: Mutex::new(Some(waker)),
+            waker: SpinLock::new(Some(waker)),
         }
     }
 
@@ -93,7 +94,7 @@ impl Token {
 
     /// Stores the waker of the task now polling the owner.
     pub(crate) fn set_waker(&self, cx: &Context<'_>) {
-        let mut w = lock(&self.waker);
+        let mut w = self.waker.lock();
         match &*w {
             Some(old) if old.will_wake(cx.waker()) => {}
             _ => *w = Some(cx.waker().clone()),
@@ -101,7 +102,7 @@ impl Token {
     }
 
     fn take_waker(&self) -> Option<Waker> {
-        lock(&self.waker).take()
+        self.waker.lock().take()
     }
 
     #[inline]
@@ -122,7 +123,7 @@ enum TokenRef {
 pub(crate) struct Entry<T> {
     token: TokenRef,
     case: usize,
-    slot: Mutex<Option<T>>,
+    slot: SpinLock<Option<T>>,
 }
 
 impl<T> Entry<T> {
@@ -131,8 +132,33 @@ impl<T> Entry<T> {
         Arc::new(Entry {
             token: TokenRef::Own(Token::new(waker)),
             case: 0,
-            slot: Mutex::new(value),
+            slot: SpinLock::new(value),
         })
+    }
+
+    /// Makes a spare entry (one no queue or future refers to any more, see
+    /// [`super::core`]'s `recycle`) ready to park a new plain operation: Go keeps a cache of
+    /// `sudog`s for the same reason, to take allocation off the parking path.
+    pub(crate) fn reuse(&self, waker: Waker, value: Option<T>) {
+        let TokenRef::Own(token) = &self.token else {
+            unreachable!("gokio: only plain operations' entries are recycled")
+        };
+        *token.waker.lock() = Some(waker);
+        *self.slot.lock() = value;
+        token.reset();
+    }
+
+    /// Whether [`Self::reuse`] may take this entry once nobody else holds it. Drops a waker
+    /// stored by a poll that raced with the completion, so that a spare entry never keeps a
+    /// task alive; call it outside the channel lock (dropping a waker may run any code).
+    pub(crate) fn prepare_spare(&self) -> bool {
+        match &self.token {
+            TokenRef::Own(token) => {
+                drop(token.waker.lock().take());
+                true
+            }
+            TokenRef::Shared(_) => false,
+        }
     }
 
     /// A select case's entry, sharing the select's token.
@@ -140,7 +166,7 @@ impl<T> Entry<T> {
         Arc::new(Entry {
             token: TokenRef::Shared(token.clone()),
             case,
-            slot: Mutex::new(value),
+            slot: SpinLock::new(value),
         })
     }
 
@@ -173,7 +199,7 @@ impl<T> Entry<T> {
     /// Counterpart side, receive entry: hands `v` to the parked receiver. On failure (the entry
     /// is dead) the value comes back.
     pub(crate) fn try_deliver(&self, v: T) -> Result<Option<Waker>, T> {
-        let mut slot = lock(&self.slot);
+        let mut slot = self.slot.lock();
         if self.token().claim(self.case) {
             *slot = Some(v);
             drop(slot);
@@ -186,7 +212,7 @@ impl<T> Entry<T> {
     /// Counterpart side, send entry: takes the parked sender's value. `None` if the entry is
     /// dead.
     pub(crate) fn try_take(&self) -> Option<(T, Option<Waker>)> {
-        let mut slot = lock(&self.slot);
+        let mut slot = self.slot.lock();
         if self.token().claim(self.case) {
             let v = slot
                 .take()
@@ -201,7 +227,7 @@ impl<T> Entry<T> {
     /// `close` side: completes the entry with its slot left as it is (empty for a receiver:
     /// "closed"; the value for a sender: "closed, value returned").
     pub(crate) fn try_close(&self) -> Option<Option<Waker>> {
-        let _slot = lock(&self.slot);
+        let _slot = self.slot.lock();
         if self.token().claim(self.case) {
             Some(self.token().take_waker())
         } else {
@@ -211,6 +237,6 @@ impl<T> Entry<T> {
 
     /// Owner side, after the entry won or was aborted: takes what the slot holds.
     pub(crate) fn take_slot(&self) -> Option<T> {
-        lock(&self.slot).take()
+        self.slot.lock().take()
     }
 }
