@@ -82,6 +82,12 @@ mod imp {
                 .is_ok()
         }
 
+        /// `&mut self` proves exclusive access: no locking needed.
+        #[inline]
+        pub(crate) fn get_mut(&mut self) -> &mut T {
+            self.value.get_mut()
+        }
+
         /// Takes the lock, spinning (then yielding the thread) while another thread holds it.
         #[inline]
         pub(crate) fn lock(&self) -> SpinGuard<'_, T> {
@@ -159,6 +165,10 @@ mod model {
 
         pub(crate) fn lock(&self) -> SpinGuard<'_, T> {
             SpinGuard(self.0.lock().unwrap())
+        }
+
+        pub(crate) fn get_mut(&mut self) -> &mut T {
+            self.0.get_mut().unwrap()
         }
     }
 

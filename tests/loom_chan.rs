@@ -31,6 +31,23 @@ fn rendezvous_send_recv() {
     });
 }
 
+/// Two rendezvous in a row: the second wait on each side may reuse the entry of the first
+/// (the channel's spare entries), racing with the counterpart that completed it.
+#[test]
+fn rendezvous_twice_reuses_entries() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let tx = ch.sender();
+        let t = thread::spawn(move || {
+            block_on(tx.send(1)).unwrap();
+            block_on(tx.send(2)).unwrap();
+        });
+        assert_eq!(block_on(ch.recv()), Some(1));
+        assert_eq!(block_on(ch.recv()), Some(2));
+        t.join().unwrap();
+    });
+}
+
 #[test]
 fn buffered_two_senders_one_receiver() {
     loom::model(|| {

@@ -375,8 +375,8 @@ impl<T> Shared<T> {
     /// An entry for a plain operation about to park: a spare one if the channel has one.
     fn park_entry(st: &mut State<T>, cx: &Context<'_>, value: Option<T>) -> Arc<Entry<T>> {
         match st.spare.pop() {
-            Some(e) => {
-                e.reuse(cx.waker().clone(), value);
+            Some(mut e) => {
+                Entry::reuse(&mut e, cx.waker().clone(), value);
                 e
             }
             None => Entry::single(cx.waker().clone(), value),
@@ -387,7 +387,8 @@ impl<T> Shared<T> {
     /// any more: its counterpart dropped the queue's reference before waking us, except in
     /// a narrow race, when the entry is simply freed. The slot is empty (taken by the caller).
     fn recycle(&self, e: Arc<Entry<T>>) {
-        if Arc::strong_count(&e) == 1 && e.prepare_spare() {
+        if let Ok((e, stale_waker)) = Entry::make_spare(e) {
+            drop(stale_waker);
             let mut st = self.lock();
             if st.spare.len() < SPARE_ENTRIES && !st.closed {
                 st.spare.push(e);

@@ -136,28 +136,33 @@ impl<T> Entry<T> {
         })
     }
 
-    /// Makes a spare entry (one no queue or future refers to any more, see
-    /// [`super::core`]'s `recycle`) ready to park a new plain operation: Go keeps a cache of
-    /// `sudog`s for the same reason, to take allocation off the parking path.
-    pub(crate) fn reuse(&self, waker: Waker, value: Option<T>) {
-        let TokenRef::Own(token) = &self.token else {
-            unreachable!("gokio: only plain operations' entries are recycled")
+    /// Makes a spare entry ready to park a new plain operation: Go keeps a cache of `sudog`s
+    /// for the same reason, to take allocation off the parking path. Spare entries are held by
+    /// nobody else (see [`Self::make_spare`]), so this needs no atomic read-modify-write.
+    pub(crate) fn reuse(this: &mut Arc<Self>, waker: Waker, value: Option<T>) {
+        let e = Arc::get_mut(this).expect("gokio: a spare entry is never shared");
+        let TokenRef::Own(token) = &mut e.token else {
+            unreachable!("gokio: only plain operations' entries become spares")
         };
-        *token.waker.lock() = Some(waker);
-        *self.slot.lock() = value;
+        *token.waker.get_mut() = Some(waker);
+        *e.slot.get_mut() = value;
         token.reset();
     }
 
-    /// Whether [`Self::reuse`] may take this entry once nobody else holds it. Drops a waker
-    /// stored by a poll that raced with the completion, so that a spare entry never keeps a
-    /// task alive; call it outside the channel lock (dropping a waker may run any code).
-    pub(crate) fn prepare_spare(&self) -> bool {
-        match &self.token {
+    /// Turns a finished entry into a spare if nobody else holds it and it belongs to a plain
+    /// operation, handing back any waker it still holds (one stored by a poll that raced with
+    /// the completion) so the caller can drop it outside the channel lock: a spare never keeps
+    /// a task alive. `Err` gives the entry back if it cannot be a spare.
+    pub(crate) fn make_spare(mut this: Arc<Self>) -> Result<(Arc<Self>, Option<Waker>), Arc<Self>> {
+        let Some(e) = Arc::get_mut(&mut this) else {
+            return Err(this);
+        };
+        match &mut e.token {
             TokenRef::Own(token) => {
-                drop(token.waker.lock().take());
-                true
+                let waker = token.waker.get_mut().take();
+                Ok((this, waker))
             }
-            TokenRef::Shared(_) => false,
+            TokenRef::Shared(_) => Err(this),
         }
     }
 
