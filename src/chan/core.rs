@@ -52,15 +52,15 @@ pub(crate) struct State<T> {
     buf: VecDeque<T>,
     sendq: VecDeque<Arc<Entry<T>>>,
     recvq: VecDeque<Arc<Entry<T>>>,
-    /// Entries of completed plain operations, kept for the next one to park (at most
-    /// [`SPARE_ENTRIES`]).
+    /// Entries of plain operations that left their queue, kept for later operations to park
+    /// with (at most [`SPARE_ENTRIES`]; see [`Shared::retire`]).
     spare: Vec<Arc<Entry<T>>>,
     closed: bool,
 }
 
-/// How many finished entries a channel keeps for reuse: one per side covers the ping-pong of
-/// a sender and a receiver taking turns to park.
-const SPARE_ENTRIES: usize = 2;
+/// How many finished entries a channel keeps for reuse. An entry becomes a spare while its
+/// owner may still hold it, so a sender and a receiver taking turns to park need two each.
+const SPARE_ENTRIES: usize = 4;
 
 /// The state shared by every handle of one channel.
 #[doc(hidden)]
@@ -167,7 +167,9 @@ impl<T> Shared<T> {
                 continue;
             }
             let e = Self::take_at(&mut st.recvq, i);
-            match e.try_deliver(v) {
+            let delivered = e.try_deliver(v);
+            Self::retire(&mut st.spare, e);
+            match delivered {
                 Ok(w) => return TrySend::Sent(w),
                 Err(back) => v = back, // dead entry: dropped from the queue, try the next
             }
@@ -212,11 +214,23 @@ impl<T> Shared<T> {
                 continue;
             }
             let e = Self::take_at(&mut st.sendq, i);
-            if let Some(taken) = e.try_take() {
-                return Some(taken);
+            let taken = e.try_take();
+            Self::retire(&mut st.spare, e);
+            if taken.is_some() {
+                return taken;
             }
         }
         None
+    }
+
+    /// Keeps an entry that left its queue (completed or dead) for a later plain operation to
+    /// park with: Go's `sudog` cache, which takes allocation off the parking path. Its owner
+    /// may still hold it; [`Self::park_entry`] reuses only entries nobody else holds.
+    #[inline]
+    fn retire(spare: &mut Vec<Arc<Entry<T>>>, e: Arc<Entry<T>>) {
+        if spare.len() < SPARE_ENTRIES && e.is_plain() {
+            spare.push(e);
+        }
     }
 
     /// Removes the entry at `i` (nearly always the head).
@@ -312,9 +326,7 @@ impl<T> Shared<T> {
             std::task::ready!(e.poll_won(cx));
             let e = entry.take().expect("checked above");
             // Won: taken by a receiver (slot empty) or closed (value still there).
-            let left = e.take_slot();
-            self.recycle(e);
-            return Poll::Ready(match left {
+            return Poll::Ready(match e.take_slot() {
                 None => Ok(()),
                 Some(v) => Err(v),
             });
@@ -349,9 +361,7 @@ impl<T> Shared<T> {
         if let Some(e) = entry {
             std::task::ready!(e.poll_won(cx));
             let e = entry.take().expect("checked above");
-            let got = e.take_slot(); // None: woken by close
-            self.recycle(e);
-            return Poll::Ready(got);
+            return Poll::Ready(e.take_slot()); // None: woken by close
         }
         let mut st = self.lock();
         match self.try_recv_locked(&mut st, None) {
@@ -372,27 +382,20 @@ impl<T> Shared<T> {
         }
     }
 
-    /// An entry for a plain operation about to park: a spare one if the channel has one.
+    /// An entry for a plain operation about to park: a spare one that nobody else holds any
+    /// more, if the channel has one.
     fn park_entry(st: &mut State<T>, cx: &Context<'_>, value: Option<T>) -> Arc<Entry<T>> {
-        match st.spare.pop() {
-            Some(mut e) => {
+        let free = st
+            .spare
+            .iter_mut()
+            .position(|e| Arc::strong_count(e) == 1 && Arc::get_mut(e).is_some());
+        match free {
+            Some(i) => {
+                let mut e = st.spare.swap_remove(i);
                 Entry::reuse(&mut e, cx.waker().clone(), value);
                 e
             }
             None => Entry::single(cx.waker().clone(), value),
-        }
-    }
-
-    /// Keeps a finished plain entry for the next operation to park, if nobody else holds it
-    /// any more: its counterpart dropped the queue's reference before waking us, except in
-    /// a narrow race, when the entry is simply freed. The slot is empty (taken by the caller).
-    fn recycle(&self, e: Arc<Entry<T>>) {
-        if let Ok((e, stale_waker)) = Entry::make_spare(e) {
-            drop(stale_waker);
-            let mut st = self.lock();
-            if st.spare.len() < SPARE_ENTRIES && !st.closed {
-                st.spare.push(e);
-            }
         }
     }
 
@@ -402,7 +405,7 @@ impl<T> Shared<T> {
         let e = entry.take()?;
         // If abort fails, the token was decided first: by this entry (delivered, or closed
         // with the value left in the slot) or by another case of the same select.
-        let won = !e.token().abort() && e.won();
+        let won = !e.abort() && e.won();
         if !won {
             self.remove(&e, true);
         }
@@ -413,7 +416,7 @@ impl<T> Shared<T> {
     /// back any value already handed over.
     pub(crate) fn cancel_recv(&self, entry: &mut Option<Arc<Entry<T>>>) {
         let Some(e) = entry.take() else { return };
-        let won = !e.token().abort() && e.won();
+        let won = !e.abort() && e.won();
         if !won {
             self.remove(&e, false);
         } else if let Some(v) = e.take_slot() {

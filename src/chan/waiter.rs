@@ -136,34 +136,26 @@ impl<T> Entry<T> {
         })
     }
 
-    /// Makes a spare entry ready to park a new plain operation: Go keeps a cache of `sudog`s
-    /// for the same reason, to take allocation off the parking path. Spare entries are held by
-    /// nobody else (see [`Self::make_spare`]), so this needs no atomic read-modify-write.
+    /// Makes a spare entry that nobody else holds any more ready to park a new plain
+    /// operation; exclusive access needs no atomic read-modify-write. Its owner took the slot
+    /// and no waker is left in it (see [`Self::poll_won`]), so nothing is dropped here, under
+    /// the channel lock.
     pub(crate) fn reuse(this: &mut Arc<Self>, waker: Waker, value: Option<T>) {
         let e = Arc::get_mut(this).expect("gokio: a spare entry is never shared");
         let TokenRef::Own(token) = &mut e.token else {
             unreachable!("gokio: only plain operations' entries become spares")
         };
-        *token.waker.get_mut() = Some(waker);
-        *e.slot.get_mut() = value;
+        let old_waker = token.waker.get_mut().replace(waker);
+        debug_assert!(old_waker.is_none(), "a finished entry keeps no waker");
+        let old_value = std::mem::replace(e.slot.get_mut(), value);
+        debug_assert!(old_value.is_none(), "a finished entry's slot is empty");
         token.reset();
     }
 
-    /// Turns a finished entry into a spare if nobody else holds it and it belongs to a plain
-    /// operation, handing back any waker it still holds (one stored by a poll that raced with
-    /// the completion) so the caller can drop it outside the channel lock: a spare never keeps
-    /// a task alive. `Err` gives the entry back if it cannot be a spare.
-    pub(crate) fn make_spare(mut this: Arc<Self>) -> Result<(Arc<Self>, Option<Waker>), Arc<Self>> {
-        let Some(e) = Arc::get_mut(&mut this) else {
-            return Err(this);
-        };
-        match &mut e.token {
-            TokenRef::Own(token) => {
-                let waker = token.waker.get_mut().take();
-                Ok((this, waker))
-            }
-            TokenRef::Shared(_) => Err(this),
-        }
+    /// Whether this is a plain operation's entry (the kind [`Self::reuse`] takes).
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        matches!(self.token, TokenRef::Own(_))
     }
 
     /// A select case's entry, sharing the select's token.
@@ -183,6 +175,16 @@ impl<T> Entry<T> {
         }
     }
 
+    /// The owner of a plain entry gives up (see [`Token::abort`]), dropping the waker it no
+    /// longer needs: a dead entry may become a spare, and spares keep no waker.
+    pub(crate) fn abort(&self) -> bool {
+        let aborted = self.token().abort();
+        if aborted {
+            drop(self.token().take_waker());
+        }
+        aborted
+    }
+
     /// Whether this entry won its token (its case completed).
     #[inline]
     pub(crate) fn won(&self) -> bool {
@@ -191,12 +193,17 @@ impl<T> Entry<T> {
 
     /// Owner side: `Ready` once this entry won its token, else registers the task's waker
     /// (and checks again, in case the token was decided meanwhile).
+    ///
+    /// If the token was decided while the waker was being stored, the waker is taken back out,
+    /// so that a finished entry never keeps a task's waker (entries are reused, and a stale
+    /// waker there would keep its task's memory alive and be dropped under a channel lock).
     pub(crate) fn poll_won(&self, cx: &Context<'_>) -> Poll<()> {
         if !self.won() {
             self.token().set_waker(cx);
             if !self.won() {
                 return Poll::Pending;
             }
+            drop(self.token().take_waker());
         }
         Poll::Ready(())
     }
