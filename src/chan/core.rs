@@ -383,12 +383,10 @@ impl<T> Shared<T> {
     }
 
     /// An entry for a plain operation about to park: a spare one that nobody else holds any
-    /// more, if the channel has one.
+    /// more, if the channel has one. A spare's other holder can only be its former owner,
+    /// which never clones it, so a count of 1 seen under the lock stays 1.
     fn park_entry(st: &mut State<T>, cx: &Context<'_>, value: Option<T>) -> Arc<Entry<T>> {
-        let free = st
-            .spare
-            .iter_mut()
-            .position(|e| Arc::strong_count(e) == 1 && Arc::get_mut(e).is_some());
+        let free = st.spare.iter().position(|e| Arc::strong_count(e) == 1);
         match free {
             Some(i) => {
                 let mut e = st.spare.swap_remove(i);
