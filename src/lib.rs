@@ -224,5 +224,5 @@ pub use sync::{
 /// Macro plumbing: what `select!` expands to. Not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::select::{Case, RecvCase, SelectFuture, SendCase};
+    pub use crate::select::{first_pick, Case, RecvCase, SelectFuture, SendCase};
 }

@@ -20,7 +20,9 @@ pub(crate) use std::sync::Arc as StdArc;
 #[cfg(not(loom))]
 #[allow(unused_imports)]
 pub(crate) mod atomic {
-    pub(crate) use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use std::sync::atomic::{
+        AtomicBool, AtomicIsize, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+    };
 }
 
 #[cfg(loom)]
@@ -30,7 +32,7 @@ pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 #[allow(unused_imports)]
 pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{
-        AtomicBool, AtomicIsize, AtomicU64, AtomicUsize, Ordering,
+        AtomicBool, AtomicIsize, AtomicU64, AtomicU8, AtomicUsize, Ordering,
     };
 }
 

@@ -209,3 +209,53 @@ fn two_selects_race_for_one_parked_receiver() {
         }
     });
 }
+
+/// Select's lock-free first look (the readiness hint) never hides what happened before it: a
+/// value sent, or a close, that the selecting thread knows of through another
+/// synchronisation is seen, so `default` is not taken.
+#[test]
+fn select_default_sees_what_happened_before_it() {
+    use loom::sync::atomic::{AtomicBool, Ordering};
+    use loom::sync::Arc;
+
+    loom::model(|| {
+        let (c, d) = (chan::<u32>(1), chan::<u32>(0));
+        let flag = Arc::new(AtomicBool::new(false));
+        let (tc, td, f) = (c.sender(), d.clone(), flag.clone());
+        let t = thread::spawn(move || {
+            tc.try_send(7).unwrap();
+            td.close();
+            f.store(true, Ordering::Release);
+        });
+        let knew = flag.load(Ordering::Acquire);
+        let got = block_on(async {
+            select! {
+                recv(c) -> v => Some(v),
+                default => None,
+            }
+        });
+        let closed = block_on(async {
+            select! {
+                recv(d) -> v => Some(v),
+                default => None,
+            }
+        });
+        if knew {
+            assert_eq!(
+                got,
+                Some(Some(7)),
+                "default taken although a value was there"
+            );
+            assert_eq!(
+                closed,
+                Some(None),
+                "default taken although the channel was closed"
+            );
+        }
+        t.join().unwrap();
+        match got {
+            Some(v) => assert_eq!(v, Some(7)),
+            None => assert_eq!(c.try_recv().ok(), Some(7)),
+        }
+    });
+}

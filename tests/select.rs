@@ -324,6 +324,50 @@ fn only_nil_cases_wait_forever_or_take_default() {
     assert!(took_default);
 }
 
+/// `default` means "nothing was ready": a value sent, room made or a close done by another
+/// thread before it signalled this one is always seen, never answered with `default` (select
+/// first looks at lock-free readiness hints, which must not lag behind what the caller knows).
+#[test]
+fn default_never_hides_what_happened_before_the_select() {
+    const ROUNDS: usize = 20_000;
+    let (data, room) = (chan::<usize>(1), chan::<usize>(1));
+    let step = Arc::new(AtomicUsize::new(0));
+    let wait_for = |step: &AtomicUsize, n: usize| {
+        while step.load(Ordering::Acquire) != n {
+            std::thread::yield_now();
+        }
+    };
+    let (d, r, s) = (data.clone(), room.clone(), step.clone());
+    let other = std::thread::spawn(move || {
+        for i in 0..ROUNDS {
+            wait_for(&s, 2 * i + 1);
+            d.try_send(i).unwrap(); // a value appears in `data`
+            r.try_recv().unwrap(); // room appears in `room`
+            s.store(2 * i + 2, Ordering::Release);
+        }
+    });
+    futures::executor::block_on(async {
+        for i in 0..ROUNDS {
+            room.try_send(usize::MAX).unwrap(); // `room` is full until the other thread acts
+            step.store(2 * i + 1, Ordering::Release);
+            wait_for(&step, 2 * i + 2);
+            let got = select! { recv(data) -> v => v, default => None };
+            assert_eq!(got, Some(i), "round {i}: default although a value was sent");
+            let sent = select! { send(room, i) -> r => r.is_ok(), default => false };
+            assert!(sent, "round {i}: default although there was room");
+            assert_eq!(room.try_recv(), Ok(i));
+        }
+    });
+    other.join().unwrap();
+    let closed = chan::<u64>(0);
+    let c = closed.clone();
+    std::thread::spawn(move || c.close()).join().unwrap();
+    let got = futures::executor::block_on(async {
+        select! { recv(closed) -> v => Some(v), default => None }
+    });
+    assert_eq!(got, Some(None), "default although the channel was closed");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disabling_a_closed_channel_with_none_is_gos_idiom() {
     let (a, b) = (chan::<u32>(4), chan::<u32>(4));

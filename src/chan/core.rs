@@ -24,13 +24,24 @@
 //! was handed to it puts the value back at the head of the channel — no value is ever lost.
 //!
 //! Buffer memory grows on demand (`VecDeque`), so `chan(usize::MAX)` costs nothing up front.
+//!
+//! # Readiness hint
+//!
+//! Releasing the lock first writes two bits to [`Shared::ready`]: whether a receive, and
+//! whether a send, could complete without waiting in the state left behind. `select` reads
+//! them without locking to find its candidates (`crate::select`). A bit that is clear is
+//! exact as of the latest critical section, which is what lets a select take `default`
+//! without locking anything; a set bit may be stale or come from dead select entries, so the
+//! case is confirmed under the lock. Every critical section goes through [`Locked`], so none
+//! can forget to write the hint.
 
 use std::collections::VecDeque;
 use std::future::Future;
+use std::ops::{Deref, DerefMut};
 use std::task::{Context, Poll, Waker};
 
 use super::waiter::{Entry, Token};
-use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::loom::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use crate::loom::Arc;
 use crate::spin::{SpinGuard, SpinLock};
 
@@ -68,6 +79,10 @@ const SPARE_ENTRIES: usize = 4;
 pub struct Shared<T> {
     cap: usize,
     state: SpinLock<State<T>>,
+    /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
+    /// [`Self::may_send`]): [`MAY_RECV`] and [`MAY_SEND`] bits, rewritten from the state at the
+    /// end of every critical section ([`Locked`]).
+    ready: AtomicU8,
     /// Mirror of `State::closed`, for lock-free `is_closed`.
     closed: AtomicBool,
     /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
@@ -76,6 +91,48 @@ pub struct Shared<T> {
     receivers: AtomicUsize,
     /// Notified once, on close, for [`Self::closed`] waiters (timers, pipeline stages).
     closed_event: event_listener::Event,
+}
+
+/// Hint bit: a receive may complete without waiting (a buffered value, a parked sender, or
+/// closed).
+const MAY_RECV: u8 = 1;
+/// Hint bit: a send may complete without waiting (buffer room, a parked receiver, or closed).
+const MAY_SEND: u8 = 2;
+
+/// The channel lock, held. Releasing it first rewrites [`Shared::ready`] from the state, so
+/// that every critical section, whatever it changed, leaves a hint that matches the state it
+/// left behind.
+struct Locked<'a, T> {
+    shared: &'a Shared<T>,
+    guard: SpinGuard<'a, State<T>>,
+}
+
+impl<T> Deref for Locked<'_, T> {
+    type Target = State<T>;
+
+    #[inline]
+    fn deref(&self) -> &State<T> {
+        &self.guard
+    }
+}
+
+impl<T> DerefMut for Locked<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut State<T> {
+        &mut self.guard
+    }
+}
+
+impl<T> Drop for Locked<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        let st = &*self.guard;
+        let may_recv = st.closed || !st.buf.is_empty() || !st.sendq.is_empty();
+        let may_send = st.closed || st.buf.len() < self.shared.cap || !st.recvq.is_empty();
+        let hint = (u8::from(may_recv) * MAY_RECV) | (u8::from(may_send) * MAY_SEND);
+        self.shared.ready.store(hint, Ordering::Release);
+        // `guard` drops after this body: the hint is written before the lock is released.
+    }
 }
 
 /// The registration of a pending [`Shared::poll_closed`].
@@ -101,6 +158,7 @@ impl<T> Shared<T> {
                 spare: Vec::new(),
                 closed: false,
             }),
+            ready: AtomicU8::new(if cap > 0 { MAY_SEND } else { 0 }),
             closed: AtomicBool::new(false),
             senders: AtomicUsize::new(senders),
             receivers: AtomicUsize::new(receivers),
@@ -109,8 +167,26 @@ impl<T> Shared<T> {
     }
 
     #[inline]
-    fn lock(&self) -> SpinGuard<'_, State<T>> {
-        self.state.lock()
+    fn lock(&self) -> Locked<'_, T> {
+        Locked {
+            shared: self,
+            guard: self.state.lock(),
+        }
+    }
+
+    /// Lock-free: `false` means that a receive could not have completed without waiting at
+    /// the end of the latest critical section, which is where select's first pass places the
+    /// case's "not ready" in the order of operations on this channel. `true` may be stale or
+    /// come from dead entries; the caller confirms it under the lock.
+    #[inline]
+    pub(crate) fn may_recv(&self) -> bool {
+        self.ready.load(Ordering::Acquire) & MAY_RECV != 0
+    }
+
+    /// Lock-free: as [`Self::may_recv`], for a send.
+    #[inline]
+    pub(crate) fn may_send(&self) -> bool {
+        self.ready.load(Ordering::Acquire) & MAY_SEND != 0
     }
 
     pub(crate) fn cap(&self) -> usize {
@@ -206,7 +282,16 @@ impl<T> Shared<T> {
 
     /// Claims the first live parked sender that is not `me`, dropping dead entries met on the
     /// way.
+    #[inline]
     fn take_sender(st: &mut State<T>, me: Option<&Token>) -> Option<(T, Option<Waker>)> {
+        if st.sendq.is_empty() {
+            return None; // the common case, kept inline
+        }
+        Self::take_parked_sender(st, me)
+    }
+
+    #[inline(never)]
+    fn take_parked_sender(st: &mut State<T>, me: Option<&Token>) -> Option<(T, Option<Waker>)> {
         let mut i = 0;
         while i < st.sendq.len() {
             if st.sendq[i].token().is(me) {
@@ -246,6 +331,7 @@ impl<T> Shared<T> {
 
     // ----- non-blocking public operations -----
 
+    #[inline]
     pub(crate) fn try_send(&self, v: T) -> TrySend<T> {
         let r = self.try_send_locked(&mut self.lock(), v, None);
         if let TrySend::Sent(Some(w)) = &r {
@@ -254,6 +340,7 @@ impl<T> Shared<T> {
         r
     }
 
+    #[inline]
     pub(crate) fn try_recv(&self) -> TryRecv<T> {
         let r = self.try_recv_locked(&mut self.lock(), None);
         if let TryRecv::Got(_, Some(w)) = &r {

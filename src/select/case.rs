@@ -151,6 +151,10 @@ impl<T: Send> Case for RecvCase<'_, T> {
         self.chan.is_none()
     }
 
+    fn may_be_ready(&self) -> bool {
+        self.chan.is_some_and(Shared::may_recv)
+    }
+
     fn try_now(&mut self) -> bool {
         let Some(ch) = self.chan else { return false };
         match ch.try_recv() {
@@ -219,6 +223,10 @@ impl<'a, T> SendCase<'a, T> {
 impl<T: Send> Case for SendCase<'_, T> {
     fn is_nil(&self) -> bool {
         self.chan.is_none()
+    }
+
+    fn may_be_ready(&self) -> bool {
+        self.chan.is_some_and(Shared::may_send)
     }
 
     fn try_now(&mut self) -> bool {

@@ -167,13 +167,27 @@ macro_rules! select {
             let $h = &$ch;
             let mut $c = $crate::select!(@case $kind $h $($v)?);
         )*
-        let __gokio_won = {
-            let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::select!(@count $($idx)*)] = [$(&mut $c),*];
-            $crate::__private::SelectFuture::new(
-                &mut __gokio_cases,
-                $biased,
-                $crate::select!(@has_default $($def)?),
-            ).await
+        // Fast path, with static calls: try the case that `first_pick` draws from those whose
+        // lock-free hint says ready, or take `default` if none does. Everything else (a stale
+        // hint, waiting) is the runtime `SelectFuture`'s job.
+        let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::may_be_ready(&$c)) << $idx))*;
+        let __gokio_won: ::core::option::Option<usize> = match (
+            $crate::__private::first_pick(__gokio_ready, $biased),
+            $crate::select!(@has_default $($def)?),
+        ) {
+            $(
+                (::core::option::Option::Some($idx), _)
+                    if $crate::__private::Case::try_now(&mut $c) => ::core::option::Option::Some($idx),
+            )*
+            (::core::option::Option::None, true) => ::core::option::Option::None,
+            _ => {
+                let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::select!(@count $($idx)*)] = [$(&mut $c),*];
+                $crate::__private::SelectFuture::new(
+                    &mut __gokio_cases,
+                    $biased,
+                    $crate::select!(@has_default $($def)?),
+                ).await
+            }
         };
         match __gokio_won {
             $(
