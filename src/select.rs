@@ -275,15 +275,18 @@ impl SelectFuture<'_, '_> {
                 }
             }
         };
-        self.parked = None;
-        Poll::Ready(Some(self.finish(won)))
+        let won = self.finish(won);
+        Token::recycle(self.parked.take().expect("parked"));
+        Poll::Ready(Some(won))
     }
 
     /// Passes 1 (locked) and 2, after [`Self::first_look`] gave `look`.
     #[inline(never)]
     fn poll_slow(&mut self, cx: &mut Context<'_>, mut look: Look) -> Poll<Option<usize>> {
         let n = self.cases.len();
-        let mut token: Option<Arc<Token>> = None;
+        // The token of this poll's registrations, kept across retries; recycled on return
+        // unless the select stays parked with it.
+        let mut token = TokenSlot(None);
         loop {
             let mut order = Order::new(n, self.biased);
             match look {
@@ -311,22 +314,20 @@ impl SelectFuture<'_, '_> {
                 return Poll::Pending; // Go's `select {}`: blocks forever
             }
             // Pass 2.
-            let tok = match &token {
+            let tok = match &mut token.0 {
                 Some(t) => {
                     t.reset();
                     t.set_waker(cx);
-                    t.clone()
+                    t
                 }
-                None => token
-                    .insert(Arc::new(Token::new(cx.waker().clone())))
-                    .clone(),
+                None => token.0.insert(Token::pooled(cx.waker().clone())),
             };
             let parked_all = (0..n).all(|k| {
                 let i = order.get(k);
-                self.cases[i].register(&tok, i)
+                self.cases[i].register(tok, i)
             });
             if parked_all {
-                self.parked = Some(tok);
+                self.parked = token.0.take();
                 return Poll::Pending;
             }
             // A case became ready while we registered: abort and look again, unless a
@@ -356,6 +357,18 @@ impl Drop for SelectFuture<'_, '_> {
             if let Some(won) = token.selected() {
                 self.cases[won].restore();
             }
+        }
+        Token::recycle(token);
+    }
+}
+
+/// A select's token while [`SelectFuture::poll_slow`] works with it: recycled when dropped.
+struct TokenSlot(Option<Arc<Token>>);
+
+impl Drop for TokenSlot {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            Token::recycle(t);
         }
     }
 }

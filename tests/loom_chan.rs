@@ -48,6 +48,30 @@ fn rendezvous_twice_reuses_entries() {
     });
 }
 
+/// Select entries become spares when they leave their queue (claimed, or withdrawn from the
+/// losing channel) and are reused by the next select and by plain operations.
+#[test]
+fn selects_in_a_row_reuse_entries() {
+    loom::model(|| {
+        let (a, b) = (chan::<u32>(0), chan::<u32>(0));
+        let (ta, tb) = (a.sender(), b.sender());
+        let t = thread::spawn(move || {
+            block_on(ta.send(1)).unwrap();
+            block_on(tb.send(2)).unwrap();
+        });
+        for want in [1, 2] {
+            let got = block_on(async {
+                select! {
+                    recv(a) -> v => v,
+                    recv(b) -> v => v,
+                }
+            });
+            assert_eq!(got, Some(want));
+        }
+        t.join().unwrap();
+    });
+}
+
 #[test]
 fn buffered_two_senders_one_receiver() {
     loom::model(|| {

@@ -308,12 +308,13 @@ impl<T> Shared<T> {
         None
     }
 
-    /// Keeps an entry that left its queue (completed or dead) for a later plain operation to
-    /// park with: Go's `sudog` cache, which takes allocation off the parking path. Its owner
-    /// may still hold it; [`Self::park_entry`] reuses only entries nobody else holds.
+    /// Keeps an entry that left its queue (completed, dead or withdrawn) for a later
+    /// operation or select case to park with: Go's `sudog` cache, which takes allocation off
+    /// the parking path. Its owner may still hold it; [`Self::free_spare`] hands out only
+    /// entries nobody else holds.
     #[inline]
     fn retire(spare: &mut Vec<Arc<Entry<T>>>, e: Arc<Entry<T>>) {
-        if spare.len() < SPARE_ENTRIES && e.is_plain() {
+        if spare.len() < SPARE_ENTRIES {
             spare.push(e);
         }
     }
@@ -469,19 +470,40 @@ impl<T> Shared<T> {
         }
     }
 
-    /// An entry for a plain operation about to park: a spare one that nobody else holds any
-    /// more, if the channel has one. A spare's other holder can only be its former owner,
-    /// which never clones it, so a count of 1 seen under the lock stays 1.
+    /// An entry for a plain operation about to park: a spare one if the channel has one that
+    /// nobody else holds (see [`Self::free_spare`]), else a new one.
     fn park_entry(st: &mut State<T>, cx: &Context<'_>, value: Option<T>) -> Arc<Entry<T>> {
-        let free = st.spare.iter().position(|e| Arc::strong_count(e) == 1);
-        match free {
-            Some(i) => {
-                let mut e = st.spare.swap_remove(i);
+        match Self::free_spare(st) {
+            Some(mut e) => {
                 Entry::reuse(&mut e, cx.waker().clone(), value);
                 e
             }
             None => Entry::single(cx.waker().clone(), value),
         }
+    }
+
+    /// As [`Self::park_entry`], for case `case` of the select that owns `token`.
+    fn select_entry(
+        st: &mut State<T>,
+        token: &Arc<Token>,
+        case: usize,
+        value: Option<T>,
+    ) -> Arc<Entry<T>> {
+        match Self::free_spare(st) {
+            Some(mut e) => {
+                Entry::reuse_shared(&mut e, token, case, value);
+                e
+            }
+            None => Entry::shared(token, case, value),
+        }
+    }
+
+    /// Takes a spare entry that nobody else holds any more. A spare's other holder can only
+    /// be its former owner, which never clones it, so a count of 1 seen under the lock stays
+    /// 1.
+    fn free_spare(st: &mut State<T>) -> Option<Arc<Entry<T>>> {
+        let i = st.spare.iter().position(|e| Arc::strong_count(e) == 1)?;
+        Some(st.spare.swap_remove(i))
     }
 
     /// A pending send is dropped (or its select chose another case): withdraw it. Returns the
@@ -512,9 +534,15 @@ impl<T> Shared<T> {
     /// Removes `e` from its queue if it is still there (a counterpart may have removed it).
     pub(crate) fn remove(&self, e: &Arc<Entry<T>>, send: bool) {
         let mut st = self.lock();
-        let q = if send { &mut st.sendq } else { &mut st.recvq };
+        let State {
+            sendq,
+            recvq,
+            spare,
+            ..
+        } = &mut *st;
+        let q = if send { sendq } else { recvq };
         if let Some(i) = q.iter().position(|x| Arc::ptr_eq(x, e)) {
-            q.remove(i);
+            Self::retire(spare, Self::take_at(q, i));
         }
     }
 
@@ -551,7 +579,7 @@ impl<T> Shared<T> {
         if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
             return Err(value);
         }
-        let e = Entry::shared(token, case, Some(value));
+        let e = Self::select_entry(&mut st, token, case, Some(value));
         st.sendq.push_back(e.clone());
         Ok(e)
     }
@@ -562,7 +590,7 @@ impl<T> Shared<T> {
         if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
             return None;
         }
-        let e = Entry::shared(token, case, None);
+        let e = Self::select_entry(&mut st, token, case, None);
         st.recvq.push_back(e.clone());
         Some(e)
     }

@@ -36,6 +36,18 @@ pub(crate) const ABORTED: usize = 1;
 /// `SELECTED(case)` is encoded as `case + SELECTED_BASE`.
 const SELECTED_BASE: usize = 2;
 
+/// How many finished select tokens a thread keeps for reuse ([`Token::pooled`]).
+#[cfg(not(loom))]
+const POOLED_TOKENS: usize = 4;
+
+#[cfg(not(loom))]
+std::thread_local! {
+    /// Finished select tokens of this thread (loom models allocate: loom objects cannot
+    /// outlive one model run).
+    static TOKENS: std::cell::RefCell<Vec<Arc<Token>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The single decision point of one parked operation (or one parked `select`).
 #[doc(hidden)]
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
@@ -105,6 +117,42 @@ impl Token {
         self.waker.lock().take()
     }
 
+    /// A token for a select about to park: a recycled one that nothing refers to any more
+    /// (reset through `Arc::get_mut`, without atomics), else a new one. Together with the
+    /// channels' spare entries this takes allocation off a select's parking path.
+    pub(crate) fn pooled(waker: Waker) -> Arc<Token> {
+        #[cfg(not(loom))]
+        {
+            let reused = TOKENS.with(|pool| {
+                let mut pool = pool.borrow_mut();
+                let i = pool.iter_mut().position(|t| Arc::get_mut(t).is_some())?;
+                let mut t = pool.swap_remove(i);
+                let tok = Arc::get_mut(&mut t).expect("checked unique above");
+                *tok.state.get_mut() = WAITING;
+                *tok.waker.get_mut() = Some(waker.clone());
+                Some(t)
+            });
+            if let Some(t) = reused {
+                return t;
+            }
+        }
+        Arc::new(Token::new(waker))
+    }
+
+    /// A select is done with its token: keep it for [`Self::pooled`]. Spare entries may
+    /// still refer to it; it is reused once none does. Its waker is dropped now, so a
+    /// recycled token never keeps a task alive.
+    pub(crate) fn recycle(token: Arc<Token>) {
+        drop(token.take_waker());
+        #[cfg(not(loom))]
+        TOKENS.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            if pool.len() < POOLED_TOKENS {
+                pool.push(token);
+            }
+        });
+    }
+
     #[inline]
     pub(crate) fn is(&self, other: Option<&Token>) -> bool {
         other.is_some_and(|o| std::ptr::eq(self, o))
@@ -139,23 +187,39 @@ impl<T> Entry<T> {
     /// Makes a spare entry that nobody else holds any more ready to park a new plain
     /// operation; exclusive access needs no atomic read-modify-write. Its owner took the slot
     /// and no waker is left in it (see [`Self::poll_won`]), so nothing is dropped here, under
-    /// the channel lock.
+    /// the channel lock, but a select's token reference (the select recycled the token, with
+    /// no waker in it: see [`Token::recycle`]).
     pub(crate) fn reuse(this: &mut Arc<Self>, waker: Waker, value: Option<T>) {
-        let e = Arc::get_mut(this).expect("gokio: a spare entry is never shared");
-        let TokenRef::Own(token) = &mut e.token else {
-            unreachable!("gokio: only plain operations' entries become spares")
-        };
-        let old_waker = token.waker.get_mut().replace(waker);
-        debug_assert!(old_waker.is_none(), "a finished entry keeps no waker");
-        let old_value = std::mem::replace(e.slot.get_mut(), value);
-        debug_assert!(old_value.is_none(), "a finished entry's slot is empty");
-        token.reset();
+        let e = Self::unique(this, value);
+        e.case = 0;
+        match &mut e.token {
+            TokenRef::Own(token) => {
+                let old_waker = token.waker.get_mut().replace(waker);
+                debug_assert!(old_waker.is_none(), "a finished entry keeps no waker");
+                token.reset();
+            }
+            TokenRef::Shared(_) => e.token = TokenRef::Own(Token::new(waker)),
+        }
     }
 
-    /// Whether this is a plain operation's entry (the kind [`Self::reuse`] takes).
-    #[inline]
-    pub(crate) fn is_plain(&self) -> bool {
-        matches!(self.token, TokenRef::Own(_))
+    /// As [`Self::reuse`], for a case of the select that owns `token`.
+    pub(crate) fn reuse_shared(
+        this: &mut Arc<Self>,
+        token: &Arc<Token>,
+        case: usize,
+        value: Option<T>,
+    ) {
+        let e = Self::unique(this, value);
+        e.case = case;
+        e.token = TokenRef::Shared(token.clone());
+    }
+
+    /// The spare entry, which nobody else holds, with `value` in its (empty) slot.
+    fn unique(this: &mut Arc<Self>, value: Option<T>) -> &mut Self {
+        let e = Arc::get_mut(this).expect("gokio: a spare entry is never shared");
+        let old_value = std::mem::replace(e.slot.get_mut(), value);
+        debug_assert!(old_value.is_none(), "a finished entry's slot is empty");
+        e
     }
 
     /// A select case's entry, sharing the select's token.

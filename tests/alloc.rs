@@ -1,0 +1,95 @@
+//! Parking allocates nothing in the steady state: a plain `send`/`recv` parks with one of the
+//! channel's spare entries, and a select also takes its token from a per-thread pool. A
+//! binary of its own with a single test, because it counts every allocation of the process.
+//!
+//! Counting needs a `GlobalAlloc`, an `unsafe` trait: this test harness, not the library, is
+//! why the file allows `unsafe` (`.ci/run` keeps `src/` to its two fenced modules).
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+
+use futures::task::noop_waker;
+use gokio::{chan, select};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller upholds `alloc`'s contract, which we pass on as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `rounds` calls of `round` after a warm-up of 100 (pools fill).
+fn allocations(rounds: u64, mut round: impl FnMut(u64)) -> usize {
+    for i in 0..100 {
+        round(i);
+    }
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for i in 100..100 + rounds {
+        round(i);
+    }
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+#[test]
+fn parking_allocates_nothing_in_the_steady_state() {
+    let (a, b) = (chan::<u64>(0), chan::<u64>(0));
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+
+    // A receive parks, a send completes it; then a send parks, a receive completes it.
+    let plain = allocations(10_000, |i| {
+        let mut recv = pin!(a.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        assert!(matches!(pin!(a.send(i)).poll(&mut cx), Poll::Ready(Ok(()))));
+        assert_eq!(recv.as_mut().poll(&mut cx), Poll::Ready(Some(i)));
+        let mut send = pin!(a.send(i));
+        assert!(send.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(pin!(a.recv()).poll(&mut cx), Poll::Ready(Some(i)));
+        assert!(matches!(send.as_mut().poll(&mut cx), Poll::Ready(Ok(()))));
+    });
+    assert_eq!(
+        plain, 0,
+        "10 000 parked send/recv pairs allocated {plain} times"
+    );
+
+    // A select parks on both channels, a send completes it, the loser is withdrawn.
+    let selects = allocations(10_000, |i| {
+        let mut sel = pin!(async {
+            select! {
+                recv(a) -> v => (0, v),
+                recv(b) -> v => (1, v),
+            }
+        });
+        assert!(sel.as_mut().poll(&mut cx).is_pending(), "nothing was ready");
+        let sender = if i % 2 == 0 { &a } else { &b };
+        let sent = pin!(sender.send(i)).poll(&mut cx);
+        assert!(
+            matches!(sent, Poll::Ready(Ok(()))),
+            "the parked select takes it"
+        );
+        let got = sel.as_mut().poll(&mut cx);
+        assert_eq!(got, Poll::Ready(((i % 2) as usize, Some(i))));
+    });
+    assert_eq!(
+        selects, 0,
+        "10 000 parked selects allocated {selects} times"
+    );
+}
