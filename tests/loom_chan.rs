@@ -72,6 +72,27 @@ fn selects_in_a_row_reuse_entries() {
     });
 }
 
+/// A value sent while a select looks, registers or parks is received exactly once: by the
+/// lock-free first look, by the registration that finds the case ready (abort and look
+/// again), or by the sender completing the parked select.
+#[test]
+fn select_receives_a_value_sent_at_any_point() {
+    loom::model(|| {
+        let (a, b) = (chan::<u32>(1), chan::<u32>(1));
+        let ta = a.sender();
+        let t = thread::spawn(move || ta.try_send(5).is_ok());
+        let got = block_on(async {
+            select! {
+                recv(a) -> v => v,
+                recv(b) -> v => v,
+            }
+        });
+        assert!(t.join().unwrap());
+        assert_eq!(got, Some(5));
+        assert!(a.try_recv().is_err(), "the value was received twice");
+    });
+}
+
 #[test]
 fn buffered_two_senders_one_receiver() {
     loom::model(|| {
