@@ -127,8 +127,9 @@ impl<T> Drop for Locked<'_, T> {
     #[inline]
     fn drop(&mut self) {
         let st = &*self.guard;
-        let may_recv = st.closed || !st.buf.is_empty() || !st.sendq.is_empty();
-        let may_send = st.closed || st.buf.len() < self.shared.cap || !st.recvq.is_empty();
+        // `|` rather than `||`: a few flag computations, no branches.
+        let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
+        let may_send = st.closed | (st.buf.len() < self.shared.cap) | !st.recvq.is_empty();
         let hint = (u8::from(may_recv) * MAY_RECV) | (u8::from(may_send) * MAY_SEND);
         self.shared.ready.store(hint, Ordering::Release);
         // `guard` drops after this body: the hint is written before the lock is released.
@@ -231,7 +232,18 @@ impl<T> Shared<T> {
 
     /// Send without blocking. `me` is the token of a registering select, whose own entries
     /// must never pair with each other.
-    fn try_send_locked(&self, st: &mut State<T>, mut v: T, me: Option<&Token>) -> TrySend<T> {
+    #[inline]
+    fn try_send_locked(&self, st: &mut State<T>, v: T, me: Option<&Token>) -> TrySend<T> {
+        // The common case, kept small enough to inline: open, no parked receiver, room.
+        if !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap {
+            st.buf.push_back(v);
+            return TrySend::Sent(None);
+        }
+        self.try_send_slow(st, v, me)
+    }
+
+    #[inline(never)]
+    fn try_send_slow(&self, st: &mut State<T>, mut v: T, me: Option<&Token>) -> TrySend<T> {
         if st.closed {
             return TrySend::Closed(v);
         }
@@ -258,6 +270,7 @@ impl<T> Shared<T> {
     }
 
     /// Receive without blocking; see [`Self::try_send_locked`] for `me`.
+    #[inline]
     fn try_recv_locked(&self, st: &mut State<T>, me: Option<&Token>) -> TryRecv<T> {
         if let Some(v) = st.buf.pop_front() {
             // A slot opened: move the first parked sender's value in (Go's full-buffer case).
@@ -404,20 +417,15 @@ impl<T> Shared<T> {
 
     /// Polls a send whose not-yet-sent value is in `value` and whose parked entry (if any) is
     /// in `entry`.
+    #[inline]
     pub(crate) fn poll_send(
         &self,
         cx: &mut Context<'_>,
         value: &mut Option<T>,
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Result<(), T>> {
-        if let Some(e) = entry {
-            std::task::ready!(e.poll_won(cx));
-            let e = entry.take().expect("checked above");
-            // Won: taken by a receiver (slot empty) or closed (value still there).
-            return Poll::Ready(match e.take_slot() {
-                None => Ok(()),
-                Some(v) => Err(v),
-            });
+        if entry.is_some() {
+            return Self::poll_parked_send(cx, entry);
         }
         let v = value.take().expect("gokio: send polled after completion");
         let mut st = self.lock();
@@ -431,25 +439,38 @@ impl<T> Shared<T> {
             }
             TrySend::Closed(v) => Poll::Ready(Err(v)),
             TrySend::Full(v) => {
-                let e = Self::park_entry(&mut st, cx, Some(v));
-                st.sendq.push_back(e.clone());
-                *entry = Some(e);
+                Self::park(&mut st, cx, Some(v), entry);
                 Poll::Pending
             }
         }
     }
 
+    /// A parked send is polled again. Won: taken by a receiver (slot empty) or closed (the
+    /// value is still there).
+    #[inline(never)]
+    fn poll_parked_send(
+        cx: &mut Context<'_>,
+        entry: &mut Option<Arc<Entry<T>>>,
+    ) -> Poll<Result<(), T>> {
+        let e = entry.as_ref().expect("parked");
+        std::task::ready!(e.poll_won(cx));
+        let e = entry.take().expect("checked above");
+        Poll::Ready(match e.take_slot() {
+            None => Ok(()),
+            Some(v) => Err(v),
+        })
+    }
+
     /// Polls a receive whose parked entry (if any) is in `entry`. `Ready(None)`: closed and
     /// drained.
+    #[inline]
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Option<T>> {
-        if let Some(e) = entry {
-            std::task::ready!(e.poll_won(cx));
-            let e = entry.take().expect("checked above");
-            return Poll::Ready(e.take_slot()); // None: woken by close
+        if entry.is_some() {
+            return Self::poll_parked_recv(cx, entry);
         }
         let mut st = self.lock();
         match self.try_recv_locked(&mut st, None) {
@@ -462,18 +483,47 @@ impl<T> Shared<T> {
             }
             TryRecv::Closed => Poll::Ready(None),
             TryRecv::Empty => {
-                let e = Self::park_entry(&mut st, cx, None);
-                st.recvq.push_back(e.clone());
-                *entry = Some(e);
+                Self::park(&mut st, cx, None, entry);
                 Poll::Pending
             }
         }
     }
 
+    /// A parked receive is polled again. `Ready(None)`: woken by close.
+    #[inline(never)]
+    fn poll_parked_recv(
+        cx: &mut Context<'_>,
+        entry: &mut Option<Arc<Entry<T>>>,
+    ) -> Poll<Option<T>> {
+        let e = entry.as_ref().expect("parked");
+        std::task::ready!(e.poll_won(cx));
+        let e = entry.take().expect("checked above");
+        Poll::Ready(e.take_slot())
+    }
+
+    /// Parks a plain operation (under the lock): a send if `value` is `Some`, else a
+    /// receive. Its entry is kept in `entry`.
+    #[inline(never)]
+    fn park(
+        st: &mut State<T>,
+        cx: &Context<'_>,
+        value: Option<T>,
+        entry: &mut Option<Arc<Entry<T>>>,
+    ) {
+        let send = value.is_some();
+        let e = Self::park_entry(&mut st.spare, cx, value);
+        if send { &mut st.sendq } else { &mut st.recvq }.push_back(e.clone());
+        *entry = Some(e);
+    }
+
     /// An entry for a plain operation about to park: a spare one if the channel has one that
     /// nobody else holds (see [`Self::free_spare`]), else a new one.
-    fn park_entry(st: &mut State<T>, cx: &Context<'_>, value: Option<T>) -> Arc<Entry<T>> {
-        match Self::free_spare(st) {
+    fn park_entry(
+        spare: &mut Vec<Arc<Entry<T>>>,
+        cx: &Context<'_>,
+        value: Option<T>,
+    ) -> Arc<Entry<T>> {
+        match Self::free_spare(spare) {
             Some(mut e) => {
                 Entry::reuse(&mut e, cx.waker().clone(), value);
                 e
@@ -484,12 +534,12 @@ impl<T> Shared<T> {
 
     /// As [`Self::park_entry`], for case `case` of the select that owns `token`.
     fn select_entry(
-        st: &mut State<T>,
+        spare: &mut Vec<Arc<Entry<T>>>,
         token: &Arc<Token>,
         case: usize,
         value: Option<T>,
     ) -> Arc<Entry<T>> {
-        match Self::free_spare(st) {
+        match Self::free_spare(spare) {
             Some(mut e) => {
                 Entry::reuse_shared(&mut e, token, case, value);
                 e
@@ -501,9 +551,9 @@ impl<T> Shared<T> {
     /// Takes a spare entry that nobody else holds any more. A spare's other holder can only
     /// be its former owner, which never clones it, so a count of 1 seen under the lock stays
     /// 1.
-    fn free_spare(st: &mut State<T>) -> Option<Arc<Entry<T>>> {
-        let i = st.spare.iter().position(|e| Arc::strong_count(e) == 1)?;
-        Some(st.spare.swap_remove(i))
+    fn free_spare(spare: &mut Vec<Arc<Entry<T>>>) -> Option<Arc<Entry<T>>> {
+        let i = spare.iter().position(|e| Arc::strong_count(e) == 1)?;
+        Some(spare.swap_remove(i))
     }
 
     /// A pending send is dropped (or its select chose another case): withdraw it. Returns the
@@ -579,7 +629,7 @@ impl<T> Shared<T> {
         if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
             return Err(value);
         }
-        let e = Self::select_entry(&mut st, token, case, Some(value));
+        let e = Self::select_entry(&mut st.spare, token, case, Some(value));
         st.sendq.push_back(e.clone());
         Ok(e)
     }
@@ -590,7 +640,7 @@ impl<T> Shared<T> {
         if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
             return None;
         }
-        let e = Self::select_entry(&mut st, token, case, None);
+        let e = Self::select_entry(&mut st.spare, token, case, None);
         st.recvq.push_back(e.clone());
         Some(e)
     }
