@@ -265,6 +265,11 @@ fn select_default_sees_what_happened_before_it() {
 
     loom::model(|| {
         let (c, d) = (chan::<u32>(1), chan::<u32>(0));
+        // A select on each channel first, so that both keep their readiness hints (a channel
+        // no select has used is always looked at under its lock).
+        block_on(async {
+            select! { recv(c) -> _ => unreachable!(), recv(d) -> _ => unreachable!(), default => {} }
+        });
         let flag = Arc::new(AtomicBool::new(false));
         let (tc, td, f) = (c.sender(), d.clone(), flag.clone());
         let t = thread::spawn(move || {

@@ -27,13 +27,16 @@
 //!
 //! # Readiness hint
 //!
-//! Releasing the lock first writes two bits to [`Shared::ready`]: whether a receive, and
-//! whether a send, could complete without waiting in the state left behind. `select` reads
-//! them without locking to find its candidates (`crate::select`). A bit that is clear is
-//! exact as of the latest critical section, which is what lets a select take `default`
-//! without locking anything; a set bit may be stale or come from dead select entries, so the
-//! case is confirmed under the lock. Every critical section goes through [`Locked`], so none
-//! can forget to write the hint.
+//! Once a select has used a channel, releasing its lock first writes two bits to
+//! [`Shared::ready`]: whether a receive, and whether a send, could complete without waiting
+//! in the state left behind. `select` reads them without locking to find its candidates
+//! (`crate::select`). A bit that is clear is exact as of the latest critical section, which
+//! is what lets a select take `default` without locking anything; a set bit may be stale or
+//! come from dead select entries, so the case is confirmed under the lock. Every critical
+//! section goes through [`Locked`], so none can forget to write the hint. Channels no select
+//! has touched skip the computation (a flag, [`HINTED`], says whether the bits are kept), and
+//! a select treats such a channel as maybe ready, which takes it to the lock, which turns the
+//! hint on.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -81,7 +84,7 @@ pub struct Shared<T> {
     state: SpinLock<State<T>>,
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
     /// [`Self::may_send`]): [`MAY_RECV`] and [`MAY_SEND`] bits, rewritten from the state at the
-    /// end of every critical section ([`Locked`]).
+    /// end of every critical section ([`Locked`]) once [`HINTED`] is set.
     ready: AtomicU8,
     /// Mirror of `State::closed`, for lock-free `is_closed`.
     closed: AtomicBool,
@@ -98,12 +101,17 @@ pub struct Shared<T> {
 const MAY_RECV: u8 = 1;
 /// Hint bit: a send may complete without waiting (buffer room, a parked receiver, or closed).
 const MAY_SEND: u8 = 2;
+/// The hint bits are kept up to date: set by the first critical section a select runs on the
+/// channel, never cleared. Written, like the other bits, only under the lock.
+const HINTED: u8 = 4;
 
 /// The channel lock, held. Releasing it first rewrites [`Shared::ready`] from the state, so
 /// that every critical section, whatever it changed, leaves a hint that matches the state it
 /// left behind.
 struct Locked<'a, T> {
     shared: &'a Shared<T>,
+    /// Taken by a select: turn the hint on if it is not yet.
+    select: bool,
     guard: SpinGuard<'a, State<T>>,
 }
 
@@ -126,12 +134,16 @@ impl<T> DerefMut for Locked<'_, T> {
 impl<T> Drop for Locked<'_, T> {
     #[inline]
     fn drop(&mut self) {
+        // Relaxed: `ready` is only written under the lock, which orders it for us.
+        if !self.select && self.shared.ready.load(Ordering::Relaxed) & HINTED == 0 {
+            return; // no select has used this channel: nobody reads the hint
+        }
         let st = &*self.guard;
         // `|` rather than `||`: a few flag computations, no branches.
         let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
         let may_send = st.closed | (st.buf.len() < self.shared.cap) | !st.recvq.is_empty();
         let hint = (u8::from(may_recv) * MAY_RECV) | (u8::from(may_send) * MAY_SEND);
-        self.shared.ready.store(hint, Ordering::Release);
+        self.shared.ready.store(hint | HINTED, Ordering::Release);
         // `guard` drops after this body: the hint is written before the lock is released.
     }
 }
@@ -159,7 +171,7 @@ impl<T> Shared<T> {
                 spare: Vec::new(),
                 closed: false,
             }),
-            ready: AtomicU8::new(if cap > 0 { MAY_SEND } else { 0 }),
+            ready: AtomicU8::new(0),
             closed: AtomicBool::new(false),
             senders: AtomicUsize::new(senders),
             receivers: AtomicUsize::new(receivers),
@@ -169,8 +181,15 @@ impl<T> Shared<T> {
 
     #[inline]
     fn lock(&self) -> Locked<'_, T> {
+        self.lock_as(false)
+    }
+
+    /// Takes the lock; `select`: for a select, which turns the readiness hint on.
+    #[inline]
+    fn lock_as(&self, select: bool) -> Locked<'_, T> {
         Locked {
             shared: self,
+            select,
             guard: self.state.lock(),
         }
     }
@@ -181,13 +200,15 @@ impl<T> Shared<T> {
     /// come from dead entries; the caller confirms it under the lock.
     #[inline]
     pub(crate) fn may_recv(&self) -> bool {
-        self.ready.load(Ordering::Acquire) & MAY_RECV != 0
+        let r = self.ready.load(Ordering::Acquire);
+        r & HINTED == 0 || r & MAY_RECV != 0
     }
 
     /// Lock-free: as [`Self::may_recv`], for a send.
     #[inline]
     pub(crate) fn may_send(&self) -> bool {
-        self.ready.load(Ordering::Acquire) & MAY_SEND != 0
+        let r = self.ready.load(Ordering::Acquire);
+        r & HINTED == 0 || r & MAY_SEND != 0
     }
 
     pub(crate) fn cap(&self) -> usize {
@@ -347,7 +368,18 @@ impl<T> Shared<T> {
 
     #[inline]
     pub(crate) fn try_send(&self, v: T) -> TrySend<T> {
-        let r = self.try_send_locked(&mut self.lock(), v, None);
+        self.try_send_as(v, false)
+    }
+
+    /// A select's [`Self::try_send`] (see [`Self::lock_as`]).
+    #[inline]
+    pub(crate) fn select_try_send(&self, v: T) -> TrySend<T> {
+        self.try_send_as(v, true)
+    }
+
+    #[inline]
+    fn try_send_as(&self, v: T, select: bool) -> TrySend<T> {
+        let r = self.try_send_locked(&mut self.lock_as(select), v, None);
         if let TrySend::Sent(Some(w)) = &r {
             w.wake_by_ref();
         }
@@ -356,7 +388,18 @@ impl<T> Shared<T> {
 
     #[inline]
     pub(crate) fn try_recv(&self) -> TryRecv<T> {
-        let r = self.try_recv_locked(&mut self.lock(), None);
+        self.try_recv_as(false)
+    }
+
+    /// A select's [`Self::try_recv`] (see [`Self::lock_as`]).
+    #[inline]
+    pub(crate) fn select_try_recv(&self) -> TryRecv<T> {
+        self.try_recv_as(true)
+    }
+
+    #[inline]
+    fn try_recv_as(&self, select: bool) -> TryRecv<T> {
+        let r = self.try_recv_locked(&mut self.lock_as(select), None);
         if let TryRecv::Got(_, Some(w)) = &r {
             w.wake_by_ref();
         }
@@ -625,7 +668,7 @@ impl<T> Shared<T> {
         token: &Arc<Token>,
         case: usize,
     ) -> Result<Arc<Entry<T>>, T> {
-        let mut st = self.lock();
+        let mut st = self.lock_as(true);
         if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
             return Err(value);
         }
@@ -636,7 +679,7 @@ impl<T> Shared<T> {
 
     /// Select registration of a receive case; `false` if the case is ready right now.
     pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Arc<Entry<T>>> {
-        let mut st = self.lock();
+        let mut st = self.lock_as(true);
         if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
             return None;
         }

@@ -157,7 +157,7 @@ impl<T: Send> Case for RecvCase<'_, T> {
 
     fn try_now(&mut self) -> bool {
         let Some(ch) = self.chan else { return false };
-        match ch.try_recv() {
+        match ch.select_try_recv() {
             TryRecv::Got(v, _) => self.result = Some(Some(v)),
             TryRecv::Closed => self.result = Some(None),
             TryRecv::Empty => return false,
@@ -233,7 +233,7 @@ impl<T: Send> Case for SendCase<'_, T> {
         let (Some(ch), Some(v)) = (self.chan, self.value.take()) else {
             return false;
         };
-        match ch.try_send(v) {
+        match ch.select_try_send(v) {
             TrySend::Sent(_) => self.result = Some(Ok(())),
             TrySend::Closed(v) => self.result = Some(Err(SendError(v))),
             TrySend::Full(v) => {
