@@ -35,6 +35,10 @@
 ///   context, so `break`, `continue`, `return` and `?` work as in a `match`.
 /// * It expands to one `.await`, so it must be used in async code, and the future it creates
 ///   is `Send` when the channel item types are.
+/// * Cost: when a case is ready, a select costs about one plain channel operation. Channels
+///   that a select has used keep a lock-free readiness hint; the select reads the hints, locks
+///   only the case it draws from those that look ready, and takes `default` without locking
+///   anything when none does. A select that waits allocates nothing in the steady state.
 ///
 /// # Cancel safety
 ///
