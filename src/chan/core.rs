@@ -25,28 +25,22 @@
 //!
 //! Buffer memory grows on demand (`VecDeque`), so `chan(usize::MAX)` costs nothing up front.
 //!
-//! # Readiness hint
-//!
-//! Once a select has used a channel, releasing its lock first writes two bits to
-//! [`Shared::ready`]: whether a receive, and whether a send, could complete without waiting
-//! in the state left behind. `select` reads them without locking to find its candidates
-//! (`crate::select`). A bit that is clear is exact as of the latest critical section, which
-//! is what lets a select take `default` without locking anything; a set bit may be stale or
-//! come from dead select entries, so the case is confirmed under the lock. Every critical
-//! section goes through [`Locked`], so none can forget to write the hint. Channels no select
-//! has touched skip the computation (a flag, [`HINTED`], says whether the bits are kept), and
-//! a select treats such a channel as maybe ready, which takes it to the lock, which turns the
-//! hint on.
+//! Around the state machine: [`locked`] takes the lock and keeps select's readiness hint,
+//! [`spare`] keeps finished entries for reuse (Go's `sudog` cache), and [`select`] holds
+//! what `select` needs beyond the plain operations.
+
+mod locked;
+mod select;
+mod spare;
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::ops::{Deref, DerefMut};
 use std::task::{Context, Poll, Waker};
 
-use super::waiter::{Entry, Token};
+use super::waiter::{Entry, Owner, Token};
 use crate::loom::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use crate::loom::Arc;
-use crate::spin::{SpinGuard, SpinLock};
+use crate::spin::SpinLock;
 
 /// What a non-blocking send attempt did.
 pub(crate) enum TrySend<T> {
@@ -66,15 +60,11 @@ pub(crate) struct State<T> {
     buf: VecDeque<T>,
     sendq: VecDeque<Arc<Entry<T>>>,
     recvq: VecDeque<Arc<Entry<T>>>,
-    /// Entries of plain operations that left their queue, kept for later operations to park
-    /// with (at most [`SPARE_ENTRIES`]; see [`Shared::retire`]).
+    /// Entries that left their queue, kept for later operations and select cases to park
+    /// with (a few at most; see [`spare`]).
     spare: Vec<Arc<Entry<T>>>,
     closed: bool,
 }
-
-/// How many finished entries a channel keeps for reuse. An entry becomes a spare while its
-/// owner may still hold it, so a sender and a receiver taking turns to park need two each.
-const SPARE_ENTRIES: usize = 4;
 
 /// The state shared by every handle of one channel.
 #[doc(hidden)]
@@ -83,8 +73,8 @@ pub struct Shared<T> {
     cap: usize,
     state: SpinLock<State<T>>,
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
-    /// [`Self::may_send`]): [`MAY_RECV`] and [`MAY_SEND`] bits, rewritten from the state at the
-    /// end of every critical section ([`Locked`]) once [`HINTED`] is set.
+    /// [`Self::may_send`]), rewritten from the state at the end of every critical section
+    /// once a select has used the channel (see [`locked`]).
     ready: AtomicU8,
     /// Mirror of `State::closed`, for lock-free `is_closed`.
     closed: AtomicBool,
@@ -94,58 +84,6 @@ pub struct Shared<T> {
     receivers: AtomicUsize,
     /// Notified once, on close, for [`Self::closed`] waiters (timers, pipeline stages).
     closed_event: event_listener::Event,
-}
-
-/// Hint bit: a receive may complete without waiting (a buffered value, a parked sender, or
-/// closed).
-const MAY_RECV: u8 = 1;
-/// Hint bit: a send may complete without waiting (buffer room, a parked receiver, or closed).
-const MAY_SEND: u8 = 2;
-/// The hint bits are kept up to date: set by the first critical section a select runs on the
-/// channel, never cleared. Written, like the other bits, only under the lock.
-const HINTED: u8 = 4;
-
-/// The channel lock, held. Releasing it first rewrites [`Shared::ready`] from the state, so
-/// that every critical section, whatever it changed, leaves a hint that matches the state it
-/// left behind.
-struct Locked<'a, T> {
-    shared: &'a Shared<T>,
-    /// Taken by a select: turn the hint on if it is not yet.
-    select: bool,
-    guard: SpinGuard<'a, State<T>>,
-}
-
-impl<T> Deref for Locked<'_, T> {
-    type Target = State<T>;
-
-    #[inline]
-    fn deref(&self) -> &State<T> {
-        &self.guard
-    }
-}
-
-impl<T> DerefMut for Locked<'_, T> {
-    #[inline]
-    fn deref_mut(&mut self) -> &mut State<T> {
-        &mut self.guard
-    }
-}
-
-impl<T> Drop for Locked<'_, T> {
-    #[inline]
-    fn drop(&mut self) {
-        // Relaxed: `ready` is only written under the lock, which orders it for us.
-        if !self.select && self.shared.ready.load(Ordering::Relaxed) & HINTED == 0 {
-            return; // no select has used this channel: nobody reads the hint
-        }
-        let st = &*self.guard;
-        // `|` rather than `||`: a few flag computations, no branches.
-        let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
-        let may_send = st.closed | (st.buf.len() < self.shared.cap) | !st.recvq.is_empty();
-        let hint = (u8::from(may_recv) * MAY_RECV) | (u8::from(may_send) * MAY_SEND);
-        self.shared.ready.store(hint | HINTED, Ordering::Release);
-        // `guard` drops after this body: the hint is written before the lock is released.
-    }
 }
 
 /// The registration of a pending [`Shared::poll_closed`].
@@ -177,38 +115,6 @@ impl<T> Shared<T> {
             receivers: AtomicUsize::new(receivers),
             closed_event: event_listener::Event::new(),
         }
-    }
-
-    #[inline]
-    fn lock(&self) -> Locked<'_, T> {
-        self.lock_as(false)
-    }
-
-    /// Takes the lock; `select`: for a select, which turns the readiness hint on.
-    #[inline]
-    fn lock_as(&self, select: bool) -> Locked<'_, T> {
-        Locked {
-            shared: self,
-            select,
-            guard: self.state.lock(),
-        }
-    }
-
-    /// Lock-free: `false` means that a receive could not have completed without waiting at
-    /// the end of the latest critical section, which is where select's first pass places the
-    /// case's "not ready" in the order of operations on this channel. `true` may be stale or
-    /// come from dead entries; the caller confirms it under the lock.
-    #[inline]
-    pub(crate) fn may_recv(&self) -> bool {
-        let r = self.ready.load(Ordering::Acquire);
-        r & HINTED == 0 || r & MAY_RECV != 0
-    }
-
-    /// Lock-free: as [`Self::may_recv`], for a send.
-    #[inline]
-    pub(crate) fn may_send(&self) -> bool {
-        let r = self.ready.load(Ordering::Acquire);
-        r & HINTED == 0 || r & MAY_SEND != 0
     }
 
     pub(crate) fn cap(&self) -> usize {
@@ -342,26 +248,10 @@ impl<T> Shared<T> {
         None
     }
 
-    /// Keeps an entry that left its queue (completed, dead or withdrawn) for a later
-    /// operation or select case to park with: Go's `sudog` cache, which takes allocation off
-    /// the parking path. Its owner may still hold it; [`Self::free_spare`] hands out only
-    /// entries nobody else holds.
-    #[inline]
-    fn retire(spare: &mut Vec<Arc<Entry<T>>>, e: Arc<Entry<T>>) {
-        if spare.len() < SPARE_ENTRIES {
-            spare.push(e);
-        }
-    }
-
     /// Removes the entry at `i` (nearly always the head).
     #[inline]
     fn take_at(q: &mut VecDeque<Arc<Entry<T>>>, i: usize) -> Arc<Entry<T>> {
         if i == 0 { q.pop_front() } else { q.remove(i) }.expect("index in bounds")
-    }
-
-    fn has_live(q: &VecDeque<Arc<Entry<T>>>, me: Option<&Token>) -> bool {
-        q.iter()
-            .any(|e| !e.token().is(me) && e.token().is_waiting())
     }
 
     // ----- non-blocking public operations -----
@@ -369,12 +259,6 @@ impl<T> Shared<T> {
     #[inline]
     pub(crate) fn try_send(&self, v: T) -> TrySend<T> {
         self.try_send_as(v, false)
-    }
-
-    /// A select's [`Self::try_send`] (see [`Self::lock_as`]).
-    #[inline]
-    pub(crate) fn select_try_send(&self, v: T) -> TrySend<T> {
-        self.try_send_as(v, true)
     }
 
     #[inline]
@@ -389,12 +273,6 @@ impl<T> Shared<T> {
     #[inline]
     pub(crate) fn try_recv(&self) -> TryRecv<T> {
         self.try_recv_as(false)
-    }
-
-    /// A select's [`Self::try_recv`] (see [`Self::lock_as`]).
-    #[inline]
-    pub(crate) fn select_try_recv(&self) -> TryRecv<T> {
-        self.try_recv_as(true)
     }
 
     #[inline]
@@ -468,7 +346,10 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Result<(), T>> {
         if entry.is_some() {
-            return Self::poll_parked_send(cx, entry);
+            return Self::poll_parked(cx, entry).map(|back| match back {
+                None => Ok(()),
+                Some(v) => Err(v),
+            });
         }
         let v = value.take().expect("gokio: send polled after completion");
         let mut st = self.lock();
@@ -488,22 +369,6 @@ impl<T> Shared<T> {
         }
     }
 
-    /// A parked send is polled again. Won: taken by a receiver (slot empty) or closed (the
-    /// value is still there).
-    #[inline(never)]
-    fn poll_parked_send(
-        cx: &mut Context<'_>,
-        entry: &mut Option<Arc<Entry<T>>>,
-    ) -> Poll<Result<(), T>> {
-        let e = entry.as_ref().expect("parked");
-        std::task::ready!(e.poll_won(cx));
-        let e = entry.take().expect("checked above");
-        Poll::Ready(match e.take_slot() {
-            None => Ok(()),
-            Some(v) => Err(v),
-        })
-    }
-
     /// Polls a receive whose parked entry (if any) is in `entry`. `Ready(None)`: closed and
     /// drained.
     #[inline]
@@ -513,7 +378,7 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Option<T>> {
         if entry.is_some() {
-            return Self::poll_parked_recv(cx, entry);
+            return Self::poll_parked(cx, entry);
         }
         let mut st = self.lock();
         match self.try_recv_locked(&mut st, None) {
@@ -532,12 +397,11 @@ impl<T> Shared<T> {
         }
     }
 
-    /// A parked receive is polled again. `Ready(None)`: woken by close.
+    /// A parked operation is polled again. Once its entry won: what the slot holds (a
+    /// receive: the value, or `None` if woken by close; a send: `None` if a receiver took the
+    /// value, or the value back if closed).
     #[inline(never)]
-    fn poll_parked_recv(
-        cx: &mut Context<'_>,
-        entry: &mut Option<Arc<Entry<T>>>,
-    ) -> Poll<Option<T>> {
+    fn poll_parked(cx: &mut Context<'_>, entry: &mut Option<Arc<Entry<T>>>) -> Poll<Option<T>> {
         let e = entry.as_ref().expect("parked");
         std::task::ready!(e.poll_won(cx));
         let e = entry.take().expect("checked above");
@@ -554,49 +418,9 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) {
         let send = value.is_some();
-        let e = Self::park_entry(&mut st.spare, cx, value);
+        let e = Self::entry_for(&mut st.spare, Owner::Plain(cx.waker().clone()), value);
         if send { &mut st.sendq } else { &mut st.recvq }.push_back(e.clone());
         *entry = Some(e);
-    }
-
-    /// An entry for a plain operation about to park: a spare one if the channel has one that
-    /// nobody else holds (see [`Self::free_spare`]), else a new one.
-    fn park_entry(
-        spare: &mut Vec<Arc<Entry<T>>>,
-        cx: &Context<'_>,
-        value: Option<T>,
-    ) -> Arc<Entry<T>> {
-        match Self::free_spare(spare) {
-            Some(mut e) => {
-                Entry::reuse(&mut e, cx.waker().clone(), value);
-                e
-            }
-            None => Entry::single(cx.waker().clone(), value),
-        }
-    }
-
-    /// As [`Self::park_entry`], for case `case` of the select that owns `token`.
-    fn select_entry(
-        spare: &mut Vec<Arc<Entry<T>>>,
-        token: &Arc<Token>,
-        case: usize,
-        value: Option<T>,
-    ) -> Arc<Entry<T>> {
-        match Self::free_spare(spare) {
-            Some(mut e) => {
-                Entry::reuse_shared(&mut e, token, case, value);
-                e
-            }
-            None => Entry::shared(token, case, value),
-        }
-    }
-
-    /// Takes a spare entry that nobody else holds any more. A spare's other holder can only
-    /// be its former owner, which never clones it, so a count of 1 seen under the lock stays
-    /// 1.
-    fn free_spare(spare: &mut Vec<Arc<Entry<T>>>) -> Option<Arc<Entry<T>>> {
-        let i = spare.iter().position(|e| Arc::strong_count(e) == 1)?;
-        Some(spare.swap_remove(i))
     }
 
     /// A pending send is dropped (or its select chose another case): withdraw it. Returns the
@@ -656,35 +480,5 @@ impl<T> Shared<T> {
             }
         }
         st.buf.push_front(v);
-    }
-
-    // ----- select support -----
-
-    /// Select registration of a send case: parks `value` in an entry sharing `token`, unless
-    /// the case is ready right now (then the value comes back and nothing is parked).
-    pub(crate) fn register_send(
-        &self,
-        value: T,
-        token: &Arc<Token>,
-        case: usize,
-    ) -> Result<Arc<Entry<T>>, T> {
-        let mut st = self.lock_as(true);
-        if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
-            return Err(value);
-        }
-        let e = Self::select_entry(&mut st.spare, token, case, Some(value));
-        st.sendq.push_back(e.clone());
-        Ok(e)
-    }
-
-    /// Select registration of a receive case; `false` if the case is ready right now.
-    pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Arc<Entry<T>>> {
-        let mut st = self.lock_as(true);
-        if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
-            return None;
-        }
-        let e = Self::select_entry(&mut st.spare, token, case, None);
-        st.recvq.push_back(e.clone());
-        Some(e)
     }
 }

@@ -174,61 +174,52 @@ pub(crate) struct Entry<T> {
     slot: SpinLock<Option<T>>,
 }
 
-impl<T> Entry<T> {
-    /// A plain operation's entry, with its own token. `value` is `Some` for a send.
-    pub(crate) fn single(waker: Waker, value: Option<T>) -> Arc<Self> {
-        Arc::new(Entry {
-            token: TokenRef::Own(Token::new(waker)),
-            case: 0,
-            slot: SpinLock::new(value),
-        })
-    }
+/// Who parks an entry: a plain operation, whose waker goes into the entry's own token, or
+/// case `.1` of the select that owns token `.0`.
+pub(crate) enum Owner<'a> {
+    Plain(Waker),
+    Case(&'a Arc<Token>, usize),
+}
 
-    /// Makes a spare entry that nobody else holds any more ready to park a new plain
-    /// operation; exclusive access needs no atomic read-modify-write. Its owner took the slot
-    /// and no waker is left in it (see [`Self::poll_won`]), so nothing is dropped here, under
-    /// the channel lock, but a select's token reference (the select recycled the token, with
-    /// no waker in it: see [`Token::recycle`]).
-    pub(crate) fn reuse(this: &mut Arc<Self>, waker: Waker, value: Option<T>) {
-        let e = Self::unique(this, value);
-        e.case = 0;
-        match &mut e.token {
-            TokenRef::Own(token) => {
-                let old_waker = token.waker.get_mut().replace(waker);
-                debug_assert!(old_waker.is_none(), "a finished entry keeps no waker");
-                token.reset();
-            }
-            TokenRef::Shared(_) => e.token = TokenRef::Own(Token::new(waker)),
+impl Owner<'_> {
+    fn into_parts(self) -> (TokenRef, usize) {
+        match self {
+            Owner::Plain(waker) => (TokenRef::Own(Token::new(waker)), 0),
+            Owner::Case(token, case) => (TokenRef::Shared(token.clone()), case),
         }
     }
+}
 
-    /// As [`Self::reuse`], for a case of the select that owns `token`.
-    pub(crate) fn reuse_shared(
-        this: &mut Arc<Self>,
-        token: &Arc<Token>,
-        case: usize,
-        value: Option<T>,
-    ) {
-        let e = Self::unique(this, value);
-        e.case = case;
-        e.token = TokenRef::Shared(token.clone());
-    }
-
-    /// The spare entry, which nobody else holds, with `value` in its (empty) slot.
-    fn unique(this: &mut Arc<Self>, value: Option<T>) -> &mut Self {
-        let e = Arc::get_mut(this).expect("gokio: a spare entry is never shared");
-        let old_value = std::mem::replace(e.slot.get_mut(), value);
-        debug_assert!(old_value.is_none(), "a finished entry's slot is empty");
-        e
-    }
-
-    /// A select case's entry, sharing the select's token.
-    pub(crate) fn shared(token: &Arc<Token>, case: usize, value: Option<T>) -> Arc<Self> {
+impl<T> Entry<T> {
+    /// A new entry for `owner`. `value` is `Some` for a send.
+    pub(crate) fn new(owner: Owner<'_>, value: Option<T>) -> Arc<Self> {
+        let (token, case) = owner.into_parts();
         Arc::new(Entry {
-            token: TokenRef::Shared(token.clone()),
+            token,
             case,
             slot: SpinLock::new(value),
         })
+    }
+
+    /// Makes a spare entry that nobody else holds any more ready to park for `owner`;
+    /// exclusive access needs no atomic read-modify-write. Its owner took the slot and no
+    /// waker is left in it (see [`Self::poll_won`]), so nothing is dropped here, under the
+    /// channel lock, but a select's token reference (the select recycled the token, with no
+    /// waker in it: see [`Token::recycle`]).
+    pub(crate) fn reuse(this: &mut Arc<Self>, owner: Owner<'_>, value: Option<T>) {
+        let e = Arc::get_mut(this).expect("gokio: a spare entry is never shared");
+        let old_value = std::mem::replace(e.slot.get_mut(), value);
+        debug_assert!(old_value.is_none(), "a finished entry's slot is empty");
+        match (&mut e.token, owner) {
+            // A plain entry parks a plain operation again: reset its token in place.
+            (TokenRef::Own(token), Owner::Plain(waker)) => {
+                let old_waker = token.waker.get_mut().replace(waker);
+                debug_assert!(old_waker.is_none(), "a finished entry keeps no waker");
+                token.reset();
+                e.case = 0;
+            }
+            (_, owner) => (e.token, e.case) = owner.into_parts(),
+        }
     }
 
     #[inline]

@@ -1,0 +1,54 @@
+//! What `select` needs from the channel core beyond the plain operations: tries that turn the
+//! readiness hint on, and registration of a case's entry under the select's shared token.
+
+use std::collections::VecDeque;
+
+use super::{Shared, TryRecv, TrySend};
+use crate::chan::waiter::{Entry, Owner, Token};
+use crate::loom::Arc;
+
+impl<T> Shared<T> {
+    /// A select's [`Self::try_send`] (see [`Self::lock_as`]).
+    #[inline]
+    pub(crate) fn select_try_send(&self, v: T) -> TrySend<T> {
+        self.try_send_as(v, true)
+    }
+
+    /// A select's [`Self::try_recv`] (see [`Self::lock_as`]).
+    #[inline]
+    pub(crate) fn select_try_recv(&self) -> TryRecv<T> {
+        self.try_recv_as(true)
+    }
+
+    /// Select registration of a send case: parks `value` in an entry sharing `token`, unless
+    /// the case is ready right now (then the value comes back and nothing is parked).
+    pub(crate) fn register_send(
+        &self,
+        value: T,
+        token: &Arc<Token>,
+        case: usize,
+    ) -> Result<Arc<Entry<T>>, T> {
+        let mut st = self.lock_as(true);
+        if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
+            return Err(value);
+        }
+        let e = Self::entry_for(&mut st.spare, Owner::Case(token, case), Some(value));
+        st.sendq.push_back(e.clone());
+        Ok(e)
+    }
+
+    /// Select registration of a receive case; `false` if the case is ready right now.
+    pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Arc<Entry<T>>> {
+        let mut st = self.lock_as(true);
+        if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
+            return None;
+        }
+        let e = Self::entry_for(&mut st.spare, Owner::Case(token, case), None);
+        st.recvq.push_back(e.clone());
+        Some(e)
+    }
+    fn has_live(q: &VecDeque<Arc<Entry<T>>>, me: Option<&Token>) -> bool {
+        q.iter()
+            .any(|e| !e.token().is(me) && e.token().is_waiting())
+    }
+}
