@@ -263,11 +263,15 @@ impl<T> Shared<T> {
 
     #[inline]
     fn try_send_as(&self, v: T, select: bool) -> TrySend<T> {
+        // Bound first, so that the lock is released before the wake-up.
         let r = self.try_send_locked(&mut self.lock_as(select), v, None);
-        if let TrySend::Sent(Some(w)) = &r {
-            w.wake_by_ref();
+        match r {
+            TrySend::Sent(Some(w)) => {
+                w.wake(); // by value: no waker clone left to drop
+                TrySend::Sent(None)
+            }
+            r => r,
         }
-        r
     }
 
     #[inline]
@@ -277,11 +281,15 @@ impl<T> Shared<T> {
 
     #[inline]
     fn try_recv_as(&self, select: bool) -> TryRecv<T> {
+        // Bound first, so that the lock is released before the wake-up.
         let r = self.try_recv_locked(&mut self.lock_as(select), None);
-        if let TryRecv::Got(_, Some(w)) = &r {
-            w.wake_by_ref();
+        match r {
+            TryRecv::Got(v, Some(w)) => {
+                w.wake(); // by value: no waker clone left to drop
+                TryRecv::Got(v, None)
+            }
+            r => r,
         }
-        r
     }
 
     /// Closes the channel: every parked receiver completes with "closed", every parked sender
