@@ -126,13 +126,12 @@ impl Token {
             let reused = TOKENS.with(|pool| {
                 let mut pool = pool.borrow_mut();
                 let i = pool.iter_mut().position(|t| Arc::get_mut(t).is_some())?;
-                let mut t = pool.swap_remove(i);
+                Some(pool.swap_remove(i))
+            });
+            if let Some(mut t) = reused {
                 let tok = Arc::get_mut(&mut t).expect("checked unique above");
                 *tok.state.get_mut() = WAITING;
-                *tok.waker.get_mut() = Some(waker.clone());
-                Some(t)
-            });
-            if let Some(t) = reused {
+                *tok.waker.get_mut() = Some(waker); // moved in: no clone to make and drop
                 return t;
             }
         }
