@@ -7,8 +7,10 @@
 //! 1. **Poll order.** Draw a uniformly random permutation of the cases (Fisher–Yates), or take
 //!    source order when `biased`. Nil cases (`None` handles) are skipped throughout.
 //! 2. **Pass 1 — try.**
-//!    - *First look, without locks.* Every channel keeps a readiness hint, rewritten from its
-//!      state whenever its lock is released (see `chan::core`). Read each case's hint, draw
+//!    - *First look, without locks.* Every channel a select has used keeps a readiness hint,
+//!      rewritten from its state whenever its lock is released (see `chan::core`); a channel
+//!      no select has used yet looks ready, so its first select takes the lock, which turns
+//!      the hint on. Read each case's hint, draw
 //!      one case uniformly from those that look ready (the first of them when `biased`) and
 //!      try it under its lock. If it completes, it wins; if no case looks ready, none was
 //!      ready when its hint was read, so a `default` is taken at once. This is where a select
@@ -24,9 +26,9 @@
 //!    every case on its channel, in poll order. Each registration re-checks its channel under
 //!    the lock; if the case became ready in between, the select aborts its token, withdraws
 //!    the entries parked so far and starts again at pass 1 (whose first look now sees that
-//!    case's hint: it was written when the registration released the lock). A counterpart (or `close`) that
-//!    claims the token completes exactly that one case; entries of the other cases are dead
-//!    and are skipped by everyone.
+//!    case's hint: it was written when the registration released the lock). A counterpart
+//!    (or `close`) that claims the token completes exactly that one case; entries of the
+//!    other cases are dead and are skipped by everyone.
 //! 4. **Pass 3 — wake.** The woken select withdraws the entries of the cases that lost and
 //!    returns the winner's result.
 //!

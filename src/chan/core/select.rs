@@ -47,6 +47,9 @@ impl<T> Shared<T> {
         st.recvq.push_back(e.clone());
         Some(e)
     }
+
+    /// Whether `q` holds a live entry that is not one of `me`'s (a select's own entries never
+    /// pair with each other).
     fn has_live(q: &VecDeque<Arc<Entry<T>>>, me: Option<&Token>) -> bool {
         q.iter()
             .any(|e| !e.token().is(me) && e.token().is_waiting())
