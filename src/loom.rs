@@ -54,6 +54,41 @@ pub(crate) fn spin_loop() {
     loom::thread::yield_now();
 }
 
+/// Gives up the thread's time slice (under loom: lets the model run another thread).
+#[inline]
+pub(crate) fn yield_now() {
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+    #[cfg(loom)]
+    loom::thread::yield_now();
+}
+
+/// `UnsafeCell` with loom's access API (`with_mut`), so that one code path runs under both
+/// and loom checks every access of the cells in `src/chan/waiter.rs` for data races.
+#[cfg(not(loom))]
+pub(crate) mod cell {
+    /// std's `UnsafeCell` behind loom's API.
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) const fn new(value: T) -> Self {
+            UnsafeCell(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Calls `f` with a pointer to the value; what `f` may do with it is up to the
+        /// caller's protocol.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
+
+#[cfg(loom)]
+pub(crate) mod cell {
+    pub(crate) use loom::cell::UnsafeCell;
+}
+
 /// Locks a facade mutex. A poisoned lock only means a panic happened while it was held; all
 /// state the core keeps under its locks is left consistent at every await-free step, so the
 /// poison flag is ignored rather than turned into a second panic.

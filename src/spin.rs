@@ -1,5 +1,5 @@
-//! The channel lock: a test-and-test-and-set spin lock, and gokio's second (and last) `unsafe`
-//! module.
+//! The channel lock: a test-and-test-and-set spin lock, and one of gokio's three `unsafe`
+//! modules (with `src/sync/mutex/cell.rs` and `src/chan/waiter.rs`).
 //!
 //! Why it exists: `benches/chan.rs`, `mpmc_4x4` and `spsc_buffered` (see the commit that added
 //! this file and `BENCHMARKS.md`). A channel's critical sections are a few dozen instructions,

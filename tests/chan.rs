@@ -589,3 +589,61 @@ fn finished_waits_keep_no_waker() {
         "the channel still holds a waker"
     );
 }
+
+/// A parked operation polled again by another task (a future moved between tasks, or
+/// `join!`-style combinators handing out their own wakers) wakes the task that polled it last,
+/// and only that one; withdrawing it afterwards leaves no waker behind.
+#[test]
+fn a_parked_operation_wakes_the_task_that_polled_it_last() {
+    use futures::task::{waker, ArcWake};
+    use std::future::Future;
+    use std::task::{Context, Poll};
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+    impl ArcWake for Count {
+        fn wake_by_ref(c: &Arc<Self>) {
+            c.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let (first, second) = (Arc::new(Count::default()), Arc::new(Count::default()));
+    let (w1, w2) = (waker(first.clone()), waker(second.clone()));
+    let (mut cx1, mut cx2) = (Context::from_waker(&w1), Context::from_waker(&w2));
+    let woken = |c: &Arc<Count>| c.0.load(Ordering::SeqCst);
+    let ch = chan::<i32>(0);
+
+    // A receive, re-polled by another task before the value comes.
+    let mut recv = Box::pin(ch.recv());
+    assert!(recv.as_mut().poll(&mut cx1).is_pending());
+    assert!(recv.as_mut().poll(&mut cx2).is_pending());
+    assert!(recv.as_mut().poll(&mut cx2).is_pending(), "same task again");
+    assert!(ch.try_send(1).is_ok());
+    assert_eq!((woken(&first), woken(&second)), (0, 1));
+    assert_eq!(recv.as_mut().poll(&mut cx2), Poll::Ready(Some(1)));
+
+    // A send, the same way.
+    let mut send = Box::pin(ch.send(2));
+    assert!(send.as_mut().poll(&mut cx2).is_pending());
+    assert!(send.as_mut().poll(&mut cx1).is_pending());
+    assert_eq!(ch.try_recv(), Ok(2));
+    assert_eq!((woken(&first), woken(&second)), (1, 1));
+    assert_eq!(send.as_mut().poll(&mut cx1), Poll::Ready(Ok(())));
+
+    // Re-polled, then dropped: withdrawn, nobody woken, no waker kept.
+    let mut recv = Box::pin(ch.recv());
+    assert!(recv.as_mut().poll(&mut cx1).is_pending());
+    assert!(recv.as_mut().poll(&mut cx2).is_pending());
+    drop(recv);
+    assert_eq!(ch.try_send(3), Err(TrySendError::Full(3)), "nobody waits");
+    drop((w1, w2));
+    assert_eq!((woken(&first), woken(&second)), (1, 1));
+    assert_eq!(
+        Arc::strong_count(&first),
+        1,
+        "the channel still holds a waker"
+    );
+    assert_eq!(
+        Arc::strong_count(&second),
+        1,
+        "the channel still holds a waker"
+    );
+}

@@ -163,6 +163,33 @@ fn cancelled_recv_never_loses_a_value() {
     });
 }
 
+/// A parked receive polled again (its waker checked and swapped under the channel lock) while
+/// a sender completes it, then withdrawn or finished: the value arrives exactly once.
+#[test]
+fn repolled_recv_races_the_sender() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(5));
+        let mut got = None;
+        {
+            let mut recv = pin!(ch.recv());
+            for _ in 0..2 {
+                if let Poll::Ready(v) = poll_once(recv.as_mut()) {
+                    got = Some(v.expect("open"));
+                    break;
+                }
+            }
+        } // dropped if still parked
+        let sent = s.join().unwrap().is_ok();
+        let left = ch.try_recv().ok();
+        assert_eq!(
+            u8::from(got.is_some()) + u8::from(left.is_some()),
+            u8::from(sent)
+        );
+    });
+}
+
 #[test]
 fn cancelled_send_never_delivers() {
     loom::model(|| {

@@ -25,19 +25,18 @@
 //!
 //! Buffer memory grows on demand (`VecDeque`), so `chan(usize::MAX)` costs nothing up front.
 //!
-//! Around the state machine: [`locked`] takes the lock and keeps select's readiness hint,
-//! [`spare`] keeps finished entries for reuse (Go's `sudog` cache), and [`select`] holds
-//! what `select` needs beyond the plain operations.
+//! Around the state machine: [`locked`] takes the lock and keeps select's readiness hint, and
+//! [`select`] holds what `select` needs beyond the plain operations. The queues, the entries
+//! and their spares (Go's `sudog` cache) are [`super::waiter`]'s.
 
 mod locked;
 mod select;
-mod spare;
 
 use std::collections::VecDeque;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
-use super::waiter::{Entry, Owner, Token};
+use super::waiter::{Entry, Owner, Queue, Spares};
 use crate::loom::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use crate::loom::Arc;
 use crate::spin::SpinLock;
@@ -58,11 +57,11 @@ pub(crate) enum TryRecv<T> {
 
 pub(crate) struct State<T> {
     buf: VecDeque<T>,
-    sendq: VecDeque<Arc<Entry<T>>>,
-    recvq: VecDeque<Arc<Entry<T>>>,
+    sendq: Queue<T>,
+    recvq: Queue<T>,
     /// Entries that left their queue, kept for later operations and select cases to park
-    /// with (a few at most; see [`spare`]).
-    spare: Vec<Arc<Entry<T>>>,
+    /// with (a few at most).
+    spare: Spares<T>,
     closed: bool,
 }
 
@@ -104,9 +103,9 @@ impl<T> Shared<T> {
             cap,
             state: SpinLock::new(State {
                 buf: VecDeque::with_capacity(cap.min(EAGER_BUFFER)),
-                sendq: VecDeque::new(),
-                recvq: VecDeque::new(),
-                spare: Vec::new(),
+                sendq: Queue::new(),
+                recvq: Queue::new(),
+                spare: Spares::new(),
                 closed: false,
             }),
             ready: AtomicU8::new(0),
@@ -157,37 +156,24 @@ impl<T> Shared<T> {
 
     // ----- the state machine, under the lock -----
 
-    /// Send without blocking. `me` is the token of a registering select, whose own entries
-    /// must never pair with each other.
+    /// Send without blocking.
     #[inline]
-    fn try_send_locked(&self, st: &mut State<T>, v: T, me: Option<&Token>) -> TrySend<T> {
+    fn try_send_locked(&self, st: &mut State<T>, v: T) -> TrySend<T> {
         // The common case, kept small enough to inline: open, no parked receiver, room.
         if !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap {
             st.buf.push_back(v);
             return TrySend::Sent(None);
         }
-        self.try_send_slow(st, v, me)
+        self.try_send_slow(st, v)
     }
 
     #[inline(never)]
-    fn try_send_slow(&self, st: &mut State<T>, mut v: T, me: Option<&Token>) -> TrySend<T> {
+    fn try_send_slow(&self, st: &mut State<T>, v: T) -> TrySend<T> {
         if st.closed {
             return TrySend::Closed(v);
         }
-        let mut i = 0;
-        while i < st.recvq.len() {
-            let e = &st.recvq[i];
-            if e.token().is(me) {
-                i += 1;
-                continue;
-            }
-            let e = Self::take_at(&mut st.recvq, i);
-            let delivered = e.try_deliver(v);
-            Self::retire(&mut st.spare, e);
-            match delivered {
-                Ok(w) => return TrySend::Sent(w),
-                Err(back) => v = back, // dead entry: dropped from the queue, try the next
-            }
+        if let Some(receiver) = st.recvq.claim(&mut st.spare) {
+            return TrySend::Sent(receiver.deliver(v));
         }
         if st.buf.len() < self.cap {
             st.buf.push_back(v);
@@ -196,21 +182,21 @@ impl<T> Shared<T> {
         TrySend::Full(v)
     }
 
-    /// Receive without blocking; see [`Self::try_send_locked`] for `me`.
+    /// Receive without blocking.
     #[inline]
-    fn try_recv_locked(&self, st: &mut State<T>, me: Option<&Token>) -> TryRecv<T> {
+    fn try_recv_locked(&self, st: &mut State<T>) -> TryRecv<T> {
         if let Some(v) = st.buf.pop_front() {
             // A slot opened: move the first parked sender's value in (Go's full-buffer case).
             let mut w = None;
             if st.buf.len() < self.cap {
-                if let Some((sv, sw)) = Self::take_sender(st, me) {
+                if let Some((sv, sw)) = Self::take_sender(st) {
                     st.buf.push_back(sv);
                     w = sw;
                 }
             }
             return TryRecv::Got(v, w);
         }
-        if let Some((v, w)) = Self::take_sender(st, me) {
+        if let Some((v, w)) = Self::take_sender(st) {
             return TryRecv::Got(v, w);
         }
         if st.closed {
@@ -220,38 +206,18 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Claims the first live parked sender that is not `me`, dropping dead entries met on the
-    /// way.
+    /// Takes the value of the first parked sender that can be claimed.
     #[inline]
-    fn take_sender(st: &mut State<T>, me: Option<&Token>) -> Option<(T, Option<Waker>)> {
+    fn take_sender(st: &mut State<T>) -> Option<(T, Option<Waker>)> {
         if st.sendq.is_empty() {
             return None; // the common case, kept inline
         }
-        Self::take_parked_sender(st, me)
+        Self::take_parked_sender(st)
     }
 
     #[inline(never)]
-    fn take_parked_sender(st: &mut State<T>, me: Option<&Token>) -> Option<(T, Option<Waker>)> {
-        let mut i = 0;
-        while i < st.sendq.len() {
-            if st.sendq[i].token().is(me) {
-                i += 1;
-                continue;
-            }
-            let e = Self::take_at(&mut st.sendq, i);
-            let taken = e.try_take();
-            Self::retire(&mut st.spare, e);
-            if taken.is_some() {
-                return taken;
-            }
-        }
-        None
-    }
-
-    /// Removes the entry at `i` (nearly always the head).
-    #[inline]
-    fn take_at(q: &mut VecDeque<Arc<Entry<T>>>, i: usize) -> Arc<Entry<T>> {
-        if i == 0 { q.pop_front() } else { q.remove(i) }.expect("index in bounds")
+    fn take_parked_sender(st: &mut State<T>) -> Option<(T, Option<Waker>)> {
+        st.sendq.claim(&mut st.spare).map(|sender| sender.take())
     }
 
     // ----- non-blocking public operations -----
@@ -264,7 +230,7 @@ impl<T> Shared<T> {
     #[inline]
     fn try_send_as(&self, v: T, select: bool) -> TrySend<T> {
         // Bound first, so that the lock is released before the wake-up.
-        let r = self.try_send_locked(&mut self.lock_as(select), v, None);
+        let r = self.try_send_locked(&mut self.lock_as(select), v);
         match r {
             TrySend::Sent(Some(w)) => {
                 w.wake(); // by value: no waker clone left to drop
@@ -282,7 +248,7 @@ impl<T> Shared<T> {
     #[inline]
     fn try_recv_as(&self, select: bool) -> TryRecv<T> {
         // Bound first, so that the lock is released before the wake-up.
-        let r = self.try_recv_locked(&mut self.lock_as(select), None);
+        let r = self.try_recv_locked(&mut self.lock_as(select));
         match r {
             TryRecv::Got(v, Some(w)) => {
                 w.wake(); // by value: no waker clone left to drop
@@ -303,10 +269,15 @@ impl<T> Shared<T> {
             }
             st.closed = true;
             self.closed.store(true, Ordering::Release);
-            let State { sendq, recvq, .. } = &mut *st;
-            for e in recvq.drain(..).chain(sendq.drain(..)) {
-                if let Some(Some(w)) = e.try_close() {
-                    wakers.push(w);
+            let State {
+                sendq,
+                recvq,
+                spare,
+                ..
+            } = &mut *st;
+            for q in [recvq, sendq] {
+                while let Some(parked) = q.claim(spare) {
+                    wakers.extend(parked.close());
                 }
             }
         }
@@ -354,14 +325,14 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Result<(), T>> {
         if entry.is_some() {
-            return Self::poll_parked(cx, entry).map(|back| match back {
+            return self.poll_parked(cx, entry, true).map(|back| match back {
                 None => Ok(()),
                 Some(v) => Err(v),
             });
         }
         let v = value.take().expect("gokio: send polled after completion");
         let mut st = self.lock();
-        match self.try_send_locked(&mut st, v, None) {
+        match self.try_send_locked(&mut st, v) {
             TrySend::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
@@ -386,10 +357,10 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) -> Poll<Option<T>> {
         if entry.is_some() {
-            return Self::poll_parked(cx, entry);
+            return self.poll_parked(cx, entry, false);
         }
         let mut st = self.lock();
-        match self.try_recv_locked(&mut st, None) {
+        match self.try_recv_locked(&mut st) {
             TryRecv::Got(v, w) => {
                 drop(st);
                 if let Some(w) = w {
@@ -405,15 +376,32 @@ impl<T> Shared<T> {
         }
     }
 
-    /// A parked operation is polled again. Once its entry won: what the slot holds (a
-    /// receive: the value, or `None` if woken by close; a send: `None` if a receiver took the
-    /// value, or the value back if closed).
+    /// A parked operation (`send`: in the send queue) is polled again. Once its entry is
+    /// completed: what the slot holds (a receive: the value, or `None` if woken by close; a
+    /// send: `None` if a receiver took the value, or the value back if closed). Until then
+    /// the poll makes sure that its own task is the one woken, which needs the lock (only a
+    /// poll that was not woken by the completion gets here: `join!`, `select!` siblings).
     #[inline(never)]
-    fn poll_parked(cx: &mut Context<'_>, entry: &mut Option<Arc<Entry<T>>>) -> Poll<Option<T>> {
+    fn poll_parked(
+        &self,
+        cx: &mut Context<'_>,
+        entry: &mut Option<Arc<Entry<T>>>,
+        send: bool,
+    ) -> Poll<Option<T>> {
         let e = entry.as_ref().expect("parked");
-        std::task::ready!(e.poll_won(cx));
+        if !e.won() {
+            let waiting = {
+                let mut st = self.lock();
+                if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker())
+            };
+            if let Some(replaced) = waiting {
+                drop(replaced); // outside the lock
+                return Poll::Pending;
+            }
+            // Not queued any more: completed, under the lock just released.
+        }
         let e = entry.take().expect("checked above");
-        Poll::Ready(e.take_slot())
+        Poll::Ready(e.take_decided())
     }
 
     /// Parks a plain operation (under the lock): a send if `value` is `Some`, else a
@@ -426,37 +414,32 @@ impl<T> Shared<T> {
         entry: &mut Option<Arc<Entry<T>>>,
     ) {
         let send = value.is_some();
-        let e = Self::entry_for(&mut st.spare, Owner::Plain(cx.waker().clone()), value);
-        if send { &mut st.sendq } else { &mut st.recvq }.push_back(e.clone());
-        *entry = Some(e);
+        let fresh = st.spare.fresh(Owner::Plain(cx.waker().clone()), value);
+        *entry = Some(if send { &mut st.sendq } else { &mut st.recvq }.park(fresh));
     }
 
-    /// A pending send is dropped (or its select chose another case): withdraw it. Returns the
-    /// value if it was not delivered.
+    /// A pending send is dropped: withdraw it. Returns the value if it was not delivered.
     pub(crate) fn cancel_send(&self, entry: &mut Option<Arc<Entry<T>>>) -> Option<T> {
         let e = entry.take()?;
-        // If abort fails, the token was decided first: by this entry (delivered, or closed
-        // with the value left in the slot) or by another case of the same select.
-        let won = !e.abort() && e.won();
-        if !won {
-            self.remove(&e, true);
+        if !e.won() {
+            self.remove(&e, true); // not found: completed meanwhile
         }
-        e.take_slot()
+        e.take_decided() // `None`: delivered; the value: withdrawn, or closed
     }
 
-    /// A pending receive is dropped (or its select chose another case): withdraw it, putting
-    /// back any value already handed over.
+    /// A pending receive is dropped: withdraw it, putting back any value already handed
+    /// over.
     pub(crate) fn cancel_recv(&self, entry: &mut Option<Arc<Entry<T>>>) {
         let Some(e) = entry.take() else { return };
-        let won = !e.abort() && e.won();
-        if !won {
-            self.remove(&e, false);
-        } else if let Some(v) = e.take_slot() {
+        if !e.won() {
+            self.remove(&e, false); // not found: completed meanwhile
+        }
+        if let Some(v) = e.take_decided() {
             self.put_back(v);
         }
     }
 
-    /// Removes `e` from its queue if it is still there (a counterpart may have removed it).
+    /// Takes `e` out of its queue if it is still there (a counterpart may have taken it).
     pub(crate) fn remove(&self, e: &Arc<Entry<T>>, send: bool) {
         let mut st = self.lock();
         let State {
@@ -465,28 +448,25 @@ impl<T> Shared<T> {
             spare,
             ..
         } = &mut *st;
-        let q = if send { sendq } else { recvq };
-        if let Some(i) = q.iter().position(|x| Arc::ptr_eq(x, e)) {
-            Self::retire(spare, Self::take_at(q, i));
-        }
+        if send { sendq } else { recvq }.withdraw(e, spare);
     }
 
     /// Returns a value that a cancelled receiver had been handed: to the next parked receiver,
     /// or to the head of the buffer (it is the oldest value in the channel).
-    pub(crate) fn put_back(&self, mut v: T) {
-        let mut st = self.lock();
-        while let Some(e) = st.recvq.pop_front() {
-            match e.try_deliver(v) {
-                Ok(w) => {
-                    drop(st);
-                    if let Some(w) = w {
-                        w.wake();
-                    }
-                    return;
+    pub(crate) fn put_back(&self, v: T) {
+        let woken = {
+            let mut guard = self.lock();
+            let st = &mut *guard;
+            match st.recvq.claim(&mut st.spare) {
+                Some(receiver) => receiver.deliver(v),
+                None => {
+                    st.buf.push_front(v);
+                    None
                 }
-                Err(back) => v = back,
             }
+        };
+        if let Some(w) = woken {
+            w.wake();
         }
-        st.buf.push_front(v);
     }
 }

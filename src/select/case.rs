@@ -179,7 +179,7 @@ impl<T: Send> Case for RecvCase<'_, T> {
     fn settle(&mut self) {
         let Some(e) = self.entry.take() else { return };
         if e.won() {
-            self.result = Some(e.take_slot()); // None: woken by close
+            self.result = Some(e.take_decided()); // None: woken by close
         } else if let Some(ch) = self.chan {
             ch.remove(&e, false);
         }
@@ -263,7 +263,7 @@ impl<T: Send> Case for SendCase<'_, T> {
     fn settle(&mut self) {
         let Some(e) = self.entry.take() else { return };
         if e.won() {
-            self.result = Some(match e.take_slot() {
+            self.result = Some(match e.take_decided() {
                 None => Ok(()),
                 Some(v) => Err(SendError(v)), // woken by close
             });
@@ -271,7 +271,7 @@ impl<T: Send> Case for SendCase<'_, T> {
             if let Some(ch) = self.chan {
                 ch.remove(&e, true);
             }
-            self.value = e.take_slot();
+            self.value = e.take_decided();
         }
     }
 

@@ -1,7 +1,7 @@
 //! [`Mutex`]: a fair async mutex with Go's `sync.Mutex` semantics.
 //!
 //! The lock protocol (Go's barging plus starvation hand-off) is in `mutex/raw.rs`; the value
-//! cell and the guards' access to it, in `mutex/cell.rs`, one of the crate's two `unsafe` modules.
+//! cell and the guards' access to it, in `mutex/cell.rs`, one of the crate's three `unsafe` modules.
 //! This file holds the public types: the mutex, its guards and its futures.
 
 mod cell;

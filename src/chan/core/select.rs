@@ -1,8 +1,6 @@
 //! What `select` needs from the channel core beyond the plain operations: tries that turn the
 //! readiness hint on, and registration of a case's entry under the select's shared token.
 
-use std::collections::VecDeque;
-
 use super::{Shared, TryRecv, TrySend};
 use crate::chan::waiter::{Entry, Owner, Token};
 use crate::loom::Arc;
@@ -21,7 +19,8 @@ impl<T> Shared<T> {
     }
 
     /// Select registration of a send case: parks `value` in an entry sharing `token`, unless
-    /// the case is ready right now (then the value comes back and nothing is parked).
+    /// the case is ready right now (then the value comes back and nothing is parked). The
+    /// select's own entries never pair with each other.
     pub(crate) fn register_send(
         &self,
         value: T,
@@ -29,29 +28,20 @@ impl<T> Shared<T> {
         case: usize,
     ) -> Result<Arc<Entry<T>>, T> {
         let mut st = self.lock_as(true);
-        if st.closed || st.buf.len() < self.cap || Self::has_live(&st.recvq, Some(token)) {
+        if st.closed || st.buf.len() < self.cap || st.recvq.has_live(token) {
             return Err(value);
         }
-        let e = Self::entry_for(&mut st.spare, Owner::Case(token, case), Some(value));
-        st.sendq.push_back(e.clone());
-        Ok(e)
+        let fresh = st.spare.fresh(Owner::Case(token, case), Some(value));
+        Ok(st.sendq.park(fresh))
     }
 
-    /// Select registration of a receive case; `false` if the case is ready right now.
+    /// Select registration of a receive case; `None` if the case is ready right now.
     pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Arc<Entry<T>>> {
         let mut st = self.lock_as(true);
-        if st.closed || !st.buf.is_empty() || Self::has_live(&st.sendq, Some(token)) {
+        if st.closed || !st.buf.is_empty() || st.sendq.has_live(token) {
             return None;
         }
-        let e = Self::entry_for(&mut st.spare, Owner::Case(token, case), None);
-        st.recvq.push_back(e.clone());
-        Some(e)
-    }
-
-    /// Whether `q` holds a live entry that is not one of `me`'s (a select's own entries never
-    /// pair with each other).
-    fn has_live(q: &VecDeque<Arc<Entry<T>>>, me: Option<&Token>) -> bool {
-        q.iter()
-            .any(|e| !e.token().is(me) && e.token().is_waiting())
+        let fresh = st.spare.fresh(Owner::Case(token, case), None);
+        Some(st.recvq.park(fresh))
     }
 }

@@ -1,5 +1,5 @@
-//! The value of a [`Mutex`](crate::Mutex): one of gokio's two `unsafe` modules (the other is the
-//! channel spin lock, `src/spin.rs`).
+//! The value of a [`Mutex`](crate::Mutex): one of gokio's three `unsafe` modules (the others are
+//! the channel spin lock, `src/spin.rs`, and the channel waiters, `src/chan/waiter.rs`).
 //!
 //! Why it exists: `benches/sync.rs` (as of the commit that added this file). Without `unsafe`,
 //! the value had to sit in a second lock
