@@ -32,7 +32,8 @@
 //! }
 //! ```
 //!
-//! Output: `ping 1`, `pong 2`, `ping 3`, ... for about a second, then the game stops. The
+//! Output: `ping 1`, `pong 2`, `ping 3`, ... for about a second, then the game stops. (Which
+//! player hits first is a race, in Go as here: both wait at the table when the ball comes.) The
 //! sleeps are 10× shorter here (a 100 ms game, 10 ms per hit), so about ten hits print.
 //! In Go the players stay blocked after `main` grabs the ball; here `main` drops the table
 //! at the end and both players' next `recv` returns `None`, so they return.

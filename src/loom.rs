@@ -21,7 +21,7 @@ pub(crate) use std::sync::Arc as StdArc;
 #[allow(unused_imports)]
 pub(crate) mod atomic {
     pub(crate) use std::sync::atomic::{
-        AtomicBool, AtomicIsize, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+        fence, AtomicBool, AtomicIsize, AtomicU64, AtomicU8, AtomicUsize, Ordering,
     };
 }
 
@@ -32,7 +32,7 @@ pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 #[allow(unused_imports)]
 pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{
-        AtomicBool, AtomicIsize, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+        fence, AtomicBool, AtomicIsize, AtomicU64, AtomicU8, AtomicUsize, Ordering,
     };
 }
 

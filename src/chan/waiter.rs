@@ -44,7 +44,7 @@ use std::task::Waker;
 
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub use self::token::Token;
-use crate::loom::atomic::{AtomicU8, Ordering};
+use crate::loom::atomic::{fence, AtomicU8, Ordering};
 use crate::loom::cell::UnsafeCell;
 use crate::loom::Arc;
 
@@ -326,40 +326,42 @@ impl<T> Spares<T> {
     /// An entry for `owner` about to park (`value` is `Some` for a send): a spare that nobody
     /// else holds any more, else a new one.
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
-        // A spare's only other holder is its former owner, which never clones it, so a count
-        // of 1 seen under the lock stays 1 (`get_mut` below confirms it).
-        if let Some(i) = self.0.iter().position(|e| Arc::strong_count(e) == 1) {
-            let mut e = self.0.swap_remove(i);
-            if let Some(entry) = Arc::get_mut(&mut e) {
-                Self::reset(entry, owner, value);
-                return Fresh(e);
-            }
-        }
-        Fresh(Arc::new(Entry {
-            kind: owner.into_kind(),
-            slot: UnsafeCell::new(value),
-        }))
-    }
-
-    /// Readies a unique spare for `owner`. Its former owner took the slot and no waker is
-    /// left in it (completion and [`Entry::take_decided`] take them), so nothing is dropped
-    /// here, under the channel lock, but a select's token reference (the select recycled the
-    /// token, with no waker in it).
-    fn reset(e: &mut Entry<T>, owner: Owner<'_>, value: Option<T>) {
-        // SAFETY: `&mut Entry` (from `Arc::get_mut`) is exclusive access.
+        // A spare's only other holder is its former owner, which never clones it (and no
+        // `Weak` of an entry is ever made), so a count of 1 seen under the lock stays 1: the
+        // entry is unique.
+        let Some(i) = self.0.iter().position(|e| Arc::strong_count(e) == 1) else {
+            return Fresh(Arc::new(Entry {
+                kind: owner.into_kind(),
+                slot: UnsafeCell::new(value),
+            }));
+        };
+        let mut e = self.0.swap_remove(i);
+        // Pairs with the Release decrement of the former owner's drop, so that its last
+        // accesses happen before ours (what `Arc::get_mut` does after its check).
+        fence(Ordering::Acquire);
+        // SAFETY: unique (above), so the parker may touch the cells: rule 1. The former
+        // owner took the slot, and completion or `take_decided` took the waker, so nothing
+        // is dropped here, under the channel lock.
         let old = e
             .slot
             .with_mut(|s| unsafe { std::mem::replace(&mut *s, value) });
         debug_assert!(old.is_none(), "a finished entry's slot is empty");
-        match (&mut e.kind, owner) {
-            // A plain entry parks a plain operation again: reset it in place.
+        match (&e.kind, owner) {
+            // The common case, a plain entry parking a plain operation again, is reset in
+            // place, without the compare-and-swap of `Arc::get_mut`.
             (Kind::Plain { state, waker }, Owner::Plain(w)) => {
-                // SAFETY: exclusive access, as above.
+                // SAFETY: unique, as above.
                 let old = waker.with_mut(|c| unsafe { (*c).replace(w) });
                 debug_assert!(old.is_none(), "a finished entry keeps no waker");
                 state.store(OPEN, Ordering::Relaxed); // published by the queue's lock
             }
-            (kind, owner) => *kind = owner.into_kind(),
+            // Only drops a select's token reference (the select recycled the token, with
+            // no waker in it).
+            (_, owner) => {
+                let entry = Arc::get_mut(&mut e).expect("gokio: a spare with count 1 is unique");
+                entry.kind = owner.into_kind();
+            }
         }
+        Fresh(e)
     }
 }
