@@ -17,7 +17,7 @@ pub(crate) use self::core::Shared;
 pub(crate) use self::core::{TryRecv, TrySend};
 pub use self::error::{SendError, TryRecvError, TrySendError};
 pub use self::future::{ClosedFuture, RecvFuture, RecvOkFuture, SendFuture};
-use self::waiter::Entry;
+use self::waiter::Parked;
 use crate::blocking::block_on;
 use crate::loom::Arc;
 
@@ -93,7 +93,7 @@ pub struct Sender<T> {
 
 struct SinkState<T> {
     value: Option<T>,
-    entry: Option<Arc<Entry<T>>>,
+    entry: Option<Parked<T>>,
 }
 
 impl<T> Default for SinkState<T> {
@@ -125,7 +125,7 @@ impl<T> Default for SinkState<T> {
 pub struct Receiver<T> {
     pub(crate) shared: Arc<Shared<T>>,
     /// The parked entry of an in-progress `Stream::poll_next`.
-    stream: Option<Arc<Entry<T>>>,
+    stream: Option<Parked<T>>,
 }
 
 // ----- construction, cloning, dropping -----

@@ -205,3 +205,52 @@ async fn timeouts_on_both_sides_keep_exactly_once() {
         assert!(ok.is_subset(&unique), "cap {cap}: a value sent Ok was lost");
     }
 }
+
+/// A parked operation whose future is leaked (`mem::forget`, so its `Drop` never runs) keeps
+/// its entry, and any value handed to it, until the channel is dropped; then the value is
+/// dropped exactly once and nothing else is disturbed: later operations use other entries.
+#[test]
+fn leaked_parked_futures_are_cleaned_up_with_the_channel() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::{Context, Poll};
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let waker = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let ch = chan::<Counted>(0);
+    for _ in 0..8 {
+        // A receive parks and is leaked; a sender then hands it a value nobody will take.
+        let mut recv = Box::pin(ch.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        std::mem::forget(recv);
+        assert!(ch.try_send(Counted(drops.clone())).is_ok());
+        // A send parks and is leaked, holding its value.
+        let mut send = Box::pin(ch.send(Counted(drops.clone())));
+        assert!(send.as_mut().poll(&mut cx).is_pending());
+        std::mem::forget(send);
+        // The leaked send is still parked: a receiver takes its value.
+        assert!(ch.try_recv().is_ok());
+        // Other operations are unaffected.
+        let mut recv = Box::pin(ch.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        assert!(ch.try_send(Counted(drops.clone())).is_ok());
+        assert!(matches!(recv.as_mut().poll(&mut cx), Poll::Ready(Some(_))));
+    }
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        16,
+        "values taken by try_recv and recv"
+    );
+    drop(ch);
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        24,
+        "the values handed to leaked receives are dropped with the channel"
+    );
+}

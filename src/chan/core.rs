@@ -36,9 +36,8 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
-use super::waiter::{Entry, Owner, Queue, Spares};
+use super::waiter::{Owner, Parked, Queue, Spares};
 use crate::loom::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
-use crate::loom::Arc;
 use crate::spin::SpinLock;
 
 /// What a non-blocking send attempt did.
@@ -322,7 +321,7 @@ impl<T> Shared<T> {
         &self,
         cx: &mut Context<'_>,
         value: &mut Option<T>,
-        entry: &mut Option<Arc<Entry<T>>>,
+        entry: &mut Option<Parked<T>>,
     ) -> Poll<Result<(), T>> {
         if entry.is_some() {
             return self.poll_parked(cx, entry, true).map(|back| match back {
@@ -354,7 +353,7 @@ impl<T> Shared<T> {
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
-        entry: &mut Option<Arc<Entry<T>>>,
+        entry: &mut Option<Parked<T>>,
     ) -> Poll<Option<T>> {
         if entry.is_some() {
             return self.poll_parked(cx, entry, false);
@@ -385,7 +384,7 @@ impl<T> Shared<T> {
     fn poll_parked(
         &self,
         cx: &mut Context<'_>,
-        entry: &mut Option<Arc<Entry<T>>>,
+        entry: &mut Option<Parked<T>>,
         send: bool,
     ) -> Poll<Option<T>> {
         let e = entry.as_ref().expect("parked");
@@ -400,47 +399,41 @@ impl<T> Shared<T> {
             }
             // Not queued any more: completed, under the lock just released.
         }
-        let e = entry.take().expect("checked above");
-        Poll::Ready(e.take_decided())
+        Poll::Ready(entry.take().expect("checked above").finish())
     }
 
     /// Parks a plain operation (under the lock): a send if `value` is `Some`, else a
     /// receive. Its entry is kept in `entry`.
     #[inline(never)]
-    fn park(
-        st: &mut State<T>,
-        cx: &Context<'_>,
-        value: Option<T>,
-        entry: &mut Option<Arc<Entry<T>>>,
-    ) {
+    fn park(st: &mut State<T>, cx: &Context<'_>, value: Option<T>, entry: &mut Option<Parked<T>>) {
         let send = value.is_some();
         let fresh = st.spare.fresh(Owner::Plain(cx.waker().clone()), value);
         *entry = Some(if send { &mut st.sendq } else { &mut st.recvq }.park(fresh));
     }
 
     /// A pending send is dropped: withdraw it. Returns the value if it was not delivered.
-    pub(crate) fn cancel_send(&self, entry: &mut Option<Arc<Entry<T>>>) -> Option<T> {
+    pub(crate) fn cancel_send(&self, entry: &mut Option<Parked<T>>) -> Option<T> {
         let e = entry.take()?;
         if !e.won() {
             self.remove(&e, true); // not found: completed meanwhile
         }
-        e.take_decided() // `None`: delivered; the value: withdrawn, or closed
+        e.finish() // `None`: delivered; the value: withdrawn, or closed
     }
 
     /// A pending receive is dropped: withdraw it, putting back any value already handed
     /// over.
-    pub(crate) fn cancel_recv(&self, entry: &mut Option<Arc<Entry<T>>>) {
+    pub(crate) fn cancel_recv(&self, entry: &mut Option<Parked<T>>) {
         let Some(e) = entry.take() else { return };
         if !e.won() {
             self.remove(&e, false); // not found: completed meanwhile
         }
-        if let Some(v) = e.take_decided() {
+        if let Some(v) = e.finish() {
             self.put_back(v);
         }
     }
 
     /// Takes `e` out of its queue if it is still there (a counterpart may have taken it).
-    pub(crate) fn remove(&self, e: &Arc<Entry<T>>, send: bool) {
+    pub(crate) fn remove(&self, e: &Parked<T>, send: bool) {
         let mut st = self.lock();
         let State {
             sendq,

@@ -10,9 +10,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::core::{ClosedWait, Shared};
-use super::waiter::Entry;
+use super::waiter::Parked;
 use super::SendError;
-use crate::loom::Arc;
 
 /// The future returned by [`Chan::send`](crate::Chan::send) and
 /// [`Sender::send`](crate::Sender::send).
@@ -29,7 +28,7 @@ use crate::loom::Arc;
 pub struct SendFuture<'a, T> {
     shared: &'a Shared<T>,
     value: Option<T>,
-    entry: Option<Arc<Entry<T>>>,
+    entry: Option<Parked<T>>,
 }
 
 impl<'a, T> SendFuture<'a, T> {
@@ -78,7 +77,7 @@ impl<T> Drop for SendFuture<'_, T> {
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct RecvFuture<'a, T> {
     shared: &'a Shared<T>,
-    entry: Option<Arc<Entry<T>>>,
+    entry: Option<Parked<T>>,
 }
 
 impl<'a, T> RecvFuture<'a, T> {

@@ -2,11 +2,23 @@
 //! queues that hold them. One of gokio's three `unsafe` modules (with `src/spin.rs` and
 //! `src/sync/mutex/cell.rs`).
 //!
-//! Why it exists: `benches/chan.rs`, `pingpong` and `spsc_unbuffered` (see the commit that
+//! Why it exists: `benches/chan.rs`, `pingpong` and `spsc_unbuffered` (see the commits that
 //! made this module unsafe, and `BENCHMARKS.md`). Before, an entry's slot and waker sat behind
-//! spin locks and every hand-off to a plain parked operation went through a compare-and-swap,
-//! so one rendezvous cost nine atomic read-modify-writes and ~880 instructions; kanal needs
-//! about four. The rules below make plain cells enough.
+//! spin locks, every hand-off to a plain parked operation went through a compare-and-swap, and
+//! the parked operation held a counted reference to its entry, so one rendezvous cost nine
+//! atomic read-modify-writes and ~880 instructions; kanal needs about four. The rules below
+//! make plain cells and an uncounted pointer enough.
+//!
+//! # Who keeps an entry alive
+//!
+//! The channel owns every entry (an `Arc` with a count of 1, in a queue or among the
+//! [`Spares`]); the parked operation holds a [`Parked`], an uncounted pointer to it. The
+//! channel frees an entry only when its owner has let go of it ([`Parked::finish`] stores
+//! `FREE` as its last access) or when the channel itself is dropped, which cannot happen
+//! while a `Parked` is in use: the futures and select cases holding one borrow the channel,
+//! and the handles holding one (a `Receiver`'s stream, a `Sender`'s sink) keep it alive and
+//! withdraw the operation when dropped. A `Parked` that is leaked instead leaks its entry
+//! until the channel is dropped.
 //!
 //! # Who may touch an entry's cells
 //!
@@ -14,9 +26,9 @@
 //! receiver) and, for a plain `send`/`recv`, a `waker`. At any moment exactly one party may
 //! touch them:
 //!
-//! 1. **The owner, before parking.** [`Spares::fresh`] builds or reuses the entry while it is
-//!    unique (`Arc::get_mut`), and [`Queue::park`] is the only way into a queue, so an entry
-//!    is in at most one queue, once.
+//! 1. **The owner, before parking.** [`Spares::fresh`] builds an entry or reuses a `FREE`
+//!    one, and [`Queue::park`] is the only way into a queue, so an entry is in at most one
+//!    queue, once.
 //! 2. **The channel, while the entry is queued.** Queues live in the channel state, behind the
 //!    channel lock, so `&mut Queue` means that lock is held. A queued plain entry is always
 //!    live; [`Queue::rewake`] swaps its waker only after finding it in the queue.
@@ -26,12 +38,12 @@
 //!    counterpart and for the owner's abort. The [`Claim`] fills in the slot, takes the waker,
 //!    and publishes the result with a `Release` store (`DONE`, or `SELECTED(case)`), all
 //!    before the channel lock is released.
-//! 4. **The owner, once decided.** [`Entry::take_decided`] checks with an `Acquire` load that
+//! 4. **The owner, once decided.** [`Parked::finish`] checks with an `Acquire` load that
 //!    the entry is decided: completed and published (rule 3), withdrawn by its owner under the
 //!    lock ([`Queue::withdraw`], plain entries), or — for a select — its token aborted or
 //!    selected for another case, after which no claim can succeed. Nobody else touches a
 //!    decided entry: it left its queue (or is dead in it, and a dead entry's cells are never
-//!    read), and a spare is reused only when unique again.
+//!    read), and a spare is reused only once `FREE`.
 //!
 //! Loom checks every cell access against these rules (`crate::loom::cell`, `tests/loom_chan.rs`).
 #![allow(unsafe_code)]
@@ -40,22 +52,25 @@
 mod token;
 
 use std::collections::VecDeque;
+use std::ptr::NonNull;
 use std::task::Waker;
 
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub use self::token::Token;
-use crate::loom::atomic::{fence, AtomicU8, Ordering};
+use crate::loom::atomic::{AtomicU8, Ordering};
 use crate::loom::cell::UnsafeCell;
 use crate::loom::Arc;
 
-/// A plain entry is queued, or being parked.
+/// The entry is queued, or being parked, or (a select's) waiting for its token's decision.
 const OPEN: u8 = 0;
 /// A counterpart (or `close`) completed the plain entry and published its slot.
 const DONE: u8 = 1;
 /// The owner took the plain entry out of its queue (cancelled).
 const WITHDRAWN: u8 = 2;
+/// The owner let go of the entry: the channel may reuse or free it.
+const FREE: u8 = 3;
 
-/// How many finished entries a channel keeps for reuse. An entry becomes a spare while its
+/// How many `FREE` entries a channel keeps for reuse. An entry becomes a spare while its
 /// owner may still hold it, so a sender and a receiver taking turns to park need two each.
 const SPARE_ENTRIES: usize = 4;
 
@@ -63,7 +78,6 @@ const SPARE_ENTRIES: usize = 4;
 enum Kind {
     /// A plain `send`/`recv`: completed under the channel lock, so no claim race.
     Plain {
-        state: AtomicU8,
         /// The owner's waker (rules 1–3).
         waker: UnsafeCell<Option<Waker>>,
     },
@@ -73,6 +87,8 @@ enum Kind {
 
 /// One parked operation on one channel.
 pub(crate) struct Entry<T> {
+    /// `OPEN`, `DONE` or `WITHDRAWN` (plain entries), then `FREE`.
+    state: AtomicU8,
     kind: Kind,
     /// A send's value, or the value handed to a receive (module docs for who may touch it).
     slot: UnsafeCell<Option<T>>,
@@ -97,7 +113,6 @@ impl Owner<'_> {
     fn into_kind(self) -> Kind {
         match self {
             Owner::Plain(waker) => Kind::Plain {
-                state: AtomicU8::new(OPEN),
                 waker: UnsafeCell::new(Some(waker)),
             },
             Owner::Case(token, case) => Kind::Case {
@@ -111,49 +126,75 @@ impl Owner<'_> {
 /// An entry that no queue holds and nobody else refers to: ready for [`Queue::park`].
 pub(crate) struct Fresh<T>(Arc<Entry<T>>);
 
-impl<T> Entry<T> {
+/// The owner's handle on its parked entry: an uncounted pointer (module docs: the channel
+/// keeps the entry alive until [`Self::finish`]).
+pub(crate) struct Parked<T>(NonNull<Entry<T>>);
+
+// SAFETY: a `Parked` only reaches its entry's atomics and, once decided, the cells that rule 4
+// gives to the owner, so moving or sharing it between threads is what sharing the entry is
+// (see `Entry`'s `Send`/`Sync`).
+unsafe impl<T: Send> Send for Parked<T> {}
+// SAFETY: as above; `&Parked` reaches only the entry's atomics.
+unsafe impl<T: Send> Sync for Parked<T> {}
+
+impl<T> Parked<T> {
+    #[inline]
+    fn entry(&self) -> &Entry<T> {
+        // SAFETY: the channel keeps the entry alive until `finish` stores `FREE`, and
+        // `finish` consumes the handle; the channel outlives the handle (module docs).
+        unsafe { self.0.as_ref() }
+    }
+
     /// Whether this entry completed: a counterpart (or `close`) published its result.
     #[inline]
     pub(crate) fn won(&self) -> bool {
-        match &self.kind {
-            Kind::Plain { state, .. } => state.load(Ordering::Acquire) == DONE,
+        let e = self.entry();
+        match &e.kind {
+            Kind::Plain { .. } => e.state.load(Ordering::Acquire) == DONE,
             Kind::Case { token, case } => token.selected() == Some(*case),
         }
     }
 
-    /// Rule 4: no counterpart can touch the cells any more.
-    #[inline]
-    fn is_decided(&self) -> bool {
-        match &self.kind {
-            Kind::Plain { state, .. } => state.load(Ordering::Acquire) != OPEN,
-            Kind::Case { token, .. } => token.is_decided(),
-        }
-    }
-
-    /// Owner side, once the entry is decided (completed, withdrawn, or its select settled):
-    /// takes what the slot holds (a receive: the value, or `None` if woken by close or
-    /// withdrawn; a send: `None` if a receiver took the value, else the value back). A plain
-    /// entry's waker, if still there (withdrawn), is dropped here, outside any lock: spares
-    /// keep no waker.
+    /// Owner side, once the entry is decided (completed, withdrawn, or its select settled and
+    /// the entry withdrawn): takes what the slot holds (a receive: the value, or `None` if woken
+    /// by close or withdrawn; a send: `None` if a receiver took the value, else the value back)
+    /// and lets go of the entry. A plain entry's waker, if still there (withdrawn), is dropped
+    /// here, outside any lock: spares keep no waker.
     ///
     /// # Panics
     ///
     /// If the entry is undecided: that would be a gokio bug, and touching the slot then a
     /// data race.
-    pub(crate) fn take_decided(&self) -> Option<T> {
+    #[inline]
+    pub(crate) fn finish(self) -> Option<T> {
+        let e = self.entry();
+        let decided = match &e.kind {
+            Kind::Plain { .. } => e.state.load(Ordering::Acquire) != OPEN,
+            Kind::Case { token, .. } => token.is_decided(),
+        };
         assert!(
-            self.is_decided(),
+            decided,
             "gokio bug: an undecided entry's slot belongs to its channel"
         );
-        if let Kind::Plain { waker, .. } = &self.kind {
-            // SAFETY: decided (checked above, Acquire): rule 4 makes the owner, which calls
-            // this, the only party that may touch the cells.
+        if let Kind::Plain { waker } = &e.kind {
+            // SAFETY: decided (checked above, Acquire): rule 4 makes the owner the only party
+            // that may touch the cells.
             drop(waker.with_mut(|w| unsafe { (*w).take() }));
         }
         // SAFETY: as above.
-        self.slot.with_mut(|s| unsafe { (*s).take() })
+        let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+        // The last access: from here the channel may reuse or free the entry.
+        e.state.store(FREE, Ordering::Release);
+        v
     }
 
+    #[inline]
+    fn is(&self, e: &Arc<Entry<T>>) -> bool {
+        std::ptr::eq(Arc::as_ptr(e), self.0.as_ptr())
+    }
+}
+
+impl<T> Entry<T> {
     /// Whether a counterpart may still complete this entry, for a select registering `me`
     /// (whose own entries never pair with each other).
     #[inline]
@@ -168,8 +209,8 @@ impl<T> Entry<T> {
     #[inline]
     fn try_claim(&self) -> bool {
         match &self.kind {
-            Kind::Plain { state, .. } => {
-                debug_assert_eq!(state.load(Ordering::Relaxed), OPEN, "queued means open");
+            Kind::Plain { .. } => {
+                debug_assert_eq!(self.state.load(Ordering::Relaxed), OPEN, "queued: open");
                 true
             }
             Kind::Case { token, .. } => token.claim(),
@@ -195,11 +236,12 @@ impl<T> Queue<T> {
         self.0.len()
     }
 
-    /// Parks `entry` at the back of the queue; returns the owner's reference to it.
+    /// Parks `entry` at the back of the queue; returns the owner's handle on it.
     #[inline]
-    pub(crate) fn park(&mut self, entry: Fresh<T>) -> Arc<Entry<T>> {
-        self.0.push_back(entry.0.clone());
-        entry.0
+    pub(crate) fn park(&mut self, entry: Fresh<T>) -> Parked<T> {
+        let parked = Parked(NonNull::from(&*entry.0));
+        self.0.push_back(entry.0);
+        parked
     }
 
     /// Pops entries from the front until one can be claimed; dead select entries met on the
@@ -223,14 +265,14 @@ impl<T> Queue<T> {
     /// The owner takes `entry` out of the queue (cancelled, or its select settled). `false`:
     /// not queued any more; a plain entry was then completed, under the lock the caller now
     /// holds.
-    pub(crate) fn withdraw(&mut self, entry: &Arc<Entry<T>>, spares: &mut Spares<T>) -> bool {
-        let Some(i) = self.0.iter().position(|e| Arc::ptr_eq(e, entry)) else {
+    pub(crate) fn withdraw(&mut self, entry: &Parked<T>, spares: &mut Spares<T>) -> bool {
+        let Some(i) = self.0.iter().position(|e| entry.is(e)) else {
             return false;
         };
         let e = self.0.remove(i).expect("index in bounds");
-        if let Kind::Plain { state, .. } = &e.kind {
+        if let Kind::Plain { .. } = &e.kind {
             // Relaxed: only the owner reads it, after this.
-            state.store(WITHDRAWN, Ordering::Relaxed);
+            e.state.store(WITHDRAWN, Ordering::Relaxed);
         }
         spares.retire(e);
         true
@@ -240,8 +282,8 @@ impl<T> Queue<T> {
     /// one its completion wakes. `None`: not queued any more (completed, under the lock the
     /// caller now holds); `Some(old)`: still waiting, and `old` is a replaced waker for the
     /// caller to drop after unlocking.
-    pub(crate) fn rewake(&mut self, entry: &Arc<Entry<T>>, waker: &Waker) -> Option<Option<Waker>> {
-        let e = self.0.iter().find(|e| Arc::ptr_eq(e, entry))?;
+    pub(crate) fn rewake(&mut self, entry: &Parked<T>, waker: &Waker) -> Option<Option<Waker>> {
+        let e = self.0.iter().find(|e| entry.is(e))?;
         let Kind::Plain { waker: cell, .. } = &e.kind else {
             return Some(None); // a select's waker lives in its token
         };
@@ -290,10 +332,10 @@ impl<T> Claim<'_, T> {
     #[inline]
     fn complete(self) -> Option<Waker> {
         let waker = match &self.entry.kind {
-            Kind::Plain { state, waker } => {
+            Kind::Plain { waker } => {
                 // SAFETY: rule 3, as in `deliver`; the waker is taken before publishing.
                 let w = waker.with_mut(|w| unsafe { (*w).take() });
-                state.store(DONE, Ordering::Release);
+                self.entry.state.store(DONE, Ordering::Release);
                 w
             }
             Kind::Case { token, case } => {
@@ -306,8 +348,9 @@ impl<T> Claim<'_, T> {
     }
 }
 
-/// Entries that left their queue, kept for later operations and select cases to park with:
-/// Go's `sudog` cache, which takes allocation off the parking path.
+/// Entries that left their queue: those whose owner still holds them, and up to
+/// [`SPARE_ENTRIES`] `FREE` ones for later operations and select cases to park with (Go's
+/// `sudog` cache, which takes allocation off the parking path).
 pub(crate) struct Spares<T>(Vec<Arc<Entry<T>>>);
 
 impl<T> Spares<T> {
@@ -315,32 +358,44 @@ impl<T> Spares<T> {
         Spares(Vec::new())
     }
 
-    /// Keeps an entry that left its queue (its owner may still hold it).
+    /// Keeps an entry that left its queue. Its owner may still hold it, so it can only be
+    /// freed once `FREE`: when there are too many, one `FREE` entry is dropped instead.
     #[inline]
     fn retire(&mut self, e: Arc<Entry<T>>) {
-        if self.0.len() < SPARE_ENTRIES {
-            self.0.push(e);
+        self.0.push(e);
+        if self.0.len() > SPARE_ENTRIES {
+            self.evict();
         }
     }
 
-    /// An entry for `owner` about to park (`value` is `Some` for a send): a spare that nobody
-    /// else holds any more, else a new one.
+    #[inline(never)]
+    fn evict(&mut self) {
+        if let Some(i) = self.0.iter().position(Self::is_free) {
+            // Drops an `Arc` with a count of 1 (FREE: nothing left in its cells but a
+            // select's token reference).
+            self.0.swap_remove(i);
+        }
+    }
+
+    /// Whether the owner has let go (Acquire: its last accesses happen before ours).
+    #[inline]
+    fn is_free(e: &Arc<Entry<T>>) -> bool {
+        e.state.load(Ordering::Acquire) == FREE
+    }
+
+    /// An entry for `owner` about to park (`value` is `Some` for a send): a `FREE` spare,
+    /// else a new one.
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
-        // A spare's only other holder is its former owner, which never clones it (and no
-        // `Weak` of an entry is ever made), so a count of 1 seen under the lock stays 1: the
-        // entry is unique.
-        let Some(i) = self.0.iter().position(|e| Arc::strong_count(e) == 1) else {
+        let Some(i) = self.0.iter().position(Self::is_free) else {
             return Fresh(Arc::new(Entry {
+                state: AtomicU8::new(OPEN),
                 kind: owner.into_kind(),
                 slot: UnsafeCell::new(value),
             }));
         };
         let mut e = self.0.swap_remove(i);
-        // Pairs with the Release decrement of the former owner's drop, so that its last
-        // accesses happen before ours (what `Arc::get_mut` does after its check).
-        fence(Ordering::Acquire);
-        // SAFETY: unique (above), so the parker may touch the cells: rule 1. The former
-        // owner took the slot, and completion or `take_decided` took the waker, so nothing
+        // SAFETY: FREE and out of every queue: nobody else touches the cells (rule 1). Its
+        // former owner took the slot, and completion or `finish` took the waker, so nothing
         // is dropped here, under the channel lock.
         let old = e
             .slot
@@ -348,20 +403,20 @@ impl<T> Spares<T> {
         debug_assert!(old.is_none(), "a finished entry's slot is empty");
         match (&e.kind, owner) {
             // The common case, a plain entry parking a plain operation again, is reset in
-            // place, without the compare-and-swap of `Arc::get_mut`.
-            (Kind::Plain { state, waker }, Owner::Plain(w)) => {
-                // SAFETY: unique, as above.
+            // place.
+            (Kind::Plain { waker }, Owner::Plain(w)) => {
+                // SAFETY: as above.
                 let old = waker.with_mut(|c| unsafe { (*c).replace(w) });
                 debug_assert!(old.is_none(), "a finished entry keeps no waker");
-                state.store(OPEN, Ordering::Relaxed); // published by the queue's lock
             }
             // Only drops a select's token reference (the select recycled the token, with
             // no waker in it).
             (_, owner) => {
-                let entry = Arc::get_mut(&mut e).expect("gokio: a spare with count 1 is unique");
+                let entry = Arc::get_mut(&mut e).expect("gokio: the channel's entries are unique");
                 entry.kind = owner.into_kind();
             }
         }
+        e.state.store(OPEN, Ordering::Relaxed); // published by the queue's lock
         Fresh(e)
     }
 }

@@ -2,7 +2,7 @@
 //! them.
 
 use super::Case;
-use crate::chan::waiter::{Entry, Token};
+use crate::chan::waiter::{Parked, Token};
 use crate::chan::{Shared, TryRecv, TrySend};
 use crate::loom::Arc;
 use crate::{Chan, Receiver, SendError, Sender};
@@ -125,7 +125,7 @@ impl<H: SendHandle> SendHandle for Option<H> {
 #[doc(hidden)]
 pub struct RecvCase<'a, T> {
     chan: Option<&'a Shared<T>>,
-    entry: Option<Arc<Entry<T>>>,
+    entry: Option<Parked<T>>,
     result: Option<Option<T>>,
 }
 
@@ -179,9 +179,13 @@ impl<T: Send> Case for RecvCase<'_, T> {
     fn settle(&mut self) {
         let Some(e) = self.entry.take() else { return };
         if e.won() {
-            self.result = Some(e.take_decided()); // None: woken by close
-        } else if let Some(ch) = self.chan {
-            ch.remove(&e, false);
+            self.result = Some(e.finish()); // None: woken by close
+        } else {
+            if let Some(ch) = self.chan {
+                ch.remove(&e, false);
+            }
+            let nothing = e.finish(); // lets go of the entry
+            debug_assert!(nothing.is_none(), "a receive case that lost holds no value");
         }
     }
 
@@ -198,7 +202,7 @@ impl<T: Send> Case for RecvCase<'_, T> {
 pub struct SendCase<'a, T> {
     chan: Option<&'a Shared<T>>,
     value: Option<T>,
-    entry: Option<Arc<Entry<T>>>,
+    entry: Option<Parked<T>>,
     result: Option<Result<(), SendError<T>>>,
 }
 
@@ -263,7 +267,7 @@ impl<T: Send> Case for SendCase<'_, T> {
     fn settle(&mut self) {
         let Some(e) = self.entry.take() else { return };
         if e.won() {
-            self.result = Some(match e.take_decided() {
+            self.result = Some(match e.finish() {
                 None => Ok(()),
                 Some(v) => Err(SendError(v)), // woken by close
             });
@@ -271,7 +275,7 @@ impl<T: Send> Case for SendCase<'_, T> {
             if let Some(ch) = self.chan {
                 ch.remove(&e, true);
             }
-            self.value = e.take_decided();
+            self.value = e.finish();
         }
     }
 

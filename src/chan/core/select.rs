@@ -2,7 +2,7 @@
 //! readiness hint on, and registration of a case's entry under the select's shared token.
 
 use super::{Shared, TryRecv, TrySend};
-use crate::chan::waiter::{Entry, Owner, Token};
+use crate::chan::waiter::{Owner, Parked, Token};
 use crate::loom::Arc;
 
 impl<T> Shared<T> {
@@ -26,7 +26,7 @@ impl<T> Shared<T> {
         value: T,
         token: &Arc<Token>,
         case: usize,
-    ) -> Result<Arc<Entry<T>>, T> {
+    ) -> Result<Parked<T>, T> {
         let mut st = self.lock_as(true);
         if st.closed || st.buf.len() < self.cap || st.recvq.has_live(token) {
             return Err(value);
@@ -36,7 +36,7 @@ impl<T> Shared<T> {
     }
 
     /// Select registration of a receive case; `None` if the case is ready right now.
-    pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Arc<Entry<T>>> {
+    pub(crate) fn register_recv(&self, token: &Arc<Token>, case: usize) -> Option<Parked<T>> {
         let mut st = self.lock_as(true);
         if st.closed || !st.buf.is_empty() || st.sendq.has_live(token) {
             return None;
