@@ -1,8 +1,8 @@
 //! Go's channels: [`chan`], [`Chan`], [`Sender`] (`chan<- T`) and [`Receiver`] (`<-chan T`).
 //!
 //! The handles here are thin: every operation delegates to the one state machine in
-//! `chan/core.rs`, whose parked operations are the claim-once waiters of `chan/waiter.rs` that
-//! `select!` also parks.
+//! `chan/core.rs`, whose parked operations are the waiters of `chan/waiter.rs` (Go's `sudog`)
+//! that `select!` also parks.
 
 mod core;
 mod error;

@@ -2,8 +2,9 @@
 //!
 //! The algorithm is Go's `runtime/chan.go`: one lock per channel guarding a ring buffer of
 //! capacity `cap`, a FIFO queue of parked senders (`sendq`) and one of parked receivers
-//! (`recvq`), and the closed flag. Parked operations are claim-once [`Entry`]s (see
-//! [`super::waiter`]), which is what lets `select` park on many channels at once.
+//! (`recvq`), and the closed flag. Parked operations are entries of [`super::waiter`]: a plain
+//! operation's entry is completed by whoever pops it under the lock; a select's entries share
+//! one claim-once token, which is what lets `select` park on many channels at once.
 //!
 //! # Invariants (under the lock)
 //!
