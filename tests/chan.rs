@@ -647,3 +647,89 @@ fn a_parked_operation_wakes_the_task_that_polled_it_last() {
         "the channel still holds a waker"
     );
 }
+
+/// A `close` that wakes a crowd of parked receivers does constant work per receiver, and the
+/// crowd's entries go away with it: the channel keeps only a few spare entries. (A channel
+/// that kept every woken entry and searched them on each park took minutes here; the bound is
+/// only a hang guard.)
+#[tokio::test]
+async fn close_wakes_a_crowd_in_linear_time() {
+    use std::future::Future;
+    use std::task::{Context, Poll};
+    common::no_hang("crowd", async {
+        const N: usize = 200_000;
+        let waker = futures::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let ch = chan::<u64>(0);
+        let mut crowd = Vec::with_capacity(N);
+        for i in 0..N {
+            let mut recv = Box::pin(ch.recv());
+            assert!(recv.as_mut().poll(&mut cx).is_pending());
+            crowd.push(recv);
+            if i % 1024 == 0 {
+                tokio::task::yield_now().await; // lets the hang guard fire
+            }
+        }
+        ch.close();
+        for (i, recv) in crowd.iter_mut().enumerate() {
+            assert_eq!(recv.as_mut().poll(&mut cx), Poll::Ready(None));
+            if i % 1024 == 0 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(crowd);
+        // The channel still works, with its few spares.
+        for v in 0..1000 {
+            let mut recv = Box::pin(ch.recv());
+            assert_eq!(
+                recv.as_mut().poll(&mut cx),
+                Poll::Ready(None),
+                "closed: {v}"
+            );
+        }
+    })
+    .await;
+}
+
+/// More parked operations than the channel keeps spare entries for, completed in every
+/// order: the entries beyond the spares are handed to their owners, which free them. (Run
+/// under Miri too: see the README.)
+#[test]
+fn more_waiters_than_spare_entries() {
+    for cap in [0, 2] {
+        let ch = chan::<String>(cap);
+        // Receivers: served in order, finished in reverse.
+        let mut recvs: Vec<_> = (0..10).map(|_| task::spawn(ch.recv())).collect();
+        recvs.iter_mut().for_each(|r| assert_pending!(r.poll()));
+        for i in 0..10 {
+            ch.try_send(format!("v{i}")).unwrap();
+        }
+        for (i, r) in recvs.iter_mut().enumerate().rev() {
+            assert_ready_eq!(r.poll(), Some(format!("v{i}")));
+        }
+        drop(recvs);
+        // Senders: half received, half withdrawn (dropped), the rest closed on.
+        for _ in 0..cap {
+            ch.try_send("fill".to_owned()).unwrap();
+        }
+        let mut sends: Vec<_> = (0..12)
+            .map(|i| task::spawn(ch.send(format!("s{i}"))))
+            .collect();
+        sends.iter_mut().for_each(|s| assert_pending!(s.poll()));
+        for _ in 0..cap {
+            assert_eq!(ch.try_recv().unwrap(), "fill");
+        }
+        for i in 0..4 {
+            assert_eq!(ch.try_recv().unwrap(), format!("s{i}"));
+        }
+        drop(sends.drain(4..8));
+        ch.close();
+        for (i, s) in sends.iter_mut().enumerate() {
+            if i < 4 {
+                assert_ready_eq!(s.poll(), Ok(()));
+            } else {
+                assert_ready_eq!(s.poll(), Err(SendError(format!("s{}", i + 4))));
+            }
+        }
+    }
+}

@@ -661,3 +661,35 @@ fn builder_future_is_send() {
             .wait(),
     );
 }
+
+/// More parked selects than a channel keeps spare entries for: when one case wins, the
+/// select's entries on the other channel are dead, and a counterpart that meets them there
+/// (before the select settled) hands them back to the select to free. (Run under Miri too:
+/// see the README.)
+#[test]
+fn more_parked_selects_than_spare_entries() {
+    let (a, b) = (chan::<String>(0), chan::<String>(0));
+    let mut sels: Vec<_> = (0..10)
+        .map(|i| {
+            let (a, b) = (&a, &b);
+            task::spawn(async move {
+                select! { recv(a) -> v => v, send(b, format!("b{i}")) -> _ => None }
+            })
+        })
+        .collect();
+    sels.iter_mut().for_each(|s| assert_pending!(s.poll()));
+    for i in 0..10 {
+        a.try_send(format!("a{i}")).unwrap(); // each wins its receive case, in order
+    }
+    // Every send case on `b` is dead: a receiver passes over all ten.
+    assert_eq!(b.try_recv(), Err(gokio::TryRecvError::Empty));
+    for (i, s) in sels.iter_mut().enumerate().rev() {
+        assert_ready_eq!(s.poll(), Some(format!("a{i}")));
+    }
+    drop(sels);
+    // Both channels still work.
+    let mut r = task::spawn(b.recv());
+    assert_pending!(r.poll());
+    b.try_send("after".to_owned()).unwrap();
+    assert_ready_eq!(r.poll(), Some("after".to_owned()));
+}

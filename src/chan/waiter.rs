@@ -20,6 +20,14 @@
 //! withdraw the operation when dropped. A `Parked` that is leaked instead leaks its entry
 //! until the channel is dropped.
 //!
+//! The channel keeps at most [`SPARE_ENTRIES`] entries out of its queues, so that a million
+//! receivers woken by one `close` cost constant work each and leave no million spares behind.
+//! An entry that leaves its queue when the spares are full (none of them `FREE`) is handed to
+//! its owner instead (`ORPHAN`), which frees it in `finish`. For a plain entry the bit is
+//! published together with `DONE` or `WITHDRAWN`, before the owner may look; a select's entry
+//! can be retired while its owner finishes (a dead entry met in a queue), so there both sides
+//! use read-modify-writes on its state, and whichever comes second frees it.
+//!
 //! # Who may touch an entry's cells
 //!
 //! An entry has a `slot` (the value: a parked sender's, or the one handed to a parked
@@ -69,9 +77,13 @@ const DONE: u8 = 1;
 const WITHDRAWN: u8 = 2;
 /// The owner let go of the entry: the channel may reuse or free it.
 const FREE: u8 = 3;
+/// Set on top of a state when the channel, its spares full, handed its reference to the
+/// owner: the owner frees the entry when done instead of storing `FREE` ([`Spares`]).
+const ORPHAN: u8 = 0x80;
 
-/// How many `FREE` entries a channel keeps for reuse. An entry becomes a spare while its
-/// owner may still hold it, so a sender and a receiver taking turns to park need two each.
+/// How many entries a channel keeps once they left their queue. An entry becomes a spare
+/// while its owner may still hold it, so a sender and a receiver taking turns to park need two
+/// each.
 const SPARE_ENTRIES: usize = 4;
 
 /// Who an entry waits for.
@@ -87,7 +99,7 @@ enum Kind {
 
 /// One parked operation on one channel.
 pub(crate) struct Entry<T> {
-    /// `OPEN`, `DONE` or `WITHDRAWN` (plain entries), then `FREE`.
+    /// `OPEN`, `DONE` or `WITHDRAWN` (plain entries), then `FREE`; maybe with `ORPHAN`.
     state: AtomicU8,
     kind: Kind,
     /// A send's value, or the value handed to a receive (module docs for who may touch it).
@@ -150,7 +162,7 @@ impl<T> Parked<T> {
     pub(crate) fn won(&self) -> bool {
         let e = self.entry();
         match &e.kind {
-            Kind::Plain { .. } => e.state.load(Ordering::Acquire) == DONE,
+            Kind::Plain { .. } => e.state.load(Ordering::Acquire) & !ORPHAN == DONE,
             Kind::Case { token, case } => token.selected() == Some(*case),
         }
     }
@@ -168,8 +180,10 @@ impl<T> Parked<T> {
     #[inline]
     pub(crate) fn finish(self) -> Option<T> {
         let e = self.entry();
+        // For a plain entry, `ORPHAN` comes with the decision (module docs).
+        let state = e.state.load(Ordering::Acquire);
         let decided = match &e.kind {
-            Kind::Plain { .. } => e.state.load(Ordering::Acquire) != OPEN,
+            Kind::Plain { .. } => state & !ORPHAN != OPEN,
             Kind::Case { token, .. } => token.is_decided(),
         };
         assert!(
@@ -183,8 +197,22 @@ impl<T> Parked<T> {
         }
         // SAFETY: as above.
         let v = e.slot.with_mut(|s| unsafe { (*s).take() });
-        // The last access: from here the channel may reuse or free the entry.
-        e.state.store(FREE, Ordering::Release);
+        // The last access: from here the channel may reuse or free the entry, unless it
+        // handed the entry over (`ORPHAN`).
+        let orphan = match &e.kind {
+            Kind::Plain { .. } if state & ORPHAN == 0 => {
+                e.state.store(FREE, Ordering::Release);
+                false
+            }
+            Kind::Plain { .. } => true,
+            Kind::Case { .. } => e.state.swap(FREE, Ordering::AcqRel) & ORPHAN != 0,
+        };
+        if orphan {
+            // SAFETY: the channel forgot its `Arc` (count 1) and left the entry to this owner
+            // (`Spares`), the only one left to reach it; the pointer is that `Arc`'s
+            // (`Queue::park`).
+            drop(unsafe { Arc::from_raw(self.0.as_ptr().cast_const()) });
+        }
         v
     }
 
@@ -239,9 +267,11 @@ impl<T> Queue<T> {
     /// Parks `entry` at the back of the queue; returns the owner's handle on it.
     #[inline]
     pub(crate) fn park(&mut self, entry: Fresh<T>) -> Parked<T> {
-        let parked = Parked(NonNull::from(&*entry.0));
+        // From the `Arc`'s own pointer (not from a `&Entry`), so that an orphaned entry can
+        // be freed through it.
+        let ptr = NonNull::new(Arc::as_ptr(&entry.0).cast_mut()).expect("an Arc is non-null");
         self.0.push_back(entry.0);
-        parked
+        Parked(ptr)
     }
 
     /// Pops entries from the front until one can be claimed; dead select entries met on the
@@ -252,7 +282,7 @@ impl<T> Queue<T> {
             if entry.try_claim() {
                 return Some(Claim { entry, spares });
             }
-            spares.retire(entry);
+            spares.retire_case(entry); // dead: its select may be finishing right now
         }
         None
     }
@@ -270,11 +300,16 @@ impl<T> Queue<T> {
             return false;
         };
         let e = self.0.remove(i).expect("index in bounds");
-        if let Kind::Plain { .. } = &e.kind {
-            // Relaxed: only the owner reads it, after this.
-            e.state.store(WITHDRAWN, Ordering::Relaxed);
+        match &e.kind {
+            Kind::Plain { .. } => {
+                let keep = spares.has_room();
+                // Relaxed: only the owner reads it, after this, on this thread.
+                let orphan = if keep { 0 } else { ORPHAN };
+                e.state.store(WITHDRAWN | orphan, Ordering::Relaxed);
+                spares.keep_or_forget(e, keep);
+            }
+            Kind::Case { .. } => spares.retire_case(e),
         }
-        spares.retire(e);
         true
     }
 
@@ -331,26 +366,32 @@ impl<T> Claim<'_, T> {
     /// Takes the waker and publishes the result (Release: the slot write comes first).
     #[inline]
     fn complete(self) -> Option<Waker> {
-        let waker = match &self.entry.kind {
+        let Claim { entry, spares } = self;
+        match &entry.kind {
             Kind::Plain { waker } => {
                 // SAFETY: rule 3, as in `deliver`; the waker is taken before publishing.
                 let w = waker.with_mut(|w| unsafe { (*w).take() });
-                self.entry.state.store(DONE, Ordering::Release);
+                // Whether the channel keeps the entry is published with `DONE`: the owner
+                // may free it as soon as it sees that store, so nothing touches it after.
+                let keep = spares.has_room();
+                let orphan = if keep { 0 } else { ORPHAN };
+                entry.state.store(DONE | orphan, Ordering::Release);
+                spares.keep_or_forget(entry, keep);
                 w
             }
             Kind::Case { token, case } => {
                 token.publish(*case);
-                token.take_waker()
+                let w = token.take_waker();
+                spares.retire_case(entry);
+                w
             }
-        };
-        self.spares.retire(self.entry);
-        waker
+        }
     }
 }
 
-/// Entries that left their queue: those whose owner still holds them, and up to
-/// [`SPARE_ENTRIES`] `FREE` ones for later operations and select cases to park with (Go's
-/// `sudog` cache, which takes allocation off the parking path).
+/// Up to [`SPARE_ENTRIES`] entries that left their queue, whose owners may still hold them:
+/// once `FREE`, later operations and select cases park with them (Go's `sudog` cache, which
+/// takes allocation off the parking path). See the module docs for entries beyond that.
 pub(crate) struct Spares<T>(Vec<Arc<Entry<T>>>);
 
 impl<T> Spares<T> {
@@ -358,22 +399,46 @@ impl<T> Spares<T> {
         Spares(Vec::new())
     }
 
-    /// Keeps an entry that left its queue. Its owner may still hold it, so it can only be
-    /// freed once `FREE`: when there are too many, one `FREE` entry is dropped instead.
+    /// Whether one more entry can be kept, dropping a `FREE` spare to make room if needed.
     #[inline]
-    fn retire(&mut self, e: Arc<Entry<T>>) {
-        self.0.push(e);
-        if self.0.len() > SPARE_ENTRIES {
-            self.evict();
-        }
+    fn has_room(&mut self) -> bool {
+        self.0.len() < SPARE_ENTRIES || self.make_room()
     }
 
     #[inline(never)]
-    fn evict(&mut self) {
-        if let Some(i) = self.0.iter().position(Self::is_free) {
-            // Drops an `Arc` with a count of 1 (FREE: nothing left in its cells but a
-            // select's token reference).
-            self.0.swap_remove(i);
+    fn make_room(&mut self) -> bool {
+        match self.0.iter().position(Self::is_free) {
+            Some(i) => {
+                // Drops an `Arc` with a count of 1 (`FREE`: nothing left in its cells but a
+                // select's token reference).
+                self.0.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps `e`, or (`!keep`, and `ORPHAN` already published to its owner) forgets the
+    /// channel's reference: the owner frees the entry. Nothing here touches the entry itself.
+    #[inline]
+    fn keep_or_forget(&mut self, e: Arc<Entry<T>>, keep: bool) {
+        if keep {
+            self.0.push(e);
+        } else {
+            std::mem::forget(e);
+        }
+    }
+
+    /// Retires a select's entry, whose owner may be finishing it concurrently: if there is no
+    /// room, the `ORPHAN` bit and the owner's final swap decide, in the order of the two
+    /// read-modify-writes, which side frees it.
+    fn retire_case(&mut self, e: Arc<Entry<T>>) {
+        if self.has_room() {
+            self.0.push(e);
+        } else if e.state.fetch_or(ORPHAN, Ordering::AcqRel) == FREE {
+            drop(e); // the owner is done: free it here
+        } else {
+            std::mem::forget(e); // the owner's `finish` sees `ORPHAN` and frees it
         }
     }
 
