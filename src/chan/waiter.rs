@@ -292,25 +292,18 @@ impl<T> Queue<T> {
         self.0.iter().any(|e| e.is_live_for(me))
     }
 
-    /// The owner takes `entry` out of the queue (cancelled, or its select settled). `false`:
-    /// not queued any more; a plain entry was then completed, under the lock the caller now
-    /// holds.
-    pub(crate) fn withdraw(&mut self, entry: &Parked<T>, spares: &mut Spares<T>) -> bool {
+    /// The owner takes `entry` out of the queue (cancelled, or its select settled). If it is
+    /// not queued any more, a plain entry was completed, under the lock the caller now holds,
+    /// and a select's was claimed or met dead; either way it is decided.
+    pub(crate) fn withdraw(&mut self, entry: &Parked<T>, spares: &mut Spares<T>) {
         let Some(i) = self.0.iter().position(|e| entry.is(e)) else {
-            return false;
+            return;
         };
         let e = self.0.remove(i).expect("index in bounds");
         match &e.kind {
-            Kind::Plain { .. } => {
-                let keep = spares.has_room();
-                // Relaxed: only the owner reads it, after this, on this thread.
-                let orphan = if keep { 0 } else { ORPHAN };
-                e.state.store(WITHDRAWN | orphan, Ordering::Relaxed);
-                spares.keep_or_forget(e, keep);
-            }
+            Kind::Plain { .. } => spares.retire_plain(e, WITHDRAWN),
             Kind::Case { .. } => spares.retire_case(e),
         }
-        true
     }
 
     /// A parked plain operation is polled again, maybe by another task: makes `waker` the
@@ -371,12 +364,7 @@ impl<T> Claim<'_, T> {
             Kind::Plain { waker } => {
                 // SAFETY: rule 3, as in `deliver`; the waker is taken before publishing.
                 let w = waker.with_mut(|w| unsafe { (*w).take() });
-                // Whether the channel keeps the entry is published with `DONE`: the owner
-                // may free it as soon as it sees that store, so nothing touches it after.
-                let keep = spares.has_room();
-                let orphan = if keep { 0 } else { ORPHAN };
-                entry.state.store(DONE | orphan, Ordering::Release);
-                spares.keep_or_forget(entry, keep);
+                spares.retire_plain(entry, DONE);
                 w
             }
             Kind::Case { token, case } => {
@@ -418,10 +406,17 @@ impl<T> Spares<T> {
         }
     }
 
-    /// Keeps `e`, or (`!keep`, and `ORPHAN` already published to its owner) forgets the
-    /// channel's reference: the owner frees the entry. Nothing here touches the entry itself.
+    /// Retires a plain entry by publishing its decision, `DONE` or `WITHDRAWN`, with
+    /// `ORPHAN` if there is no room to keep it. The owner may free an orphan as soon as it
+    /// sees that store, so nothing touches the entry after it: the channel's `Arc` is kept or
+    /// forgotten without being read.
     #[inline]
-    fn keep_or_forget(&mut self, e: Arc<Entry<T>>, keep: bool) {
+    fn retire_plain(&mut self, e: Arc<Entry<T>>, decision: u8) {
+        let keep = self.has_room();
+        let orphan = if keep { 0 } else { ORPHAN };
+        // Release: the slot written by a claimer comes first (for `WITHDRAWN`, only the
+        // owner reads it, on this thread).
+        e.state.store(decision | orphan, Ordering::Release);
         if keep {
             self.0.push(e);
         } else {
