@@ -65,6 +65,31 @@ fn buffered_send_completes_until_full_then_waits() {
     assert_eq!(ch.try_recv(), Ok(3));
 }
 
+/// A completed send has nothing left to send: polling it again is a bug in the caller, and
+/// panics rather than sending a second time (or nothing, silently).
+#[test]
+fn a_send_polled_after_completion_panics() {
+    for cap in [0, 4] {
+        let ch = chan::<i32>(cap);
+        let rx = ch.clone();
+        let receiver = std::thread::spawn(move || rx.recv_blocking());
+        let mut send = task::spawn(ch.send(1));
+        while send.poll().is_pending() {
+            std::thread::yield_now();
+        }
+        let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| send.poll()));
+        let message = again.expect_err("a second poll must panic");
+        let message = (message.downcast_ref::<String>().cloned())
+            .or_else(|| message.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        assert!(
+            message.contains("polled after completion"),
+            "cap {cap}: {message}"
+        );
+        assert_eq!(receiver.join().unwrap(), Some(1));
+    }
+}
+
 #[test]
 fn len_and_cap() {
     let ch = chan::<u8>(3);

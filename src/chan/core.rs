@@ -33,6 +33,8 @@
 mod locked;
 mod select;
 
+use self::locked::Locked;
+
 use std::collections::VecDeque;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
@@ -317,22 +319,47 @@ impl<T> Shared<T> {
 
     /// Polls a send whose not-yet-sent value is in `value` and whose parked entry (if any) is
     /// in `entry`.
-    #[inline]
+    ///
+    /// Only the common case is inlined into the caller's future — a first poll that finds
+    /// room in the buffer and nobody waiting — as the lock, one comparison and a push; every
+    /// other case continues out of line, in [`Self::poll_send_slow`]. (When all of it was
+    /// one function, its register saves alone cost ~20 instructions per operation:
+    /// `spsc_buffered` under callgrind went from 345 to 240 M instructions, kanal 219 M.)
+    #[inline(always)]
     pub(crate) fn poll_send(
         &self,
         cx: &mut Context<'_>,
         value: &mut Option<T>,
         entry: &mut Option<Parked<T>>,
     ) -> Poll<Result<(), T>> {
-        if entry.is_some() {
-            return self.poll_parked(cx, entry, true).map(|back| match back {
-                None => Ok(()),
-                Some(v) => Err(v),
-            });
+        if entry.is_none() {
+            let mut st = self.lock();
+            if !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap {
+                if let Some(v) = value.take() {
+                    st.buf.push_back(v);
+                    return Poll::Ready(Ok(()));
+                }
+            }
+            return self.poll_send_slow(st, cx, value, entry);
         }
+        self.poll_parked(cx, entry, true).map(|back| match back {
+            None => Ok(()),
+            Some(v) => Err(v),
+        })
+    }
+
+    /// A send's first poll beyond the common case, with the lock held: completes it, or
+    /// parks it.
+    #[inline(never)]
+    fn poll_send_slow(
+        &self,
+        mut st: Locked<'_, T>,
+        cx: &mut Context<'_>,
+        value: &mut Option<T>,
+        entry: &mut Option<Parked<T>>,
+    ) -> Poll<Result<(), T>> {
         let v = value.take().expect("gokio: send polled after completion");
-        let mut st = self.lock();
-        match self.try_send_locked(&mut st, v) {
+        match self.try_send_slow(&mut st, v) {
             TrySend::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
@@ -350,16 +377,36 @@ impl<T> Shared<T> {
 
     /// Polls a receive whose parked entry (if any) is in `entry`. `Ready(None)`: closed and
     /// drained.
-    #[inline]
+    ///
+    /// As with [`Self::poll_send`], only the common case is inlined: a first poll that finds
+    /// a buffered value and no parked sender.
+    #[inline(always)]
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
         entry: &mut Option<Parked<T>>,
     ) -> Poll<Option<T>> {
-        if entry.is_some() {
-            return self.poll_parked(cx, entry, false);
+        if entry.is_none() {
+            let mut st = self.lock();
+            if st.sendq.is_empty() {
+                if let Some(v) = st.buf.pop_front() {
+                    return Poll::Ready(Some(v));
+                }
+            }
+            return self.poll_recv_slow(st, cx, entry);
         }
-        let mut st = self.lock();
+        self.poll_parked(cx, entry, false)
+    }
+
+    /// A receive's first poll beyond the common case, with the lock held: completes it, or
+    /// parks it.
+    #[inline(never)]
+    fn poll_recv_slow(
+        &self,
+        mut st: Locked<'_, T>,
+        cx: &mut Context<'_>,
+        entry: &mut Option<Parked<T>>,
+    ) -> Poll<Option<T>> {
         match self.try_recv_locked(&mut st) {
             TryRecv::Got(v, w) => {
                 drop(st);

@@ -357,7 +357,7 @@ impl<T> Claim<'_, T> {
     }
 
     /// Takes the waker and publishes the result (Release: the slot write comes first).
-    #[inline]
+    #[inline(always)]
     fn complete(self) -> Option<Waker> {
         let Claim { entry, spares } = self;
         match &entry.kind {
@@ -445,6 +445,7 @@ impl<T> Spares<T> {
 
     /// An entry for `owner` about to park (`value` is `Some` for a send): a `FREE` spare,
     /// else a new one.
+    #[inline(always)]
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
         let Some(i) = self.0.iter().position(Self::is_free) else {
             return Fresh(Arc::new(Entry {

@@ -56,16 +56,24 @@ impl<T> Drop for Locked<'_, T> {
     #[inline]
     fn drop(&mut self) {
         // Relaxed: `ready` is only written under the lock, which orders it for us.
-        if !self.select && self.shared.ready.load(Ordering::Relaxed) & HINTED == 0 {
-            return; // no select has used this channel: nobody reads the hint
+        if self.select || self.shared.ready.load(Ordering::Relaxed) & HINTED != 0 {
+            self.write_hint();
         }
+        // `guard` drops after this body: the hint is written before the lock is released.
+    }
+}
+
+impl<T> Locked<'_, T> {
+    /// Rewrites the hint from the state (out of line: channels no select has used never get
+    /// here, and their lock and unlock stay a few instructions in the caller).
+    #[inline(never)]
+    fn write_hint(&self) {
         let st = &*self.guard;
         // `|` rather than `||`: a few flag computations, no branches.
         let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
         let may_send = st.closed | (st.buf.len() < self.shared.cap) | !st.recvq.is_empty();
         let hint = (u8::from(may_recv) * MAY_RECV) | (u8::from(may_send) * MAY_SEND);
         self.shared.ready.store(hint | HINTED, Ordering::Release);
-        // `guard` drops after this body: the hint is written before the lock is released.
     }
 }
 
