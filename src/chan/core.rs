@@ -171,6 +171,13 @@ impl<T> Shared<T> {
 
     #[inline(never)]
     fn try_send_slow(&self, st: &mut State<T>, v: T) -> TrySend<T> {
+        self.try_send_other(st, v)
+    }
+
+    /// The cases beyond the common one: closed, a parked receiver, or full (inlined into the
+    /// out-of-line paths that need it).
+    #[inline(always)]
+    fn try_send_other(&self, st: &mut State<T>, v: T) -> TrySend<T> {
         if st.closed {
             return TrySend::Closed(v);
         }
@@ -217,7 +224,7 @@ impl<T> Shared<T> {
         Self::take_parked_sender(st)
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn take_parked_sender(st: &mut State<T>) -> Option<(T, Option<Waker>)> {
         st.sendq.claim(&mut st.spare).map(|sender| sender.take())
     }
@@ -359,7 +366,7 @@ impl<T> Shared<T> {
         entry: &mut Option<Parked<T>>,
     ) -> Poll<Result<(), T>> {
         let v = value.take().expect("gokio: send polled after completion");
-        match self.try_send_slow(&mut st, v) {
+        match self.try_send_other(&mut st, v) {
             TrySend::Sent(w) => {
                 drop(st);
                 if let Some(w) = w {
@@ -452,7 +459,7 @@ impl<T> Shared<T> {
 
     /// Parks a plain operation (under the lock): a send if `value` is `Some`, else a
     /// receive. Its entry is kept in `entry`.
-    #[inline(never)]
+    #[inline(always)]
     fn park(st: &mut State<T>, cx: &Context<'_>, value: Option<T>, entry: &mut Option<Parked<T>>) {
         let send = value.is_some();
         let fresh = st.spare.fresh(Owner::Plain(cx.waker().clone()), value);

@@ -333,7 +333,7 @@ pub(crate) struct Claim<'s, T> {
 
 impl<T> Claim<'_, T> {
     /// Hands `v` to the parked receiver. Returns the waker to wake once unlocked.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn deliver(self, v: T) -> Option<Waker> {
         // SAFETY: rule 3, this claim is the only party that may touch the cells.
         self.entry.slot.with_mut(|s| unsafe { *s = Some(v) });
@@ -341,7 +341,7 @@ impl<T> Claim<'_, T> {
     }
 
     /// Takes the parked sender's value. Also returns the waker to wake once unlocked.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take(self) -> (T, Option<Waker>) {
         // SAFETY: rule 3, as in `deliver`.
         let v = self.entry.slot.with_mut(|s| unsafe { (*s).take() });
