@@ -434,8 +434,8 @@ impl<T> Shared<T> {
     /// completed: what the slot holds (a receive: the value, or `None` if woken by close; a
     /// send: `None` if a receiver took the value, or the value back if closed). Until then
     /// the poll makes sure that its own task is the one woken, which needs the lock (only a
-    /// poll that was not woken by the completion gets here: `join!`, `select!` siblings).
-    #[inline(never)]
+    /// poll that was not woken by the completion gets there: `join!`, `select!` siblings).
+    #[inline(always)]
     fn poll_parked(
         &self,
         cx: &mut Context<'_>,
@@ -443,18 +443,23 @@ impl<T> Shared<T> {
         send: bool,
     ) -> Poll<Option<T>> {
         let e = entry.as_ref().expect("parked");
-        if !e.won() {
-            let waiting = {
-                let mut st = self.lock();
-                if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker())
-            };
-            if let Some(replaced) = waiting {
-                drop(replaced); // outside the lock
-                return Poll::Pending;
-            }
-            // Not queued any more: completed, under the lock just released.
+        if !e.won() && self.still_waiting(cx, e, send) {
+            return Poll::Pending;
         }
         Poll::Ready(entry.take().expect("checked above").finish())
+    }
+
+    /// [`Self::poll_parked`] before a completion: makes this poll's waker the one woken, and
+    /// says whether the entry is still queued (if not, it completed under the lock just
+    /// released).
+    #[inline(never)]
+    fn still_waiting(&self, cx: &Context<'_>, e: &Parked<T>, send: bool) -> bool {
+        let waiting = {
+            let mut st = self.lock();
+            if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker())
+        };
+        // A replaced waker is dropped here, outside the lock.
+        waiting.is_some()
     }
 
     /// Parks a plain operation (under the lock): a send if `value` is `Some`, else a
