@@ -161,14 +161,21 @@ impl<T> Shared<T> {
     /// Send without blocking.
     #[inline]
     fn try_send_locked(&self, st: &mut State<T>, v: T) -> TrySend<T> {
-        // The common case, kept small enough to inline: open, no parked receiver, room.
-        if !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap {
+        if self.buffers_directly(st) {
             st.buf.push_back(v);
             return TrySend::Sent(None);
         }
         self.try_send_slow(st, v)
     }
 
+    /// The common case of a send, kept small enough to inline: open, no parked receiver,
+    /// room in the buffer. The value goes to the buffer's tail.
+    #[inline(always)]
+    fn buffers_directly(&self, st: &State<T>) -> bool {
+        !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap
+    }
+
+    /// [`Self::try_send_other`] as a call, so that `try_send`'s inlined part stays small.
     #[inline(never)]
     fn try_send_slow(&self, st: &mut State<T>, v: T) -> TrySend<T> {
         self.try_send_other(st, v)
@@ -341,7 +348,7 @@ impl<T> Shared<T> {
     ) -> Poll<Result<(), T>> {
         if entry.is_none() {
             let mut st = self.lock();
-            if !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap {
+            if self.buffers_directly(&st) {
                 if let Some(v) = value.take() {
                     st.buf.push_back(v);
                     return Poll::Ready(Ok(()));
