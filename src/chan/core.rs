@@ -223,16 +223,11 @@ impl<T> Shared<T> {
     }
 
     /// Takes the value of the first parked sender that can be claimed.
-    #[inline]
+    #[inline(always)]
     fn take_sender(st: &mut State<T>) -> Option<(T, Option<Waker>)> {
         if st.sendq.is_empty() {
-            return None; // the common case, kept inline
+            return None; // the common case: one load
         }
-        Self::take_parked_sender(st)
-    }
-
-    #[inline(always)]
-    fn take_parked_sender(st: &mut State<T>) -> Option<(T, Option<Waker>)> {
         st.sendq.claim(&mut st.spare).map(|sender| sender.take())
     }
 
