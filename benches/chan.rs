@@ -1,6 +1,6 @@
 //! Channel and select workloads: gokio against kanal, flume, async-channel and tokio mpsc.
 //!
-//! Run with `cargo bench --bench chan`; `benches/report.sh` runs it with the Go program
+//! Run with `cargo bench -p gokio-benches --bench chan`; `benches/report.sh` runs it with the Go program
 //! (`benches/go/main.go`, the same workloads) and writes `BENCHMARKS.md`.
 //!
 //! Workloads (identical for every implementation; values are `u64`, producers send a known

@@ -2,7 +2,7 @@
 //! goroutines parked and woken. gokio against tokio; Go's figures come from
 //! `benches/go/mem.go` (the same workloads).
 //!
-//! Run with `cargo bench --bench memory`; `benches/report.sh` runs it and writes the memory
+//! Run with `cargo bench -p gokio-benches --bench memory`; `benches/report.sh` runs it and writes the memory
 //! table of `BENCHMARKS.md`.
 //!
 //! # Method

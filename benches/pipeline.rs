@@ -1,6 +1,6 @@
 //! The `gokio::pattern` helpers against the same pipeline written by hand.
 //!
-//! Run with `cargo bench --bench pipeline`; `benches/report.sh` runs it with the Go program
+//! Run with `cargo bench -p gokio-benches --bench pipeline`; `benches/report.sh` runs it with the Go program
 //! (`benches/go/main.go`, the same workload).
 //!
 //! Workload `pipeline` (identical for every implementation): a generator task sends the

@@ -218,7 +218,7 @@ def ratio_cells(row, peers, fmt):
 def memory_table(mem):
     """The memory section: prose, then one row per memory workload, gokio ÷ peer ratios."""
     out = ["## Memory\n",
-           "`cargo bench --bench memory` and `benches/go/mem.go`. Every (workload, "
+           "`cargo bench -p gokio-benches --bench memory` and `benches/go/mem.go`. Every (workload, "
            "implementation) runs in a fresh child process, so that memory freed by one "
            "measurement cannot be reused by the next and hide its cost. Rust figures are "
            "deltas of resident memory (`VmRSS`/`VmHWM` from `/proc/self/status`; whole "

@@ -17,14 +17,15 @@ stdout="$PWD/$outdir/stdout.txt"
 : > "$stdout"
 export GOKIO_BENCH_OUT="$results"
 
-# Every benches/*.rs is a `harness = false` target of the in-repo harness (benches/common/).
+# Every benches/*.rs is a `harness = false` target of the benchmark crate (benches/Cargo.toml),
+# built on the in-repo harness (benches/common/).
 bench_args=()
 for f in benches/*.rs; do
   bench_args+=(--bench "$(basename "$f" .rs)")
 done
-command="cargo bench ${bench_args[*]}"
+command="cargo bench -p gokio-benches ${bench_args[*]}"
 echo "+ $command"
-cargo bench "${bench_args[@]}" | tee -a "$stdout"
+cargo bench -p gokio-benches "${bench_args[@]}" | tee -a "$stdout"
 
 # The same workloads in Go, if a Go toolchain is installed: built once, then run for the
 # timing workloads and (-mem) for the memory workloads.

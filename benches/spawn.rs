@@ -1,6 +1,6 @@
 //! Goroutine workloads: `gokio::go` and `WaitGroup::go` against plain tokio.
 //!
-//! Run with `cargo bench --bench spawn`; `benches/report.sh` runs it with the Go program
+//! Run with `cargo bench -p gokio-benches --bench spawn`; `benches/report.sh` runs it with the Go program
 //! (`benches/go/main.go`, the same workloads) and writes `BENCHMARKS.md`.
 //!
 //! Workloads (identical for every implementation; the spawning loop itself runs in one

@@ -1,6 +1,6 @@
 //! Mutex workloads: gokio `Mutex` against `tokio::sync::Mutex` and `std::sync::Mutex`.
 //!
-//! Run with `cargo bench --bench sync`; `benches/report.sh` runs it with the Go program
+//! Run with `cargo bench -p gokio-benches --bench sync`; `benches/report.sh` runs it with the Go program
 //! (`benches/go/main.go`, the same workloads with `sync.Mutex`) and writes `BENCHMARKS.md`.
 //!
 //! Workloads (identical for every implementation; the protected value is a `u64` counter and
