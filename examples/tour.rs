@@ -10,7 +10,8 @@
 //! that step only.
 //!
 //! Each step is its own `async fn`, so it reads as a self-contained snippet: the Go it
-//! ports is in the comments.
+//! ports is in the comments. Every step's heading ends with the file and line of its code
+//! (`== 1. Goroutines and join   [examples/tour.rs:74]`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -20,9 +21,12 @@ use futures::StreamExt;
 use gokio::prelude::*;
 use gokio::time::{Instant, Ticker, Timer};
 
-/// Prints a step's title and its explanation.
+/// Prints a step's title, where its code is (this file and the line of the `step` call, so a
+/// reader can go from the output to the source), and its explanation.
+#[track_caller]
 fn step(title: &str, text: &str) {
-    println!("\n== {title}");
+    let at = std::panic::Location::caller();
+    println!("\n== {title}   [{}:{}]", at.file(), at.line());
     for line in text.lines() {
         println!("   {line}");
     }

@@ -266,6 +266,17 @@ fn tour(lines: &[&str]) -> Result<(), String> {
     ] {
         ensure(lines.contains(&must), format!("missing line {must:?}"))?;
     }
+    // Every step names the code behind it, so a reader can go from the output to the source.
+    for heading in lines.iter().filter(|l| l.starts_with("== ")) {
+        let at = heading.rsplit_once("   [examples/tour.rs:");
+        ensure(
+            at.is_some_and(|(_, line)| {
+                line.strip_suffix(']')
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+            }),
+            format!("heading {heading:?} does not end with [examples/tour.rs:LINE]"),
+        )?;
+    }
     ensure(
         lines
             .last()
