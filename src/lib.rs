@@ -140,6 +140,11 @@
 //! with itself, and commits nothing when dropped; the Mutex is fair (FIFO waiters, hand-off
 //! after 1 ms of waiting). Channels work on any executor; only `go` and timers need tokio.
 //!
+//! ## Guides
+//!
+//! [`guide::next_to_tokio`] shows gokio inside a tokio service: `#[tokio::main]`, sockets next
+//! to channels, `Context` next to `CancellationToken`, channels as `Stream` and `Sink`.
+//!
 //! ## Porting from Go
 //!
 //! | Go | gokio |
@@ -164,6 +169,7 @@ mod blocking;
 mod chan;
 pub mod context;
 mod goroutine;
+pub mod guide;
 mod loom;
 pub mod pattern;
 /// Everything a ported Go program needs: `use gokio::prelude::*;`.

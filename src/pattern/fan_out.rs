@@ -128,7 +128,7 @@ where
 /// # gokio::run(async {
 /// // The first values take longest, yet the results keep the input order.
 /// let out = fan_out_ordered(generate(0..8u64, 0), 4, 0, |n| async move {
-///     tokio::time::sleep(Duration::from_millis(8 - n)).await;
+///     gokio::time::sleep(Duration::from_millis(8 - n)).await;
 ///     n * 10
 /// });
 /// assert_eq!(out.collect::<Vec<_>>().await, [0, 10, 20, 30, 40, 50, 60, 70]);
