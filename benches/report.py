@@ -129,22 +129,48 @@ def base_and_note(name):
     return name, None
 
 
+# The regimes a round can be labelled with (benches/common/regime.rs); "mixed" rounds count
+# only in the all-rounds figures.
+REGIMES = [("free-cores", "free cores"), ("shared-core", "shared core")]
+# A regime's figure needs at least this many passes (rounds taken in it) to decide a target.
+MIN_PASSES = 3
+
+
 def read_results(path):
-    """{workload: {peer: (ns, note)}}; a later line for the same pair wins."""
-    data = {}
+    """({workload: {peer: (ns, note)}} over all rounds,
+    {regime: {workload: {peer: (ns, note)}}}, {regime: {workload: {peer: passes}}}).
+    A line is `workload, impl, value` (all rounds) or `workload, impl, value, regime, passes`.
+    Several lines for one key (Go runs once per pass) give their median, and their passes add
+    up."""
+    values, notes, counts = {}, {}, {}
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
             if not line:
                 continue
-            workload, impl, ns = line.split("\t")
+            fields = line.split("\t")
+            workload, impl, ns = fields[:3]
             if workload in MEMORY_NAMES:
                 base, note = impl, None
             else:
                 base, note = base_and_note(impl)
                 base = ALIASES.get(base, base)
-            data.setdefault(workload, {})[base] = (float(ns), note)
-    return data
+            regime, n = (fields[3], int(fields[4])) if len(fields) == 5 else ("all", 1)
+            key = (regime, workload, base)
+            values.setdefault(key, []).append(float(ns))
+            notes[key] = note
+            counts[key] = counts.get(key, 0) + n
+    data, by_regime, passes = {}, {}, {}
+    for key, vs in values.items():
+        regime, workload, base = key
+        vs.sort()
+        cell = (vs[len(vs) // 2], notes[key])
+        if regime == "all":
+            data.setdefault(workload, {})[base] = cell
+        else:
+            by_regime.setdefault(regime, {}).setdefault(workload, {})[base] = cell
+            passes.setdefault(regime, {}).setdefault(workload, {})[base] = counts[key]
+    return data, by_regime, passes
 
 
 def run(cmd):
@@ -245,7 +271,38 @@ def memory_table(mem):
     return out
 
 
-def markdown(data, mem, args):
+def regime_tables(data, by_regime, passes):
+    """One results table per regime: the same cells as the main table, from the rounds taken
+    in that regime only, with the number of such rounds (passes) per workload."""
+    out = ["## By regime\n",
+           "This 2-vCPU machine is sometimes in one of two regimes: both tokio workers run in "
+           "parallel (**free cores**), or they share one core (**shared core**), and rankings "
+           "differ between them. The harness brackets every round with a probe that bounces "
+           "one cache line between two spinning threads (`benches/common/regime.rs`): a round "
+           "trip under 1 µs (about 150 ns) means free cores, more means a shared core; a round "
+           "whose two probes disagree is *mixed* and counts only in the table above. Each "
+           "figure below is the median over the rounds taken in that regime; *passes* is how "
+           "many (gokio's). Go runs as whole processes (`GOKIO_GO_PASSES`, default 3), each "
+           "between two probes (`benches/probe.rs`): a pass counts in the regime both probes "
+           "saw, or only above if they disagree.\n"]
+    for key, title in REGIMES:
+        rows = by_regime.get(key, {})
+        out.append(f"### {title.capitalize()}\n")
+        if not rows:
+            out.append(f"No round of this run was taken with {title}.\n")
+            continue
+        peers = peer_order(rows)
+        out.append("| workload | passes | " + " | ".join(peers) + " |")
+        out.append("|---|---:|" + "---:|" * len(peers))
+        for w in workload_order(rows):
+            n = passes.get(key, {}).get(w, {}).get("gokio", 0)
+            cells = ratio_cells(rows[w], peers, fmt_ns)
+            out.append(f"| `{w}` | {n} | " + " | ".join(cells) + " |")
+        out.append("")
+    return out
+
+
+def markdown(data, mem, args, by_regime, passes):
     workloads = workload_order(data)
     peers = peer_order(data)
     out = []
@@ -309,7 +366,8 @@ def markdown(data, mem, args):
                        f"({fmt_ns(sel[0])} vs {fmt_ns(recv[0])} ns).")
     out.append("")
     out.append("![chart](benches/chart.svg)\n")
-    out.extend(targets_table(data))
+    out.extend(regime_tables(data, by_regime, passes))
+    out.extend(targets_table(data, by_regime, passes))
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     if os.path.exists(analysis):
         with open(analysis) as f:
@@ -349,25 +407,54 @@ TARGETS = [
 ]
 
 
-def targets_table(data):
+def target_ratio(data, workload, num, den):
+    """The ratio num/den for a target in one table of figures, or None if either is missing."""
+    a = data.get(workload, {}).get(num)
+    if isinstance(den, tuple):
+        b = data.get(den[0], {}).get(den[1])
+    else:
+        b = data.get(workload, {}).get(den)
+    if not a or not b:
+        return None
+    return a[0] / b[0]
+
+
+def target_met(r, bound):
+    return r < bound if bound == 1.0 else r <= bound
+
+
+def targets_table(data, by_regime, passes):
     out = ["## Targets\n",
-           "Each target, the measured ratio in this run, and whether it is met. Misses are "
-           "explained under *Where the time goes* below.\n",
-           "| target | workload | ratio | bound | met |", "|---|---|---:|---:|:-:|"]
+           "Each target, the measured ratio over all rounds and in each regime (with its "
+           "passes), and whether it is met. A target counts as met only if it holds in both "
+           f"regimes, each with at least {MIN_PASSES} passes; *unknown* means a regime was "
+           "not seen often enough in this run to decide. Misses are explained under *Where "
+           "the time goes* below.\n",
+           "| target | workload | all rounds | free cores | shared core | bound | met |",
+           "|---|---|---:|---:|---:|---:|:-:|"]
     for desc, workload, num, den, bound in TARGETS:
-        a = data.get(workload, {}).get(num)
-        if isinstance(den, tuple):
-            b = data.get(den[0], {}).get(den[1])
-            against = f"`{den[0]}`"
-        else:
-            b = data.get(workload, {}).get(den)
-            against = den
-        if not a or not b:
+        r = target_ratio(data, workload, num, den)
+        if r is None:
             continue
-        r = a[0] / b[0]
-        met = r < bound if bound == 1.0 else r <= bound
-        out.append(f"| {desc} | `{workload}` (gokio ÷ {against}) | {r:.2f} | {bound:g} | "
-                   f"{'yes' if met else '**no**'} |")
+        against = f"`{den[0]}`" if isinstance(den, tuple) else den
+        cells, verdicts = [], []
+        for key, _ in REGIMES:
+            rr = target_ratio(by_regime.get(key, {}), workload, num, den)
+            n = passes.get(key, {}).get(workload, {}).get(num, 0)
+            if rr is None:
+                cells.append("–")
+                verdicts.append(None)
+                continue
+            cells.append(f"{rr:.2f} ({n})")
+            verdicts.append(target_met(rr, bound) if n >= MIN_PASSES else None)
+        if False in verdicts:
+            met = "**no**"
+        elif None in verdicts:
+            met = "unknown" if target_met(r, bound) else "**no**"
+        else:
+            met = "yes"
+        out.append(f"| {desc} | `{workload}` (gokio ÷ {against}) | {r:.2f} | "
+                   + " | ".join(cells) + f" | {bound:g} | {met} |")
     out.append("")
     return out
 
@@ -447,7 +534,7 @@ def main():
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--svg", required=True)
     args = ap.parse_args()
-    results = read_results(args.results)
+    results, by_regime, passes = read_results(args.results)
     data = {w: row for w, row in results.items() if w not in MEMORY_NAMES}
     mem = {w: row for w, row in results.items() if w in MEMORY_NAMES}
     if not data:
@@ -455,7 +542,7 @@ def main():
     with open(args.svg, "w") as f:
         f.write(svg(data))
     with open(args.markdown, "w") as f:
-        f.write(markdown(data, mem, args))
+        f.write(markdown(data, mem, args, by_regime, passes))
 
 
 if __name__ == "__main__":

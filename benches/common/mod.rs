@@ -24,6 +24,16 @@
 //!   appended to this file, for `benches/report.py`.
 //! * `GOKIO_BENCH_FILTER` / `GOKIO_BENCH_IMPL`: run only workloads / implementations whose
 //!   name contains this string (for profiling one case under `perf` or `callgrind`).
+//!
+//! # Regimes
+//!
+//! On this 2-vCPU machine the two workers sometimes run in parallel and sometimes share one
+//! core, and rankings differ between the two. Every round is bracketed by the cache-line
+//! round-trip probe of [`regime`]; a round whose two probes agree is labelled `free-cores`
+//! or `shared-core` (`mixed` otherwise). Besides the median over all rounds, each
+//! implementation gets a median per regime over the rounds taken in it, printed with the
+//! number of rounds (passes) behind it and written to `GOKIO_BENCH_OUT` as
+//! `workload\timpl\tns\tregime\tpasses`.
 
 #![allow(dead_code)] // each bench target uses a different subset
 
@@ -34,6 +44,10 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use tokio::runtime::{Builder, Runtime};
+
+pub mod regime;
+
+use regime::Regime;
 
 /// What an implementation's workload future yields: `None` to be timed by the harness (the
 /// whole `block_on`), `Some(d)` when it timed its own measured section.
@@ -92,6 +106,20 @@ pub struct Row {
     pub min: f64,
     /// Slowest round, ns per operation.
     pub max: f64,
+}
+
+impl Row {
+    /// The row of `samples` (ns/op, at least one).
+    fn new(workload: &str, implementation: &str, mut samples: Vec<f64>) -> Row {
+        samples.sort_by(f64::total_cmp);
+        Row {
+            workload: workload.to_string(),
+            implementation: implementation.to_string(),
+            median: samples[samples.len() / 2],
+            min: samples[0],
+            max: samples[samples.len() - 1],
+        }
+    }
 }
 
 /// The harness: runtime, settings and the rows measured so far.
@@ -165,29 +193,38 @@ impl Bench {
         if impls.is_empty() {
             return;
         }
-        let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(self.rounds); impls.len()];
+        // samples[i]: implementation i's ns/op in each recorded round, with the round's regime.
+        let mut samples: Vec<Vec<(f64, Regime)>> =
+            vec![Vec::with_capacity(self.rounds); impls.len()];
         for round in 0..=self.rounds {
-            for (i, im) in impls.iter().enumerate() {
+            let before = regime::round_trip_ns();
+            let mut times = Vec::with_capacity(impls.len());
+            for im in &impls {
                 let fut = (im.run)();
                 let t0 = Instant::now();
                 let timed = self.rt.block_on(fut);
                 let elapsed = timed.unwrap_or_else(|| t0.elapsed());
-                if round > 0 {
-                    // round 0 is the warm-up
-                    samples[i].push(elapsed.as_nanos() as f64 / ops as f64);
+                times.push(elapsed.as_nanos() as f64 / ops as f64);
+            }
+            let regime = Regime::of(before, regime::round_trip_ns());
+            if round > 0 {
+                // round 0 is the warm-up
+                for (s, t) in samples.iter_mut().zip(times) {
+                    s.push((t, regime));
                 }
             }
         }
         let mut rows = Vec::new();
-        for (im, mut s) in impls.iter().zip(samples) {
-            s.sort_by(f64::total_cmp);
-            rows.push(Row {
-                workload: workload.to_string(),
-                implementation: im.name.clone(),
-                median: s[s.len() / 2],
-                min: s[0],
-                max: s[s.len() - 1],
-            });
+        let mut by_regime = Vec::new();
+        for (im, s) in impls.iter().zip(&samples) {
+            let all: Vec<f64> = s.iter().map(|&(t, _)| t).collect();
+            rows.push(Row::new(workload, &im.name, all));
+            for r in [Regime::FreeCores, Regime::SharedCore] {
+                let these: Vec<f64> = s.iter().filter(|x| x.1 == r).map(|x| x.0).collect();
+                if !these.is_empty() {
+                    by_regime.push((r, these.len(), Row::new(workload, &im.name, these)));
+                }
+            }
         }
         let reference = rows[0].median;
         for r in &rows {
@@ -200,8 +237,16 @@ impl Bench {
                 reference / r.median
             );
         }
+        let regimes: Vec<String> = samples[0]
+            .iter()
+            .map(|&(_, r)| r.label().to_string())
+            .collect();
+        println!("{:<20} regimes of the rounds: {}", "", regimes.join(" "));
         for r in &rows {
             append_result(&r.workload, &r.implementation, r.median);
+        }
+        for (regime, passes, r) in &by_regime {
+            append_regime_result(&r.workload, &r.implementation, r.median, *regime, *passes);
         }
         self.rows.extend(rows);
     }
@@ -219,6 +264,24 @@ impl Bench {
 /// (the format `benches/report.py` reads; the value is ns/op, or the unit `report.py` gives
 /// a memory workload).
 pub fn append_result(workload: &str, implementation: &str, value: f64) {
+    append_line(&format!("{workload}\t{implementation}\t{value:.1}"));
+}
+
+/// Appends the median of the `passes` rounds taken in `regime` to the `GOKIO_BENCH_OUT` file.
+pub fn append_regime_result(
+    workload: &str,
+    implementation: &str,
+    value: f64,
+    regime: Regime,
+    passes: usize,
+) {
+    let label = regime.label();
+    append_line(&format!(
+        "{workload}\t{implementation}\t{value:.1}\t{label}\t{passes}"
+    ));
+}
+
+fn append_line(line: &str) {
     let Ok(path) = std::env::var("GOKIO_BENCH_OUT") else {
         return;
     };
@@ -227,7 +290,7 @@ pub fn append_result(workload: &str, implementation: &str, value: f64) {
         .append(true)
         .open(&path)
         .unwrap_or_else(|e| panic!("GOKIO_BENCH_OUT={path}: {e}"));
-    writeln!(f, "{workload}\t{implementation}\t{value:.1}").expect("write results");
+    writeln!(f, "{line}").expect("write results");
 }
 
 /// Sum of `0..n`, the checksum every producer/consumer workload verifies.

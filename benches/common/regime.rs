@@ -1,0 +1,91 @@
+//! Which regime the machine is in: do the two tokio workers run in parallel, or share a core?
+//!
+//! On a 2-vCPU virtual machine the hypervisor sometimes runs both vCPUs at once and sometimes
+//! time-slices them on one physical core, and the rankings of channel and mutex workloads
+//! differ between the two. The probe bounces one cache line between two spinning threads: with
+//! two free cores a round trip is a cache-line transfer each way (~100–200 ns here); when the
+//! threads share a core, each hand-over waits for the other thread to be scheduled
+//! (microseconds to milliseconds). [`FREE_CORES_BELOW_NS`] separates the two.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Round trips at or above this many ns mean the two threads did not run in parallel.
+pub const FREE_CORES_BELOW_NS: f64 = 1_000.0;
+
+/// How long one probe runs.
+const PROBE_TIME: Duration = Duration::from_millis(3);
+
+/// The regime a measurement was taken in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regime {
+    /// Both probes of a round saw two threads run in parallel.
+    FreeCores,
+    /// Both probes of a round saw the threads share one core.
+    SharedCore,
+    /// The probes before and after disagreed: the regime changed during the round.
+    Mixed,
+}
+
+impl Regime {
+    /// The label written to results files and reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Regime::FreeCores => "free-cores",
+            Regime::SharedCore => "shared-core",
+            Regime::Mixed => "mixed",
+        }
+    }
+
+    /// The regime of a round from the probes taken before and after it.
+    pub fn of(before_ns: f64, after_ns: f64) -> Regime {
+        match (before_ns < FREE_CORES_BELOW_NS, after_ns < FREE_CORES_BELOW_NS) {
+            (true, true) => Regime::FreeCores,
+            (false, false) => Regime::SharedCore,
+            _ => Regime::Mixed,
+        }
+    }
+}
+
+/// Mean ns per round trip of a value bounced between two spinning threads for ~3 ms.
+pub fn round_trip_ns() -> f64 {
+    // Odd values: the main thread's turn is over, the echo thread answers with the next even.
+    let line = Arc::new(AtomicU64::new(0));
+    let stop = u64::MAX;
+    let echo = {
+        let line = Arc::clone(&line);
+        thread::spawn(move || {
+            let mut seen = 0;
+            loop {
+                let v = line.load(Ordering::Acquire);
+                if v == stop {
+                    return;
+                }
+                if v != seen && v % 2 == 1 {
+                    line.store(v + 1, Ordering::Release);
+                    seen = v + 1;
+                }
+                std::hint::spin_loop();
+            }
+        })
+    };
+    let start = Instant::now();
+    let mut trips = 0u64;
+    let mut next = 1u64;
+    // Reading the clock costs ~25 ns a trip: small against the 1 000 ns threshold, and it
+    // keeps a shared-core probe (milliseconds a trip) from overrunning its time.
+    while trips == 0 || start.elapsed() < PROBE_TIME {
+        line.store(next, Ordering::Release);
+        while line.load(Ordering::Acquire) != next + 1 {
+            std::hint::spin_loop();
+        }
+        next += 2;
+        trips += 1;
+    }
+    let ns = start.elapsed().as_nanos() as f64 / trips as f64;
+    line.store(stop, Ordering::Release);
+    echo.join().expect("probe thread");
+    ns
+}
