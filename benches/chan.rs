@@ -1,4 +1,6 @@
-//! Channel and select workloads: gokio against kanal, flume, async-channel and tokio mpsc.
+//! Channel and select workloads: gokio against kanal, flume, crossfire, async-channel and
+//! tokio mpsc. crossfire has no capacity 0: it runs `spsc_buffered`, `mpmc_4x4` and
+//! `select_2` with its spsc/mpmc flavours, and `pingpong` with capacity 1 (marked).
 //!
 //! Run with `cargo bench -p gokio-benches --bench chan`; `benches/report.sh` runs it with the Go program
 //! (`benches/go/main.go`, the same workloads) and writes `BENCHMARKS.md`.
@@ -116,6 +118,23 @@ fn spsc(b: &mut Bench, name: &str, cap: usize) {
         }),
     ];
     if cap > 0 {
+        impls.push(imp("crossfire", move || async move {
+            let (tx, rx) = crossfire::spsc::bounded_async::<u64>(cap);
+            let p = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    tx.send(i).await.unwrap();
+                }
+            });
+            let c = tokio::spawn(async move {
+                let mut sum = 0;
+                while let Ok(v) = rx.recv().await {
+                    sum += v;
+                }
+                sum
+            });
+            p.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }));
         impls.push(imp("async-channel", move || async move {
             let (tx, rx) = async_channel::bounded::<u64>(cap);
             let p = tokio::spawn(async move {
@@ -206,6 +225,23 @@ fn pingpong(b: &mut Bench) {
                 for i in 0..n as u64 {
                     ping_tx.send_async(i).await.unwrap();
                     assert_eq!(pong_rx.recv_async().await.unwrap(), i);
+                }
+            });
+            main.await.unwrap();
+            echo.await.unwrap();
+        }),
+        imp("crossfire (cap 1)", move || async move {
+            let (ping_tx, ping_rx) = crossfire::spsc::bounded_async::<u64>(1);
+            let (pong_tx, pong_rx) = crossfire::spsc::bounded_async::<u64>(1);
+            let echo = tokio::spawn(async move {
+                while let Ok(v) = ping_rx.recv().await {
+                    pong_tx.send(v).await.unwrap();
+                }
+            });
+            let main = tokio::spawn(async move {
+                for i in 0..n as u64 {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await.unwrap(), i);
                 }
             });
             main.await.unwrap();
@@ -310,6 +346,13 @@ fn mpmc(b: &mut Bench) {
             let (tx, rx) = flume::bounded::<u64>(CAP);
             mpmc_body!(n, tx, rx, |s, v| s.send_async(v).await.unwrap(), |r| r
                 .recv_async()
+                .await
+                .ok());
+        }),
+        imp("crossfire", move || async move {
+            let (tx, rx) = crossfire::mpmc::bounded_async::<u64>(CAP);
+            mpmc_body!(n, tx, rx, |s, v| s.send(v).await.unwrap(), |r| r
+                .recv()
                 .await
                 .ok());
         }),
@@ -434,6 +477,19 @@ fn select_2(b: &mut Bench) {
             let c = tokio::spawn(async move {
                 let (mut ra, mut rb) = (ra, rb);
                 tokio_select_sum!([(ra 0) (rb 1)], |rx| rx.recv_async(), Ok(v) => v, Err(_))
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("crossfire", move || async move {
+            let (ta, ra) = crossfire::spsc::bounded_async::<u64>(CAP);
+            let (tb, rb) = crossfire::spsc::bounded_async::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let (mut ra, mut rb) = (ra, rb);
+                tokio_select_sum!([(ra 0) (rb 1)], |rx| rx.recv(), Ok(v) => v, Err(_))
             });
             pa.await.unwrap();
             pb.await.unwrap();

@@ -19,12 +19,12 @@ WORKLOADS = [
      "1 producer task, 1 consumer task, one capacity-128 channel, 1 000 000 `u64` values; "
      "the consumer sums them and the sum is checked. ns per value."),
     ("spsc_unbuffered",
-     "The same with capacity 0 (rendezvous: each send waits for its receiver). async-channel "
-     "and tokio mpsc cannot have capacity 0 and are left out."),
+     "The same with capacity 0 (rendezvous: each send waits for its receiver). async-channel, "
+     "crossfire and tokio mpsc cannot have capacity 0 and are left out."),
     ("pingpong",
      "Two capacity-0 channels; one task sends `i` on `ping` and waits for it on `pong`, an "
      "echo task sends back what it receives. 100 000 round trips; ns per round trip. "
-     "async-channel and tokio mpsc use capacity 1 (marked)."),
+     "async-channel, crossfire and tokio mpsc use capacity 1 (marked)."),
     ("mpmc_4x4",
      "4 producers send disjoint quarters of 1 000 000 values on one capacity-128 channel, 4 "
      "consumers receive until it is closed; the total is checked. ns per value. tokio mpsc "
@@ -107,12 +107,13 @@ MEMORY_PEERS = ["gokio", "tokio", "go", "go RSS"]
 
 # Column order; an implementation name may carry a " (note)" suffix, e.g. "tokio mpsc (cap 1)".
 # "tokio mpsc" (channel workloads) and "tokio" (Mutex, spawn, JoinSet) share one column.
-PEERS = ["gokio", "kanal", "flume", "async-channel", "tokio", "std", "go"]
+PEERS = ["gokio", "kanal", "flume", "crossfire", "async-channel", "tokio", "std", "go"]
 ALIASES = {"tokio mpsc": "tokio"}
 COLORS = {
     "gokio": "#d62728",
     "kanal": "#1f77b4",
     "flume": "#2ca02c",
+    "crossfire": "#ff7f0e",
     "async-channel": "#9467bd",
     "tokio": "#8c564b",
     "std": "#7f7f7f",

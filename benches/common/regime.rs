@@ -41,7 +41,10 @@ impl Regime {
 
     /// The regime of a round from the probes taken before and after it.
     pub fn of(before_ns: f64, after_ns: f64) -> Regime {
-        match (before_ns < FREE_CORES_BELOW_NS, after_ns < FREE_CORES_BELOW_NS) {
+        match (
+            before_ns < FREE_CORES_BELOW_NS,
+            after_ns < FREE_CORES_BELOW_NS,
+        ) {
             (true, true) => Regime::FreeCores,
             (false, false) => Regime::SharedCore,
             _ => Regime::Mixed,
