@@ -60,7 +60,12 @@ WORKLOADS = [
      "the floor, not an alternative for a lock held across `.await`."),
     ("mutex_contended_8",
      "8 tasks × 200 000 × (lock, increment, unlock) on one shared mutex, on the 2 worker "
-     "threads (Go: 8 goroutines, `GOMAXPROCS=2`). ns per lock/unlock."),
+     "threads (Go: 8 goroutines, `GOMAXPROCS=2`). ns per lock/unlock. Peers: "
+     "`tokio::sync::Mutex`, `futures::lock::Mutex`, `async_lock::Mutex`, std, Go."),
+    ("mutex_contended_128",
+     "The same with 128 tasks × 12 500."),
+    ("mutex_contended_1024",
+     "The same with 1 024 tasks × 1 562 (1 599 488 in all)."),
     ("spawn_join_100k",
      "From inside one task, spawn 100 000 tasks that each return their index, then join "
      "every handle in spawn order and check the sum. `gokio::go` + `Goroutine::join` vs "
@@ -107,13 +112,16 @@ MEMORY_PEERS = ["gokio", "tokio", "go", "go RSS"]
 
 # Column order; an implementation name may carry a " (note)" suffix, e.g. "tokio mpsc (cap 1)".
 # "tokio mpsc" (channel workloads) and "tokio" (Mutex, spawn, JoinSet) share one column.
-PEERS = ["gokio", "kanal", "flume", "crossfire", "async-channel", "tokio", "std", "go"]
+PEERS = ["gokio", "kanal", "flume", "crossfire", "async-channel", "tokio", "futures",
+         "async-lock", "std", "go"]
 ALIASES = {"tokio mpsc": "tokio"}
 COLORS = {
     "gokio": "#d62728",
     "kanal": "#1f77b4",
     "flume": "#2ca02c",
     "crossfire": "#ff7f0e",
+    "futures": "#bcbd22",
+    "async-lock": "#e377c2",
     "async-channel": "#9467bd",
     "tokio": "#8c564b",
     "std": "#7f7f7f",
@@ -401,6 +409,11 @@ TARGETS = [
      ("recv_prefilled", "gokio"), 2.0),
     ("Mutex within 2× of Go's sync.Mutex", "mutex_uncontended", "gokio", "go", 2.0),
     ("Mutex within 2× of Go's sync.Mutex", "mutex_contended_8", "gokio", "go", 2.0),
+] + [
+    (f"contended Mutex at least as fast as {peer}", f"mutex_contended_{tasks}", "gokio", peer, 1.0)
+    for tasks in (8, 128, 1024)
+    for peer in ("futures", "async-lock", "go")
+] + [
     ("`go` within 10% of `tokio::spawn`", "spawn_join_100k", "gokio", "tokio", 1.10),
     ("WaitGroup join at least as fast as Go", "waitgroup_100k", "gokio", "go", 1.0),
     ("pipeline within 10% of hand-written tokio", "pipeline", "gokio", "async-channel", 1.10),

@@ -333,17 +333,17 @@ func mutexUncontended(n int) time.Duration {
 	})
 }
 
-// mutexContended: 8 goroutines x n/8 x (Lock, increment, Unlock) on one sync.Mutex.
-func mutexContended(n int) time.Duration {
+// mutexContended: tasks goroutines x n/tasks x (Lock, increment, Unlock) on one sync.Mutex.
+func mutexContended(n, tasks int) time.Duration {
 	return wall(func() {
 		var mu sync.Mutex
 		var counter uint64
 		var wg sync.WaitGroup
-		for t := 0; t < 8; t++ {
+		for t := 0; t < tasks; t++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := 0; i < n/8; i++ {
+				for i := 0; i < n/tasks; i++ {
 					mu.Lock()
 					counter++
 					mu.Unlock()
@@ -446,8 +446,11 @@ func main() {
 
 	nu := scaled(1_000_000, 1)
 	measure("mutex_uncontended", nu, func() time.Duration { return mutexUncontended(nu) })
-	nc := scaled(1_600_000, 8)
-	measure("mutex_contended_8", nc, func() time.Duration { return mutexContended(nc) })
+	for _, tasks := range []int{8, 128, 1024} {
+		tasks := tasks
+		nc := scaled(1_600_000, tasks)
+		measure(fmt.Sprintf("mutex_contended_%d", tasks), nc, func() time.Duration { return mutexContended(nc, tasks) })
+	}
 	ng := scaled(100_000, 1)
 	measure("spawn_join_100k", ng, func() time.Duration { return spawnJoin(ng) })
 	measure("waitgroup_100k", ng, func() time.Duration { return waitGroup(ng) })
