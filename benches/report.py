@@ -71,12 +71,14 @@ WORKLOADS = [
      "every handle in spawn order and check the sum. `gokio::go` + `Goroutine::join` vs "
      "`tokio::spawn` + `JoinHandle`. Go has no join handle: each goroutine stores its result "
      "in its own slice slot and calls `Done` on one `sync.WaitGroup`; the spawner waits, "
-     "then sums the slots. ns per task."),
+     "then sums the slots; **tokio+Notify** does the same with `tokio::spawn`, an atomic "
+     "countdown and a `Notify`. ns per task."),
     ("waitgroup_100k",
      "From inside one task, start 100 000 tasks as a group and wait for all of them: "
      "`WaitGroup::go` (handles dropped) + `wg.wait()` vs tokio `JoinSet::spawn` + "
      "`join_next` until empty (marked *JoinSet*) vs Go `wg.Add(1); go func(){ wg.Done() }()` "
-     "+ `wg.Wait()`. ns per task."),
+     "+ `wg.Wait()` vs **tokio+Notify** (`tokio::spawn`, an atomic countdown, a `Notify`). "
+     "ns per task."),
 ]
 
 # Memory workloads (benches/memory.rs, benches/go/mem.go): (name, unit, prose). Their rows
@@ -112,8 +114,8 @@ MEMORY_PEERS = ["gokio", "tokio", "go", "go RSS"]
 
 # Column order; an implementation name may carry a " (note)" suffix, e.g. "tokio mpsc (cap 1)".
 # "tokio mpsc" (channel workloads) and "tokio" (Mutex, spawn, JoinSet) share one column.
-PEERS = ["gokio", "kanal", "flume", "crossfire", "async-channel", "tokio", "futures",
-         "async-lock", "std", "go"]
+PEERS = ["gokio", "kanal", "flume", "crossfire", "async-channel", "tokio", "tokio+Notify",
+         "futures", "async-lock", "std", "go"]
 ALIASES = {"tokio mpsc": "tokio"}
 COLORS = {
     "gokio": "#d62728",
@@ -122,6 +124,7 @@ COLORS = {
     "crossfire": "#ff7f0e",
     "futures": "#bcbd22",
     "async-lock": "#e377c2",
+    "tokio+Notify": "#c49c94",
     "async-channel": "#9467bd",
     "tokio": "#8c564b",
     "std": "#7f7f7f",
@@ -415,8 +418,12 @@ TARGETS = [
     for peer in ("futures", "async-lock", "go")
 ] + [
     ("`go` within 10% of `tokio::spawn`", "spawn_join_100k", "gokio", "tokio", 1.10),
+    ("spawn + join at least as fast as tokio + Notify countdown", "spawn_join_100k", "gokio",
+     "tokio+Notify", 1.0),
+    ("WaitGroup at least as fast as tokio + Notify countdown", "waitgroup_100k", "gokio",
+     "tokio+Notify", 1.0),
     ("WaitGroup join at least as fast as Go", "waitgroup_100k", "gokio", "go", 1.0),
-    ("pipeline within 10% of hand-written tokio", "pipeline", "gokio", "async-channel", 1.10),
+    ("pipeline within 5% of hand-written tokio", "pipeline", "gokio", "async-channel", 1.05),
     ("pipeline faster than Go", "pipeline", "gokio", "go", 1.0),
 ]
 

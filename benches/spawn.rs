@@ -9,17 +9,48 @@
 //!
 //! * `spawn_join_100k`: spawn 100 000 tasks that each return their index, then join every
 //!   handle in spawn order and check the sum of the results. `gokio::go` + `Goroutine::join`
-//!   vs `tokio::spawn` + `JoinHandle`. ns per task.
+//!   vs `tokio::spawn` + `JoinHandle`, and vs `tokio+Notify`: `tokio::spawn` with each task
+//!   storing its result in its own slot and counting down an atomic whose last decrement
+//!   fires a `Notify` (Go's WaitGroup by hand, as Go's program does it). ns per task.
 //! * `waitgroup_100k`: start 100 000 tasks as a group, then wait for all of them.
 //!   `WaitGroup::go` (handles dropped) + `wg.wait()` vs `tokio::task::JoinSet::spawn` +
-//!   `join_next` until empty. ns per task.
+//!   `join_next` until empty, and vs `tokio+Notify` (the countdown above, without slots).
+//!   ns per task.
 
 #[path = "common/mod.rs"]
 mod common;
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use common::{imp, sum_to, Bench};
+use tokio::sync::Notify;
+
+/// The "tokio+Notify" peer's shared state: Go's WaitGroup written by hand with tokio — an
+/// atomic countdown, a `Notify` the last task fires, and (for `spawn_join_100k`) one result
+/// slot per task, as Go's program has.
+struct Countdown {
+    left: AtomicUsize,
+    done: Notify,
+    slots: Vec<AtomicU64>,
+}
+
+impl Countdown {
+    fn new(n: usize, slots: usize) -> Arc<Self> {
+        Arc::new(Countdown {
+            left: AtomicUsize::new(n),
+            done: Notify::new(),
+            slots: (0..slots).map(|_| AtomicU64::new(0)).collect(),
+        })
+    }
+
+    fn count_down(&self) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.done.notify_one(); // stores a permit if the spawner is not waiting yet
+        }
+    }
+}
 
 fn main() {
     let mut b = Bench::from_env();
@@ -56,6 +87,26 @@ fn spawn_join(b: &mut Bench) {
                     sum += h.await.unwrap();
                 }
                 sum
+            })
+            .await
+            .unwrap();
+            assert_eq!(sum, sum_to(n));
+        }),
+        imp("tokio+Notify", move || async move {
+            let sum = tokio::spawn(async move {
+                let c = Countdown::new(n, n);
+                for i in 0..n {
+                    let c = c.clone();
+                    tokio::spawn(async move {
+                        c.slots[i].store(i as u64, Ordering::Relaxed);
+                        c.count_down();
+                    });
+                }
+                c.done.notified().await;
+                c.slots
+                    .iter()
+                    .map(|s| s.load(Ordering::Relaxed))
+                    .sum::<u64>()
             })
             .await
             .unwrap();
@@ -99,6 +150,22 @@ fn waitgroup(b: &mut Bench) {
                     joined += 1;
                 }
                 assert_eq!(joined, n);
+            })
+            .await
+            .unwrap();
+        }),
+        imp("tokio+Notify", move || async move {
+            tokio::spawn(async move {
+                let c = Countdown::new(n, 0);
+                for i in 0..n {
+                    let c = c.clone();
+                    tokio::spawn(async move {
+                        black_box(i);
+                        c.count_down();
+                    });
+                }
+                c.done.notified().await;
+                assert_eq!(c.left.load(Ordering::Acquire), 0);
             })
             .await
             .unwrap();
