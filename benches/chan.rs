@@ -24,6 +24,11 @@
 //!   one, as Go code does). Peers use `tokio::select!` over their receive futures (kanal:
 //!   one pinned future per channel kept across iterations, as its futures are not cancel
 //!   safe).
+//! * `select_32`: one task drains pre-filled capacity-1024 channels, 1 000 000 values in
+//!   chunks of 1024 spread round-robin over 32 channels, with a 32-case select (gokio
+//!   `select!`, peers `tokio::select!` over their receive futures): nearly every case is
+//!   ready, so this is the cost of choosing among many ready cases. Only the draining is
+//!   timed; ns per select.
 //! * `select_first_ready` / `recv_prefilled`: a single task drains a pre-filled capacity-1024
 //!   channel, 1 000 000 values in all, with a 2-case select whose first case is ready (the
 //!   second channel stays empty) or with a plain `recv()`. Only the draining is timed.
@@ -48,6 +53,7 @@ fn main() {
     select_2(&mut b);
     select_8(&mut b);
     first_ready(&mut b);
+    select_32(&mut b);
     if let (Some(sel), Some(recv)) = (
         b.median("select_first_ready", "gokio"),
         b.median("recv_prefilled", "gokio"),
@@ -773,4 +779,73 @@ fn first_ready(b: &mut Bench) {
         }),
     ];
     b.workload("recv_prefilled", n, recv_impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// select_32
+
+/// The 32 channel names `select_32` binds, handed to `$m!` (the select macros below need
+/// one identifier per case).
+macro_rules! with_32 {
+    ($m:ident) => {
+        $m!(c0 c1 c2 c3 c4 c5 c6 c7 c8 c9 c10 c11 c12 c13 c14 c15 c16 c17 c18 c19 c20 c21 c22 c23 c24 c25 c26 c27 c28 c29 c30 c31)
+    };
+}
+
+/// One 32-case select drains a value from whichever ready channel it picks.
+fn select_32(b: &mut Bench) {
+    let n = b.n(1_000_000, 32);
+    macro_rules! fill {
+        ($chans:ident, $v:ident, $send:ident) => {
+            assert!($chans[($v % 32) as usize].$send($v).is_ok())
+        };
+    }
+    let impls = vec![
+        imp_timed("gokio", move || {
+            spawn(async move {
+                let chans: [gokio::Chan<u64>; 32] = std::array::from_fn(|_| gokio::chan(CHUNK));
+                macro_rules! take {
+                    ($($c:ident)*) => {{
+                        let [$($c),*] = &chans;
+                        drain_chunks!(n, |v| fill!(chans, v, try_send), {
+                            gokio::select! { $( recv($c) -> v => v.unwrap(), )* }
+                        })
+                    }};
+                }
+                with_32!(take)
+            })
+        }),
+        imp_timed("flume", move || {
+            spawn(async move {
+                let (txs, rxs): (Vec<_>, Vec<_>) =
+                    (0..32).map(|_| flume::bounded::<u64>(CHUNK)).unzip();
+                macro_rules! take {
+                    ($($c:ident)*) => {{
+                        let [$($c),*] = &rxs[..] else { unreachable!() };
+                        drain_chunks!(n, |v| fill!(txs, v, try_send), {
+                            tokio::select! { $( v = $c.recv_async() => v.unwrap(), )* }
+                        })
+                    }};
+                }
+                with_32!(take)
+            })
+        }),
+        imp_timed("async-channel", move || {
+            spawn(async move {
+                let (txs, rxs): (Vec<_>, Vec<_>) = (0..32)
+                    .map(|_| async_channel::bounded::<u64>(CHUNK))
+                    .unzip();
+                macro_rules! take {
+                    ($($c:ident)*) => {{
+                        let [$($c),*] = &rxs[..] else { unreachable!() };
+                        drain_chunks!(n, |v| fill!(txs, v, try_send), {
+                            tokio::select! { $( v = $c.recv() => v.unwrap(), )* }
+                        })
+                    }};
+                }
+                with_32!(take)
+            })
+        }),
+    ];
+    b.workload("select_32", n, impls);
 }
