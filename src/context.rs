@@ -317,13 +317,16 @@ impl Context {
         } else if let (None, Some(alive)) = (node.err(), alive) {
             crate::runtime::spawn_detached(async move {
                 let done = node.done.receiver();
-                tokio::select! {
-                    () = tokio::time::sleep_until(deadline) => {
-                        node.cancel(ContextError::DeadlineExceeded);
+                // A deadline that passed before this task first ran fires at once, not at
+                // the timer wheel's next 1 ms tick.
+                if deadline > Instant::now() {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(deadline) => {}
+                        _ = done.recv() => return,
+                        () = alive.closed() => return,
                     }
-                    _ = done.recv() => {}
-                    () = alive.closed() => {}
                 }
+                node.cancel(ContextError::DeadlineExceeded);
             });
         }
         (ctx, cancel)

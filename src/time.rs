@@ -16,15 +16,34 @@
 //!   that pause tokio's clock (`#[tokio::test(start_paused = true)]` and
 //!   `tokio::time::advance`) drive timers deterministically.
 //!
+//! # Resolution
+//!
+//! * A timer that is already due when it is armed fires **at once**, before the call returns:
+//!   `after(ZERO)`, `Timer::new(ZERO)`, `t.reset(ZERO)` put the current time in the channel,
+//!   `after_func(ZERO, f)` starts `f` on its task without waiting, `sleep(ZERO)` returns, and
+//!   [`Context::with_timeout(ZERO)`](crate::Context::with_timeout) and
+//!   [`with_deadline`](crate::Context::with_deadline) of a past instant are cancelled.
+//!   Go 1.23's `stop`/`reset` results are unchanged by this: the value counts as pending
+//!   until it is received.
+//! * Every other timer waits in tokio's timer wheel, whose resolution is **1 ms**: a deadline
+//!   is rounded up to the wheel's next millisecond tick, so a timer of duration `d` fires
+//!   between `d` and `d + 1 ms` later (plus scheduling), `after(1 µs)` up to 1 ms later. Go's
+//!   timers are not rounded (they fire as soon as the runtime sees them due, typically within
+//!   tens of µs). Tickers keep Go's exact grid (`start + k * period`); each tick is delivered
+//!   at the wheel tick that follows it.
+//!
 //! # Implementation
 //!
-//! Each timer has one background task (spawned with `crate::runtime::spawn_detached`, not
-//! counted as a goroutine) and a capacity-1 channel. The arming state (`when`, `period`, and a
-//! generation number `gen`) sits behind one mutex. Invariant: the task sends only while holding
-//! that mutex and only if the generation it armed for is still current; `stop`/`reset` bump
-//! the generation and drain the buffered value under the same mutex. So a stale value is
-//! either already received before the call, or never. The task waits on a `Notify` for
-//! re-arming and on `Sender::closed` for the last receiver going away.
+//! Each timer has a capacity-1 channel and, when it needs one, one background task (spawned
+//! with `crate::runtime::spawn_detached`, not counted as a goroutine). The arming state
+//! (`when`, `period`, and a generation number `gen`) sits behind one mutex. Invariant: a
+//! value is sent only while holding that mutex and only for the current generation;
+//! `stop`/`reset` bump the generation and drain the buffered value under the same mutex. So a
+//! stale value is either already received before the call, or never. A deadline that has
+//! passed when the timer is armed is fired inline by the arming call (under the mutex, as the
+//! task would); otherwise the task sleeps until it, waiting also on a `Notify` for re-arming
+//! and on `Sender::closed` for the last receiver going away. The task is spawned only when
+//! needed (see `Core`), so a zero timer costs no task.
 
 use std::fmt;
 use std::time::Duration;
@@ -39,11 +58,14 @@ use crate::loom::{lock, Arc, Mutex};
 /// [`std::time::Instant`].
 pub use tokio::time::Instant;
 
-/// Waits for `d`: Go's `time.Sleep(d)`. This is tokio's [`sleep`](tokio::time::sleep).
+/// Waits for `d`: Go's `time.Sleep(d)`. A zero `d` returns at once, as in Go, without a trip
+/// through tokio's timer wheel; any other `d` is tokio's [`sleep`](tokio::time::sleep), so it
+/// lasts at least `d` rounded up to the next millisecond (see the module docs).
 ///
 /// # Panics
 ///
-/// Panics if polled outside a tokio runtime with the time driver enabled.
+/// Panics if `d` is not zero and the future is polled outside a tokio runtime with the time
+/// driver enabled.
 ///
 /// # Cancel safety
 ///
@@ -55,10 +77,13 @@ pub use tokio::time::Instant;
 /// use std::time::Duration;
 /// gokio::run(async {
 ///     gokio::time::sleep(Duration::from_millis(1)).await;
+///     gokio::time::sleep(Duration::ZERO).await; // returns at once
 /// });
 /// ```
-pub fn sleep(d: Duration) -> tokio::time::Sleep {
-    tokio::time::sleep(d)
+pub async fn sleep(d: Duration) {
+    if !d.is_zero() {
+        tokio::time::sleep(d).await;
+    }
 }
 
 /// A channel that receives the current time once, after `d`: Go's `time.After(d)`.
@@ -168,7 +193,8 @@ pub struct Timer {
 }
 
 impl Timer {
-    /// Starts a timer that fires after `d`: Go's `time.NewTimer(d)`. A zero `d` fires at once.
+    /// Starts a timer that fires after `d`: Go's `time.NewTimer(d)`. A zero `d` fires before `new`
+    /// returns (see [Resolution](self#resolution)).
     ///
     /// # Examples
     ///
@@ -200,7 +226,7 @@ impl Timer {
     /// });
     /// ```
     pub fn chan(&self) -> Receiver<Instant> {
-        self.core.rx.clone()
+        self.core.chan()
     }
 
     /// Stops the timer: Go's `t.Stop()`. Returns `true` if this call stopped a pending timer,
@@ -320,7 +346,7 @@ impl Ticker {
     /// });
     /// ```
     pub fn chan(&self) -> Receiver<Instant> {
-        self.core.rx.clone()
+        self.core.chan()
     }
 
     /// Stops the ticker: Go's `t.Stop()`. No tick is received after `stop` returns (a
@@ -391,19 +417,35 @@ struct State {
     when: Option<Instant>,
     /// `Some` for tickers.
     period: Option<Duration>,
+    /// Whether the background task has been spawned. Set once; the task then lives until the
+    /// channel closes (see `Core`).
+    task: bool,
 }
 
 struct Shared {
     state: Mutex<State>,
     /// Tells the task that `state` changed.
     rearmed: Notify,
+    /// The channel's only sending handle. Whoever holds `Shared` keeps the channel open, so a
+    /// receiver never sees it close while the timer could still send (Go's `t.C` never closes).
+    tx: Sender<Instant>,
+    /// `after_func` timers have no channel value: their task runs the callback.
+    func: bool,
 }
 
 /// What `Timer` and `Ticker` hold: the shared state and a receiving handle of the channel
 /// (the handle `chan()` clones; it also keeps the channel open while the `Timer` lives).
+///
+/// The background task is spawned lazily: only when the timer is armed for a deadline that
+/// has not passed yet, when it has a callback, or when the handle is dropped while other
+/// receivers of its channel are alive (the task then only holds the channel open for them,
+/// until they are dropped). A timer that is due when armed fires inline instead, under the
+/// state lock, exactly as the task would: so `Timer::new(ZERO)` costs a channel and no task,
+/// and never waits for tokio's timer wheel.
 struct Core {
     shared: Arc<Shared>,
-    rx: Receiver<Instant>,
+    /// `None` only while dropping.
+    rx: Option<Receiver<Instant>>,
 }
 
 impl Core {
@@ -414,16 +456,34 @@ impl Core {
                 gen: 0,
                 when: Some(when),
                 period,
+                task: false,
             }),
             rearmed: Notify::new(),
+            tx,
+            func: func.is_some(),
         });
-        crate::runtime::spawn_detached(run(Arc::clone(&shared), tx, func));
-        Core { shared, rx }
+        {
+            let mut state = lock(&shared.state);
+            if func.is_some() || !shared.fire_if_due(&mut state) {
+                state.task = true;
+                crate::runtime::spawn_detached(run(Arc::clone(&shared), func));
+            }
+        }
+        Core {
+            shared,
+            rx: Some(rx),
+        }
+    }
+
+    /// A new receiving handle of the channel.
+    fn chan(&self) -> Receiver<Instant> {
+        self.rx.clone().expect("only `None` while dropping")
     }
 
     /// Sets `when` (and `period` if given), invalidates anything in flight and drains a
-    /// buffered value, all under the state lock. Returns whether the timer was pending,
-    /// counting a fired but unreceived value as pending (Go 1.23's `timerchandrain`).
+    /// buffered value, all under the state lock; then fires at once if `when` has passed, or
+    /// makes sure a task will. Returns whether the timer was pending, counting a fired but
+    /// unreceived value as pending (Go 1.23's `timerchandrain`).
     fn rearm(&self, when: Option<Instant>, period: Option<Duration>) -> bool {
         let mut state = lock(&self.shared.state);
         let mut pending = state.when.is_some();
@@ -432,18 +492,55 @@ impl Core {
         if period.is_some() {
             state.period = period;
         }
-        while self.rx.try_recv().is_ok() {
+        while self.chan_ref().try_recv().is_ok() {
             pending = true;
+        }
+        if when.is_some() && !self.shared.fire_if_due(&mut state) && !state.task {
+            state.task = true;
+            crate::runtime::spawn_detached(run(Arc::clone(&self.shared), None));
         }
         drop(state);
         self.shared.rearmed.notify_one();
         pending
     }
+
+    fn chan_ref(&self) -> &Receiver<Instant> {
+        self.rx.as_ref().expect("only `None` while dropping")
+    }
+}
+
+impl Drop for Core {
+    /// If no task holds the channel open and other receivers are alive (`after(d)` returns
+    /// one and drops its `Timer`), spawns the task to keep the channel open for them.
+    fn drop(&mut self) {
+        let mut state = lock(&self.shared.state);
+        drop(self.rx.take());
+        if !state.task && !self.shared.tx.is_closed() {
+            state.task = true;
+            crate::runtime::spawn_detached(run(Arc::clone(&self.shared), None));
+        }
+    }
+}
+
+impl Shared {
+    /// For a channel timer (not a ticker, not `after_func`) whose deadline has passed: sends
+    /// the value now and marks it expired, under the caller's lock on `state` — what `run`
+    /// would do when its sleep ended, minus the wait for the timer wheel. The channel is
+    /// empty here (new, or just drained), so the send cannot fail for lack of room.
+    fn fire_if_due(&self, state: &mut State) -> bool {
+        let now = Instant::now();
+        let due = !self.func && state.period.is_none() && state.when.is_some_and(|w| w <= now);
+        if due {
+            state.when = None;
+            let _ = self.tx.try_send(now);
+        }
+        due
+    }
 }
 
 /// The timer's background task. Ends when the channel closes (every receiver dropped) — for an
 /// `after_func` timer, only once nothing is pending either.
-async fn run(shared: Arc<Shared>, tx: Sender<Instant>, mut func: Option<Callback>) {
+async fn run(shared: Arc<Shared>, mut func: Option<Callback>) {
     loop {
         let (gen, when) = {
             let state = lock(&shared.state);
@@ -453,11 +550,16 @@ async fn run(shared: Arc<Shared>, tx: Sender<Instant>, mut func: Option<Callback
         // still wakes us.
         let rearmed = shared.rearmed.notified();
         let may_exit = func.is_none() || when.is_none();
-        let sleep = tokio::time::sleep_until(when.unwrap_or_else(|| deadline(Duration::MAX)));
-        tokio::select! {
-            () = sleep, if when.is_some() => {}
-            () = rearmed => continue,
-            () = tx.closed(), if may_exit => return,
+        // A deadline that has passed fires without a trip through the timer wheel (which
+        // would round it up to its next 1 ms tick).
+        let due = when.is_some_and(|w| w <= Instant::now());
+        if !due {
+            let sleep = tokio::time::sleep_until(when.unwrap_or_else(|| deadline(Duration::MAX)));
+            tokio::select! {
+                () = sleep, if when.is_some() => {}
+                () = rearmed => continue,
+                () = shared.tx.closed(), if may_exit => return,
+            }
         }
         // The deadline passed: fire if this is still the generation we armed for.
         let Some(when) = when else { continue };
@@ -470,7 +572,7 @@ async fn run(shared: Arc<Shared>, tx: Sender<Instant>, mut func: Option<Callback
         if let Some(f) = func.as_mut() {
             drop(state);
             f();
-        } else if let Err(TrySendError::Closed(_)) = tx.try_send(now) {
+        } else if let Err(TrySendError::Closed(_)) = shared.tx.try_send(now) {
             return;
         }
         // A full channel means a slow receiver: the tick is dropped.
