@@ -72,6 +72,10 @@ WORKLOADS = [
      "The same with 128 tasks × 12 500."),
     ("mutex_contended_1024",
      "The same with 1 024 tasks × 1 562 (1 599 488 in all)."),
+    ("zero_timer",
+     "`benches/time.rs`: 1 000 000 times, make a timer of duration zero and receive its value "
+     "(Go's `TestZeroTimer`: `NewTimer(0)`, `<-t.C`), in one task. A due timer fires without "
+     "the timer wheel. ns per timer."),
     ("spawn_join_100k",
      "From inside one task, spawn 100 000 tasks that each return their index, then join "
      "every handle in spawn order and check the sum. `gokio::go` + `Goroutine::join` vs "
@@ -433,6 +437,7 @@ TARGETS = [
     ("WaitGroup join at least as fast as Go", "waitgroup_100k", "gokio", "go", 1.0),
     ("pipeline within 5% of hand-written tokio", "pipeline", "gokio", "async-channel", 1.05),
     ("pipeline faster than Go", "pipeline", "gokio", "go", 1.0),
+    ("zero timers at least as fast as Go's", "zero_timer", "gokio", "go", 1.0),
 ]
 
 

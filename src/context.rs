@@ -25,6 +25,9 @@
 //! its `done` channel is closed and its child list is empty (children are cancelled outside
 //! the lock, after being taken out of the list); a child registers under the parent's lock
 //! only if the parent is not cancelled, so no child misses its parent's cancellation.
+//! Cancelling walks the descendants with an explicit work list and dropping a handle unlinks
+//! its chain of parent handles in a loop, so a chain of any depth costs heap, not stack (Go's
+//! recursion relies on growable goroutine stacks; a tokio worker's is 2 MiB).
 //! A deadline is enforced by one background task per context (spawned with
 //! `crate::runtime::spawn_detached`) that waits for the deadline, the context's cancellation,
 //! or the last handle going away, whichever comes first.
@@ -167,9 +170,22 @@ struct Handle {
 }
 
 impl Drop for Handle {
+    /// Detaches this node from its parent, then walks up the chain in a loop: while this was
+    /// the last reference to the parent handle, that handle is unwrapped here, detached from
+    /// its own parent, and dropped with no parent left, so no `Drop` recurses. (Letting the
+    /// `Arc<Handle>` chain drop itself recurses once per link and overflows a 2 MiB stack at
+    /// some 50,000 links.)
     fn drop(&mut self) {
-        if let Some((parent, Some(id))) = &self.parent {
-            lock(&parent.node.state).children.remove(id);
+        let mut link = self.parent.take();
+        while let Some((parent, id)) = link {
+            if let Some(id) = id {
+                lock(&parent.node.state).children.remove(&id);
+            }
+            link = match Arc::try_unwrap(parent) {
+                // `handle` is dropped at the end of this arm with `parent: None`.
+                Ok(mut handle) => handle.parent.take(),
+                Err(_) => None, // someone else still holds the parent: stop here
+            };
         }
     }
 }
@@ -188,19 +204,27 @@ impl Node {
     }
 
     /// Cancels this node and, outside its lock, every descendant, with the same cause.
+    ///
+    /// Iterative, with an explicit work list: a chain of any depth costs heap, not stack (Go's
+    /// recursive `cancelCtx.cancel` relies on growable stacks; a tokio worker has 2 MiB).
     fn cancel(&self, err: ContextError) {
-        let children = {
-            let mut state = lock(&self.state);
-            if state.err.is_some() {
-                return;
-            }
-            state.err = Some(err);
-            self.done.close();
-            std::mem::take(&mut state.children)
-        };
-        for child in children.into_values() {
-            child.cancel(err);
+        let mut work: Vec<Arc<Node>> = self.mark_cancelled(err);
+        while let Some(node) = work.pop() {
+            work.append(&mut node.mark_cancelled(err));
+            // `node` is dropped here with an empty child list, so its drop does not recurse.
         }
+    }
+
+    /// Sets `err`, closes `done` and takes the child list, under the lock, unless the node
+    /// is already cancelled (then returns nothing: its children were taken by that cancel).
+    fn mark_cancelled(&self, err: ContextError) -> Vec<Arc<Node>> {
+        let mut state = lock(&self.state);
+        if state.err.is_some() {
+            return Vec::new();
+        }
+        state.err = Some(err);
+        self.done.close();
+        std::mem::take(&mut state.children).into_values().collect()
     }
 }
 
@@ -293,13 +317,16 @@ impl Context {
         } else if let (None, Some(alive)) = (node.err(), alive) {
             crate::runtime::spawn_detached(async move {
                 let done = node.done.receiver();
-                tokio::select! {
-                    () = tokio::time::sleep_until(deadline) => {
-                        node.cancel(ContextError::DeadlineExceeded);
+                // A deadline that passed before this task first ran fires at once, not at
+                // the timer wheel's next 1 ms tick.
+                if deadline > Instant::now() {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(deadline) => {}
+                        _ = done.recv() => return,
+                        () = alive.closed() => return,
                     }
-                    _ = done.recv() => {}
-                    () = alive.closed() => {}
                 }
+                node.cancel(ContextError::DeadlineExceeded);
             });
         }
         (ctx, cancel)

@@ -16,34 +16,47 @@
 //!   that pause tokio's clock (`#[tokio::test(start_paused = true)]` and
 //!   `tokio::time::advance`) drive timers deterministically.
 //!
+//! # Resolution
+//!
+//! * A timer that is already due when it is armed fires **at once**, before the call returns:
+//!   `after(ZERO)`, `Timer::new(ZERO)`, `t.reset(ZERO)` put the current time in the channel,
+//!   `after_func(ZERO, f)` starts `f` on its task without waiting, `sleep(ZERO)` returns, and
+//!   [`Context::with_timeout(ZERO)`](crate::Context::with_timeout) and
+//!   [`with_deadline`](crate::Context::with_deadline) of a past instant are cancelled.
+//!   Go 1.23's `stop`/`reset` results are unchanged by this: the value counts as pending
+//!   until it is received.
+//! * Every other timer waits in tokio's timer wheel, whose resolution is **1 ms**: a deadline
+//!   is rounded up to the wheel's next millisecond tick, so a timer of duration `d` fires
+//!   between `d` and `d + 1 ms` later (plus scheduling), `after(1 µs)` up to 1 ms later. Go's
+//!   timers are not rounded (they fire as soon as the runtime sees them due, typically within
+//!   tens of µs). Tickers keep Go's exact grid (`start + k * period`); each tick is delivered
+//!   at the wheel tick that follows it.
+//!
 //! # Implementation
 //!
-//! Each timer has one background task (spawned with `crate::runtime::spawn_detached`, not
-//! counted as a goroutine) and a capacity-1 channel. The arming state (`when`, `period`, and a
-//! generation number `gen`) sits behind one mutex. Invariant: the task sends only while holding
-//! that mutex and only if the generation it armed for is still current; `stop`/`reset` bump
-//! the generation and drain the buffered value under the same mutex. So a stale value is
-//! either already received before the call, or never. The task waits on a `Notify` for
-//! re-arming and on `Sender::closed` for the last receiver going away.
+//! The arming state and background task behind every timer live in `time/driver.rs`.
+
+mod driver;
 
 use std::fmt;
 use std::time::Duration;
 
-use tokio::sync::Notify;
-
-use crate::chan::{chan, Receiver, Sender, TrySendError};
-use crate::loom::{lock, Arc, Mutex};
+use crate::chan::Receiver;
+use driver::{deadline, Core};
 
 /// A point in time: tokio's [`Instant`], which follows tokio's
 /// (pausable) clock. Convert with `into_std()` / `from_std()` when you need a
 /// [`std::time::Instant`].
 pub use tokio::time::Instant;
 
-/// Waits for `d`: Go's `time.Sleep(d)`. This is tokio's [`sleep`](tokio::time::sleep).
+/// Waits for `d`: Go's `time.Sleep(d)`. A zero `d` returns at once, as in Go, without a trip
+/// through tokio's timer wheel; any other `d` is tokio's [`sleep`](tokio::time::sleep), so it
+/// lasts at least `d` rounded up to the next millisecond (see the module docs).
 ///
 /// # Panics
 ///
-/// Panics if polled outside a tokio runtime with the time driver enabled.
+/// Panics if `d` is not zero and the future is polled outside a tokio runtime with the time
+/// driver enabled.
 ///
 /// # Cancel safety
 ///
@@ -55,10 +68,13 @@ pub use tokio::time::Instant;
 /// use std::time::Duration;
 /// gokio::run(async {
 ///     gokio::time::sleep(Duration::from_millis(1)).await;
+///     gokio::time::sleep(Duration::ZERO).await; // returns at once
 /// });
 /// ```
-pub fn sleep(d: Duration) -> tokio::time::Sleep {
-    tokio::time::sleep(d)
+pub async fn sleep(d: Duration) {
+    if !d.is_zero() {
+        tokio::time::sleep(d).await;
+    }
 }
 
 /// A channel that receives the current time once, after `d`: Go's `time.After(d)`.
@@ -168,7 +184,8 @@ pub struct Timer {
 }
 
 impl Timer {
-    /// Starts a timer that fires after `d`: Go's `time.NewTimer(d)`. A zero `d` fires at once.
+    /// Starts a timer that fires after `d`: Go's `time.NewTimer(d)`. A zero `d` fires before `new`
+    /// returns (see [Resolution](self#resolution)).
     ///
     /// # Examples
     ///
@@ -200,7 +217,7 @@ impl Timer {
     /// });
     /// ```
     pub fn chan(&self) -> Receiver<Instant> {
-        self.core.rx.clone()
+        self.core.chan()
     }
 
     /// Stops the timer: Go's `t.Stop()`. Returns `true` if this call stopped a pending timer,
@@ -230,7 +247,7 @@ impl Timer {
     /// stopped.
     ///
     /// After `reset` returns, no value from before the call is received: a fired but
-    /// unreceived value is discarded.
+    /// unreceived value is discarded. A zero `d` fires before `reset` returns.
     ///
     /// # Examples
     ///
@@ -251,7 +268,7 @@ impl Timer {
 impl fmt::Debug for Timer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Timer")
-            .field("when", &lock(&self.core.shared.state).when)
+            .field("when", &self.core.when())
             .finish()
     }
 }
@@ -320,7 +337,7 @@ impl Ticker {
     /// });
     /// ```
     pub fn chan(&self) -> Receiver<Instant> {
-        self.core.rx.clone()
+        self.core.chan()
     }
 
     /// Stops the ticker: Go's `t.Stop()`. No tick is received after `stop` returns (a
@@ -366,121 +383,9 @@ impl Ticker {
 
 impl fmt::Debug for Ticker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = lock(&self.core.shared.state);
         f.debug_struct("Ticker")
-            .field("when", &state.when)
-            .field("period", &state.period)
+            .field("when", &self.core.when())
+            .field("period", &self.core.period())
             .finish()
     }
-}
-
-/// `now + d`, saturating to about 30 years from now (as tokio does) instead of overflowing.
-fn deadline(d: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(d)
-        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30))
-}
-
-type Callback = Box<dyn FnMut() + Send>;
-
-/// Arming state shared by a timer handle and its task.
-struct State {
-    /// Bumped by every `stop`/`reset`; the task fires only for the generation it armed for.
-    gen: u64,
-    /// When the next value is due; `None` = stopped or expired.
-    when: Option<Instant>,
-    /// `Some` for tickers.
-    period: Option<Duration>,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    /// Tells the task that `state` changed.
-    rearmed: Notify,
-}
-
-/// What `Timer` and `Ticker` hold: the shared state and a receiving handle of the channel
-/// (the handle `chan()` clones; it also keeps the channel open while the `Timer` lives).
-struct Core {
-    shared: Arc<Shared>,
-    rx: Receiver<Instant>,
-}
-
-impl Core {
-    fn start(when: Instant, period: Option<Duration>, func: Option<Callback>) -> Core {
-        let (tx, rx) = chan::<Instant>(1).split();
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State {
-                gen: 0,
-                when: Some(when),
-                period,
-            }),
-            rearmed: Notify::new(),
-        });
-        crate::runtime::spawn_detached(run(Arc::clone(&shared), tx, func));
-        Core { shared, rx }
-    }
-
-    /// Sets `when` (and `period` if given), invalidates anything in flight and drains a
-    /// buffered value, all under the state lock. Returns whether the timer was pending,
-    /// counting a fired but unreceived value as pending (Go 1.23's `timerchandrain`).
-    fn rearm(&self, when: Option<Instant>, period: Option<Duration>) -> bool {
-        let mut state = lock(&self.shared.state);
-        let mut pending = state.when.is_some();
-        state.gen = state.gen.wrapping_add(1);
-        state.when = when;
-        if period.is_some() {
-            state.period = period;
-        }
-        while self.rx.try_recv().is_ok() {
-            pending = true;
-        }
-        drop(state);
-        self.shared.rearmed.notify_one();
-        pending
-    }
-}
-
-/// The timer's background task. Ends when the channel closes (every receiver dropped) — for an
-/// `after_func` timer, only once nothing is pending either.
-async fn run(shared: Arc<Shared>, tx: Sender<Instant>, mut func: Option<Callback>) {
-    loop {
-        let (gen, when) = {
-            let state = lock(&shared.state);
-            (state.gen, state.when)
-        };
-        // `notify_one` stores a permit, so a re-arm between the read above and this wait
-        // still wakes us.
-        let rearmed = shared.rearmed.notified();
-        let may_exit = func.is_none() || when.is_none();
-        let sleep = tokio::time::sleep_until(when.unwrap_or_else(|| deadline(Duration::MAX)));
-        tokio::select! {
-            () = sleep, if when.is_some() => {}
-            () = rearmed => continue,
-            () = tx.closed(), if may_exit => return,
-        }
-        // The deadline passed: fire if this is still the generation we armed for.
-        let Some(when) = when else { continue };
-        let mut state = lock(&shared.state);
-        if state.gen != gen {
-            continue;
-        }
-        let now = Instant::now();
-        state.when = state.period.map(|p| next_tick(when, now, p));
-        if let Some(f) = func.as_mut() {
-            drop(state);
-            f();
-        } else if let Err(TrySendError::Closed(_)) = tx.try_send(now) {
-            return;
-        }
-        // A full channel means a slow receiver: the tick is dropped.
-    }
-}
-
-/// The first tick after `now` on the grid `when + k * period` (Go skips missed ticks).
-fn next_tick(when: Instant, now: Instant, period: Duration) -> Instant {
-    let behind = now.saturating_duration_since(when).as_nanos() / period.as_nanos();
-    let k = u32::try_from(behind.saturating_add(1)).unwrap_or(u32::MAX);
-    when.checked_add(period.saturating_mul(k))
-        .unwrap_or_else(|| deadline(Duration::MAX))
 }

@@ -250,3 +250,134 @@ async fn context_is_send_sync_across_tasks() {
         w.await.unwrap();
     }
 }
+
+/// Go handles context chains of any depth (its stacks grow); gokio's cancel and drop walk a
+/// chain with an explicit work list, so a million-deep chain inside a goroutine (a tokio
+/// worker's 2 MiB stack) neither overflows nor aborts.
+mod deep {
+    use super::*;
+
+    const DEPTH: usize = 1_000_000;
+
+    /// `depth` nested `with_cancel` children of `root`; only the leaf handle is kept (each
+    /// child keeps its parent alive), the cancel funcs are dropped (that does not cancel).
+    fn cancel_chain(root: &Context, depth: usize) -> Context {
+        let mut ctx = root.clone();
+        for _ in 0..depth {
+            ctx = ctx.with_cancel().0;
+        }
+        ctx
+    }
+
+    /// Runs `f` in a goroutine on a multi-thread runtime's worker (2 MiB stack).
+    fn in_goroutine(f: impl FnOnce() + Send + 'static) {
+        common::rt2().block_on(async {
+            gokio::go(async move { f() })
+                .await
+                .expect("the goroutine finished without a panic")
+        });
+    }
+
+    #[test]
+    fn million_deep_chain_cancelled_from_the_root() {
+        in_goroutine(|| {
+            let (root, cancel) = Context::background().with_cancel();
+            let leaf = cancel_chain(&root, DEPTH);
+            assert_eq!(leaf.err(), None);
+            cancel.cancel();
+            assert_eq!(leaf.err(), Some(ContextError::Canceled));
+            assert!(leaf.done().is_closed());
+            drop(leaf);
+            assert_eq!(root.__child_count(), 0);
+        });
+    }
+
+    #[test]
+    fn million_deep_chain_dropped() {
+        in_goroutine(|| {
+            let (root, cancel) = Context::background().with_cancel();
+            let leaf = cancel_chain(&root, DEPTH);
+            assert_eq!(root.__child_count(), 1);
+            drop(leaf);
+            assert_eq!(root.__child_count(), 0, "the whole chain detached");
+            cancel.cancel();
+        });
+    }
+
+    /// Dropping the chain from its root side first: the leaf still keeps every link, and a
+    /// cancel from the middle reaches it.
+    #[test]
+    fn million_deep_chain_cancelled_from_the_middle_then_dropped() {
+        in_goroutine(|| {
+            let (root, cancel_root) = Context::background().with_cancel();
+            let middle = cancel_chain(&root, DEPTH / 2);
+            let (below, cancel_middle) = middle.with_cancel();
+            let leaf = cancel_chain(&below, DEPTH / 2);
+            drop((root, middle, below));
+            cancel_middle.cancel();
+            assert_eq!(leaf.err(), Some(ContextError::Canceled));
+            drop(leaf);
+            cancel_root.cancel();
+        });
+    }
+
+    /// A deadline that fires in its background task cancels a million-deep chain below it.
+    /// Paused time (on a current-thread runtime, whose tasks run on the test thread's 2 MiB
+    /// stack) makes sure the chain is complete before the deadline passes.
+    #[test]
+    fn million_deep_chain_under_a_firing_deadline() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            gokio::go(async {
+                let (root, cancel) = Context::background().with_timeout(10 * MS);
+                let leaf = cancel_chain(&root, DEPTH);
+                assert_eq!(leaf.err(), None);
+                leaf.cancelled().await;
+                assert_eq!(leaf.err(), Some(ContextError::DeadlineExceeded));
+                cancel.cancel();
+                drop(leaf);
+            })
+            .await
+            .unwrap();
+        });
+    }
+
+    /// Every link with a deadline of its own (each earlier than its parent's, so none is
+    /// shortened to a plain `with_cancel`): one deadline task per link.
+    #[test]
+    fn deep_chain_of_timeouts_cancelled_and_dropped() {
+        const TIMED_DEPTH: usize = 100_000;
+        common::rt2().block_on(async {
+            gokio::go(async {
+                let base = Instant::now() + Duration::from_secs(3600);
+                let (root, cancel) = Context::background().with_deadline(base);
+                let mut leaf = root.clone();
+                for i in 1..=TIMED_DEPTH as u32 {
+                    leaf = leaf.with_deadline(base - Duration::from_micros(i.into())).0;
+                }
+                assert_eq!(
+                    leaf.deadline(),
+                    Some(base - Duration::from_micros(TIMED_DEPTH as u64))
+                );
+                cancel.cancel();
+                assert_eq!(leaf.err(), Some(ContextError::Canceled));
+                drop(leaf);
+
+                let (root, cancel) = Context::background().with_deadline(base);
+                let mut leaf = root.clone();
+                for i in 1..=TIMED_DEPTH as u32 {
+                    leaf = leaf.with_deadline(base - Duration::from_micros(i.into())).0;
+                }
+                drop(leaf);
+                assert_eq!(root.__child_count(), 0);
+                cancel.cancel();
+            })
+            .await
+            .unwrap();
+        });
+    }
+}

@@ -269,3 +269,197 @@ fn handles_are_send_sync() {
     assert_send_sync::<Ticker>();
     assert_send_sync::<gokio::Receiver<Instant>>();
 }
+
+/// A timer whose deadline has passed when it is armed fires at once: its value is in the
+/// channel before `new`/`reset` returns, with the (paused) clock where it was — no wait for
+/// tokio's timer wheel, which would round the deadline up to its next 1 ms tick.
+mod due_at_once {
+    use super::*;
+    use tokio_test::{assert_pending, assert_ready, task};
+
+    /// Puts the paused clock half-way between two ticks of tokio's timer wheel, where a
+    /// deadline of "now" that goes through the wheel waits for the next tick (at a tick
+    /// boundary the wheel would fire it at once and hide the difference).
+    async fn between_ticks() -> Instant {
+        tokio::time::advance(Duration::from_micros(500)).await;
+        Instant::now()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_timer_is_ready_without_time_passing() {
+        let start = between_ticks().await;
+        let t = Timer::new(Duration::ZERO);
+        let c = t.chan();
+        let mut recv = task::spawn(c.recv());
+        let at = assert_ready!(recv.poll()).expect("fired");
+        assert_eq!(at, start);
+        assert_eq!(Instant::now(), start);
+        assert!(!t.stop(), "fired and received");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_zero_is_ready_and_its_channel_stays_open() {
+        let start = between_ticks().await;
+        let c = time::after(Duration::ZERO);
+        assert_eq!(c.try_recv(), Ok(start));
+        // As in Go, the channel never closes: a second receive waits (for ever).
+        let mut again = task::spawn(c.recv());
+        assert_pending!(again.poll());
+        settle().await;
+        assert_pending!(again.poll());
+        assert!(!c.is_closed());
+        drop(again);
+        // A select with an already-due `after` takes that case at once.
+        let never = chan::<i32>(0);
+        let mut fired = false;
+        select! {
+            recv(never) -> _ => {}
+            recv(time::after(Duration::ZERO)) -> v => fired = v.is_some(),
+        }
+        assert!(fired);
+        assert_eq!(Instant::now(), start);
+    }
+
+    /// Go 1.23: a fired but unreceived value counts as pending for `stop` and `reset`, and
+    /// nothing from before the call is received after it.
+    #[tokio::test(start_paused = true)]
+    async fn zero_timer_stop_and_reset_results_stay_exact() {
+        between_ticks().await;
+        let t = Timer::new(Duration::ZERO);
+        assert!(t.stop(), "fired but unreceived counts as pending");
+        assert_eq!(t.chan().try_recv(), Err(TryRecvError::Empty));
+        assert!(!t.stop());
+
+        assert!(!t.reset(Duration::ZERO), "was stopped");
+        let first = t.chan().try_recv().expect("reset(ZERO) fires at once");
+        assert!(!t.reset(Duration::ZERO), "fired and received");
+        assert!(t.reset(Duration::ZERO), "fired, not received: pending");
+        assert!(t.chan().try_recv().is_ok());
+        assert_eq!(
+            t.chan().try_recv(),
+            Err(TryRecvError::Empty),
+            "one value only"
+        );
+
+        let t = Timer::new(Duration::from_secs(3600));
+        assert!(t.reset(Duration::ZERO), "was pending");
+        assert!(
+            t.chan().try_recv().is_ok(),
+            "re-armed to now: fired at once"
+        );
+        advance(Duration::from_secs(3600)).await;
+        assert_eq!(
+            t.chan().try_recv(),
+            Err(TryRecvError::Empty),
+            "the old deadline never fires"
+        );
+        assert!(first <= Instant::now());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_func_zero_runs_without_time_passing() {
+        let start = between_ticks().await;
+        let count = Arc::new(AtomicUsize::new(0));
+        let n = Arc::clone(&count);
+        let t = time::after_func(Duration::ZERO, move || {
+            n.fetch_add(1, Ordering::SeqCst);
+        });
+        settle().await; // yields only: the paused clock cannot auto-advance meanwhile
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        assert!(!t.reset(Duration::ZERO), "already ran");
+        settle().await;
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        assert_eq!(Instant::now(), start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sleep_zero_returns_at_once() {
+        let start = between_ticks().await;
+        let mut s = task::spawn(time::sleep(Duration::ZERO));
+        assert_ready!(s.poll());
+        assert_eq!(Instant::now(), start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_and_past_context_deadlines_are_exceeded_at_once() {
+        let start = between_ticks().await;
+        let (ctx, cancel) = gokio::Context::background().with_timeout(Duration::ZERO);
+        assert_eq!(ctx.err(), Some(gokio::ContextError::DeadlineExceeded));
+        cancel.cancel();
+        advance(Duration::from_secs(1)).await;
+        let past = Instant::now() - Duration::from_millis(500);
+        let (ctx, cancel) = gokio::Context::background().with_deadline(past);
+        assert_eq!(ctx.err(), Some(gokio::ContextError::DeadlineExceeded));
+        let mut done = task::spawn(ctx.cancelled());
+        assert_ready!(done.poll());
+        cancel.cancel();
+        assert!(Instant::now() >= start);
+    }
+
+    /// A deadline that passes before the deadline task first runs fires when it runs.
+    #[tokio::test(start_paused = true)]
+    async fn context_deadline_passed_before_its_task_ran() {
+        let (ctx, cancel) = gokio::Context::background().with_timeout(Duration::from_micros(10));
+        tokio::time::advance(Duration::from_micros(20)).await;
+        settle().await;
+        assert_eq!(ctx.err(), Some(gokio::ContextError::DeadlineExceeded));
+        cancel.cancel();
+    }
+}
+
+/// Ported from Go's src/time/sleep_test.go: TestZeroTimer ("zero duration timers aren't
+/// missed by the scheduler", issue 44868), its three variants: `NewTimer(0)`, a timer made by
+/// `AfterFunc` that sends on a channel, and one timer `Reset(0)` over and over. Go runs
+/// 1,000,000 iterations with a 2 s bound on each; see `ZERO_TIMER_N` for the count here.
+mod golang_zero_timer {
+    use super::*;
+
+    /// Go's count in release builds; a tenth in debug builds, where a million `NewTimer(0)`
+    /// take about 20 s on a busy 2-core machine (the `zero_timer` benchmark in
+    /// `benches/time.rs` runs Go's full size side by side with Go).
+    const ZERO_TIMER_N: usize = if cfg!(debug_assertions) {
+        100_000
+    } else {
+        1_000_000
+    };
+    /// Go's bound per iteration.
+    const BOUND: Duration = Duration::from_secs(2);
+
+    async fn check(n: usize, mut new_timer: impl FnMut() -> gokio::Receiver<Instant>) {
+        for i in 0..n {
+            let s = std::time::Instant::now();
+            let c = new_timer();
+            c.recv().await.expect("a zero timer fires");
+            let took = s.elapsed();
+            assert!(took < BOUND, "iteration {i}: the zero timer took {took:?}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn impl_chan() {
+        check(ZERO_TIMER_N, || Timer::new(Duration::ZERO).chan()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn impl_func() {
+        check(ZERO_TIMER_N, || {
+            let c = chan::<Instant>(1);
+            let tx = c.sender();
+            let _t = time::after_func(Duration::ZERO, move || {
+                let _ = tx.try_send(Instant::now());
+            });
+            c.receiver()
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn impl_cache() {
+        let timer = Timer::new(Duration::from_secs(3600));
+        check(ZERO_TIMER_N, || {
+            timer.reset(Duration::ZERO);
+            timer.chan()
+        })
+        .await;
+    }
+}

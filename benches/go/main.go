@@ -1,5 +1,5 @@
-// The workloads of benches/chan.rs, benches/pipeline.rs, benches/sync.rs and
-// benches/spawn.rs in Go, for reference figures; with -mem, the memory workloads of
+// The workloads of benches/chan.rs, benches/pipeline.rs, benches/sync.rs, benches/spawn.rs
+// and benches/time.rs in Go, for reference figures; with -mem, the memory workloads of
 // benches/memory.rs (see mem.go).
 //
 // Run: go run benches/go/main.go benches/go/mem.go [-mem]
@@ -403,6 +403,22 @@ func waitGroup(n int) time.Duration {
 	})
 }
 
+// zeroTimer: Go's TestZeroTimer (src/time/sleep_test.go): n times NewTimer(0), then receive
+// its value, in one goroutine.
+func zeroTimer(n int) time.Duration {
+	return wall(func() {
+		done := make(chan struct{})
+		go func() {
+			for i := 0; i < n; i++ {
+				t := time.NewTimer(0)
+				<-t.C
+			}
+			close(done)
+		}()
+		<-done
+	})
+}
+
 func main() {
 	runtime.GOMAXPROCS(2)
 	if s := os.Getenv("GOKIO_BENCH_ROUNDS"); s != "" {
@@ -454,4 +470,6 @@ func main() {
 	ng := scaled(100_000, 1)
 	measure("spawn_join_100k", ng, func() time.Duration { return spawnJoin(ng) })
 	measure("waitgroup_100k", ng, func() time.Duration { return waitGroup(ng) })
+	nt := scaled(1_000_000, 1)
+	measure("zero_timer", nt, func() time.Duration { return zeroTimer(nt) })
 }

@@ -17,7 +17,7 @@ mod semaphore;
 mod waiters;
 mod waitgroup;
 
-pub use errgroup::Group;
+pub use errgroup::{Go, Group};
 pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
 pub use once::Once;
 pub use rwmutex::{
