@@ -22,9 +22,9 @@
 //!
 //! # Algorithm
 //! - **State word** (`AtomicUsize`): `LOCKED` and `HAS_WAITERS`.
-//! - **Fast lock**: CAS `0 → LOCKED`, then (if the lock is held and nobody is queued) a few
-//!   rounds of spinning with exponential back-off, each retrying the CAS from any state
-//!   without `LOCKED`. Barging is allowed, as in Go's normal mode.
+//! - **Fast lock**: CAS `0 → LOCKED`; failing that, CAS from any state without `LOCKED`
+//!   (barging, as in Go's normal mode), then (if the lock is held and nobody is queued) a few
+//!   rounds of spinning with exponential back-off, each retrying that CAS.
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
 //!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with a
 //!   fresh [`Age`] and return `Pending`. The future remembers its slot key.
@@ -196,12 +196,9 @@ impl RawMutex {
     pub(super) fn poll_lock(&self, key: &mut Option<usize>, cx: &mut Context<'_>) -> Poll<()> {
         match *key {
             None => {
-                if self
-                    .state
-                    .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-                    || self.spin()
-                {
+                // Barge if the lock is free, whoever waits (Go's normal mode): one CAS on the
+                // state word, no queue lock, also while a woken waiter has yet to run.
+                if self.try_lock() || self.spin() {
                     return Poll::Ready(());
                 }
                 self.lock_slow(key, cx.waker())
