@@ -45,8 +45,9 @@ use crate::loom::StdArc as Arc;
 ///   The mutex never looks free in between, so no `lock`, `lock_blocking` or `try_lock` can
 ///   barge; the unlocking task's next `lock` queues behind. Waiters behind it that have waited
 ///   1 ms too are then served the same way, in arrival order.
-/// - **So** a waiter is overtaken by new arrivals for at most 1 ms, plus the critical section
-///   in progress then; after that it waits only for the waiters ahead of it.
+/// - **So** new arrivals overtake a waiter during its first 1 ms at most, plus one critical
+///   section (the one that ends with the hand-off); after that it waits only for the
+///   waiters ahead of it, each handed the lock in turn.
 ///
 /// For a Go porter: ported code gets Go's behaviour, with two differences of the runtime. In
 /// Go the woken waiter itself notices it is starving; a woken tokio task may not run for a
