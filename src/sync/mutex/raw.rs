@@ -120,7 +120,7 @@ impl Age {
         }
         #[cfg(loom)]
         {
-            self.passed_over += 1;
+            self.passed_over = self.passed_over.saturating_add(1);
             self.passed_over > 1
         }
     }
