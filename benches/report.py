@@ -68,6 +68,11 @@ WORKLOADS = [
      "8 tasks × 200 000 × (lock, increment, unlock) on one shared mutex, on the 2 worker "
      "threads (Go: 8 goroutines, `GOMAXPROCS=2`). ns per lock/unlock. Peers: "
      "`tokio::sync::Mutex`, `futures::lock::Mutex`, `async_lock::Mutex`, std, Go."),
+    ("mutex_fairness",
+     "Go's `TestMutexFairness` as a measurement: task A loops (lock, 100 µs of busy work, "
+     "unlock); task B does 10 × (100 µs of busy work, lock, unlock). ns per B iteration, its "
+     "100 µs of work included (so 100 000 is the floor). An unfair mutex lets A re-lock "
+     "ahead of B for a long time. gokio vs `tokio::sync::Mutex` vs Go."),
     ("mutex_contended_128",
      "The same with 128 tasks × 12 500."),
     ("mutex_contended_1024",

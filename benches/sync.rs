@@ -10,6 +10,12 @@
 //! * `mutex_uncontended`: one task, 1 000 000 × (lock, increment, unlock). ns per lock/unlock.
 //! * `mutex_contended_8`, `_128`, `_1024`: 8, 128 or 1 024 tasks share one mutex and do
 //!   1 600 000 (lock, increment, unlock) in all, on the 2 worker threads. ns per lock/unlock.
+//! * `mutex_fairness`: Go's `TestMutexFairness` as a measurement. Task A loops (lock, 100 µs
+//!   of work, unlock); task B does 10 × (100 µs of work, lock, unlock). ns per B iteration
+//!   (its 100 µs of work included), timed from B's start to its 10th unlock. The work is a
+//!   busy wait on the clock, in Go too, so that it is the same everywhere (tokio's timer
+//!   would round a 100 µs sleep up to 1 ms) and so that A never yields while it holds the
+//!   lock: the case where an unfair mutex lets A re-lock ahead of B for a long time.
 //!
 //! `std (blocking)` is `std::sync::Mutex` locked from the async tasks: it blocks the worker
 //! thread while it waits instead of yielding it, which async code must not do when the lock
@@ -18,9 +24,12 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use common::{imp, Bench};
+use common::{imp, imp_timed, Bench};
 
 fn main() {
     let mut b = Bench::from_env();
@@ -28,6 +37,7 @@ fn main() {
     for tasks in [8, 128, 1024] {
         contended(&mut b, tasks);
     }
+    fairness(&mut b);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -148,4 +158,64 @@ fn contended(b: &mut Bench, tasks: usize) {
         ),
     ];
     b.workload(&format!("mutex_contended_{tasks}"), n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// mutex_fairness
+
+/// B's iterations.
+const FAIRNESS_ROUNDS: usize = 10;
+/// The critical section of A and B's work between locks (Go's 100 µs).
+const WORK: Duration = Duration::from_micros(100);
+
+/// 100 µs of work that keeps the thread: a busy wait on the clock.
+fn work() {
+    let t = Instant::now();
+    while t.elapsed() < WORK {
+        std::hint::spin_loop();
+    }
+}
+
+/// The workload for one mutex: `lock` returns a future resolving to a guard. Returns B's time.
+async fn fairness_run<M, G, F>(m: Arc<M>, lock: fn(Arc<M>) -> F) -> Duration
+where
+    M: Send + Sync + 'static,
+    F: Future<Output = G> + Send + 'static,
+    G: Send + 'static,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let a = {
+        let (m, stop) = (m.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let g = lock(m.clone()).await;
+                work();
+                drop(g);
+            }
+        })
+    };
+    let b = tokio::spawn(async move {
+        let t0 = Instant::now();
+        for _ in 0..FAIRNESS_ROUNDS {
+            work();
+            drop(lock(m.clone()).await);
+        }
+        t0.elapsed()
+    });
+    let elapsed = b.await.unwrap();
+    stop.store(true, Ordering::Relaxed);
+    a.await.unwrap();
+    elapsed
+}
+
+fn fairness(b: &mut Bench) {
+    let impls = vec![
+        imp_timed("gokio", || {
+            fairness_run(Arc::new(gokio::Mutex::new(())), |m| m.lock_owned())
+        }),
+        imp_timed("tokio", || {
+            fairness_run(Arc::new(tokio::sync::Mutex::new(())), |m| m.lock_owned())
+        }),
+    ];
+    b.workload("mutex_fairness", FAIRNESS_ROUNDS, impls);
 }

@@ -355,6 +355,48 @@ func mutexContended(n, tasks int) time.Duration {
 	})
 }
 
+// mutexFairness: Go's TestMutexFairness as a measurement. Goroutine A loops (Lock, 100 us of
+// work, Unlock); B does 10 x (100 us of work, Lock, Unlock); B's time is returned. The work is
+// a busy wait on the clock, as in benches/sync.rs (where tokio's timer would round a sleep up
+// to 1 ms), so A keeps its thread while it holds the lock.
+func mutexFairness() time.Duration {
+	work := func() {
+		t := time.Now()
+		for time.Since(t) < 100*time.Microsecond {
+		}
+	}
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	aDone := make(chan struct{})
+	go func() {
+		defer close(aDone)
+		for {
+			mu.Lock()
+			work()
+			mu.Unlock()
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	bTime := make(chan time.Duration)
+	go func() {
+		t0 := time.Now()
+		for i := 0; i < 10; i++ {
+			work()
+			mu.Lock()
+			mu.Unlock()
+		}
+		bTime <- time.Since(t0)
+	}()
+	d := <-bTime
+	close(stop)
+	<-aDone
+	return d
+}
+
 // spawnJoin: Go has no join handle. The closest equivalent of "spawn n tasks returning their
 // index, join each and sum the results" is a goroutine that stores its result in its own
 // slot and signals one sync.WaitGroup; the spawner waits, then sums the slots. (A done channel
@@ -467,6 +509,7 @@ func main() {
 		nc := scaled(1_600_000, tasks)
 		measure(fmt.Sprintf("mutex_contended_%d", tasks), nc, func() time.Duration { return mutexContended(nc, tasks) })
 	}
+	measure("mutex_fairness", 10, mutexFairness)
 	ng := scaled(100_000, 1)
 	measure("spawn_join_100k", ng, func() time.Duration { return spawnJoin(ng) })
 	measure("waitgroup_100k", ng, func() time.Duration { return waitGroup(ng) })

@@ -1,6 +1,7 @@
 //! [`Mutex`]: a fair async mutex with Go's `sync.Mutex` semantics.
 //!
-//! The lock protocol (Go's barging plus starvation hand-off) is in `mutex/raw.rs`; the value
+//! The lock protocol (Go's barging plus starvation hand-off) is in `mutex/raw.rs`, with why
+//! the unlocker, not the woken waiter, decides when a waiter starves; the value
 //! cell and the guards' access to it, in `mutex/cell.rs`, one of the crate's three `unsafe` modules.
 //! This file holds the public types: the mutex, its guards and its futures.
 
@@ -23,13 +24,43 @@ use crate::loom::StdArc as Arc;
 ///
 /// Locking returns a guard that dereferences to the value and unlocks when dropped (Go's
 /// `mu.Lock(); defer mu.Unlock()`). A free mutex is taken with one atomic operation; a held
-/// one is waited for in a FIFO queue. As in Go, a new arrival may take a just-released lock
-/// ahead of a waiter that was woken for it, but a waiter that has waited more than 1 ms is
-/// handed the lock directly, so no waiter starves. The same mutex can be locked from async
-/// code ([`lock`](Mutex::lock)) and from plain threads ([`lock_blocking`](Mutex::lock_blocking)).
+/// one is waited for in a FIFO queue. The same mutex can be locked from async code
+/// ([`lock`](Mutex::lock)) and from plain threads ([`lock_blocking`](Mutex::lock_blocking)),
+/// and both queue together.
 ///
 /// Holding a guard across an `.await` is allowed (this is an async mutex). Unlike std's
 /// mutex there is no poisoning: a panic while holding the guard unlocks the mutex.
+///
+/// # Fairness
+///
+/// The guarantee is Go's (the comment above `starvationThresholdNs` in Go's
+/// `src/sync/mutex.go`):
+///
+/// - **Normal mode.** A free mutex goes to whoever asks, even ahead of queued waiters: a task
+///   that unlocks and locks again usually keeps the lock, which is what makes the mutex fast.
+///   An unlock wakes the first waiter, which competes with new arrivals; if it loses, it waits
+///   again at the front of the queue, keeping its age.
+/// - **Starvation hand-off.** Once the first waiter has waited 1 ms in all (counted from when
+///   it first queued, through any lost races), the next unlock hands it the lock directly.
+///   The mutex never looks free in between, so no `lock`, `lock_blocking` or `try_lock` can
+///   barge; the unlocking task's next `lock` queues behind. Waiters behind it that have waited
+///   1 ms too are then served the same way, in arrival order.
+/// - **So** new arrivals overtake a waiter during its first 1 ms at most, plus one critical
+///   section (the one that ends with the hand-off); after that it waits only for the
+///   waiters ahead of it, each handed the lock in turn.
+///
+/// For a Go porter: ported code gets Go's behaviour, with two differences of the runtime. In
+/// Go the woken waiter itself notices it is starving; a woken tokio task may not run for a
+/// while (it waits in the waking worker's LIFO slot, or on a `current_thread` runtime's one
+/// thread), so here the unlock decides from the waiter's age, and the guarantee holds even
+/// against a task that re-locks without ever `.await`ing (Go's `TestMutexFairness` finishes
+/// in tens of milliseconds, as with Go). And tokio does not preempt: a task handed the lock
+/// runs only when its worker is free, so a task that never yields can still hold up others on
+/// its own thread, with or without a mutex.
+///
+/// Ages are read from tokio's clock ([`tokio::time::Instant`]): in a runtime whose time is
+/// paused (tokio's `test-util`), the 1 ms passes in virtual time, with
+/// `tokio::time::advance`.
 ///
 /// # Examples
 ///
@@ -91,8 +122,8 @@ impl<T: ?Sized> Mutex<T> {
     /// Locks the mutex, waiting until it is free.
     ///
     /// Resolves to a guard that unlocks on drop. Waiters are queued in arrival order; a
-    /// waiter woken by an unlock competes with new arrivals, and one that has waited more
-    /// than 1 ms is handed the lock directly (Go's starvation mode).
+    /// waiter woken by an unlock competes with new arrivals, and one that has waited 1 ms is
+    /// handed the lock directly (Go's starvation mode; see [Fairness](Mutex#fairness)).
     ///
     /// # Panics
     ///
@@ -167,7 +198,8 @@ impl<T: ?Sized> Mutex<T> {
     /// Locks the mutex if it is free right now, without waiting.
     ///
     /// Returns `None` if the mutex is held. Like Go's `TryLock` it may take a free lock
-    /// ahead of queued waiters, except while the lock is being handed to a starving waiter.
+    /// ahead of queued waiters, but never one being handed to a waiter that has waited 1 ms
+    /// (the mutex is not free then; see [Fairness](Mutex#fairness)).
     ///
     /// # Panics
     ///

@@ -34,7 +34,6 @@ use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
 
 use super::waiters::{WaitQueue, WaitState, WakeList};
 use crate::blocking::block_on;
@@ -135,7 +134,7 @@ impl RawRwMutex {
                     st.take(kind);
                     return Poll::Ready(());
                 }
-                *key = Some(st.queue.push_back(waker.clone(), Instant::now(), kind));
+                *key = Some(st.queue.push_back(waker.clone(), kind));
                 Poll::Pending
             }
             Some(k) => {
@@ -188,6 +187,18 @@ impl RawRwMutex {
 /// writer-preferring like Go's: once a writer waits, new readers wait behind it, so a
 /// stream of readers cannot starve writers. Waiters are served in arrival order; a run of
 /// consecutive waiting readers is admitted together. Guards release the lock when dropped.
+///
+/// # Fairness
+///
+/// Stricter than the [`Mutex`](crate::Mutex), with no threshold: nobody barges. The lock is
+/// taken at once only when nobody waits; otherwise the caller queues, and each release hands
+/// the lock directly to the head of the queue (a writer, or every consecutive reader there).
+/// So a waiter waits only for the holders and the waiters ahead of it, whether or not they
+/// re-lock at once, and [`try_read`](RwMutex::try_read) / [`try_write`](RwMutex::try_write)
+/// fail while anyone waits. For a Go porter: Go's `RWMutex` prefers writers the same way; one
+/// difference is that at a writer's unlock Go lets in every reader that arrived while that
+/// writer held or awaited the lock, even ahead of a second writer queued before them, where
+/// gokio keeps arrival order.
 ///
 /// `RwMutex<T>` is `Sync` (and `Send`) when `T: Send + Sync`.
 ///

@@ -1,5 +1,5 @@
 //! FIFO waiter queue shared by [`Mutex`](super::Mutex) and [`RwMutex`](super::RwMutex)
-//! (private), plus the thread-parking `block_on` their `*_blocking` methods use.
+//! (private), plus the batch of wakers their releases wake outside the lock.
 //!
 //! The queue is a slab of slots linked in FIFO order by index (Go's `semaRoot` keeps a
 //! similar list of `sudog`s per address). Freed slots are reused through a free list, so a
@@ -10,11 +10,12 @@
 //!   queue never frees a slot on its own. `pop_front` and `unlink` only take the slot out
 //!   of the FIFO order; the slot stays allocated, so its owner can read the [`WaitState`]
 //!   the waker left there, and a key is never reused while its future still holds it.
+//! - A slot's payload `K` is the lock's own: the `RwMutex` stores reader/writer, the `Mutex`
+//!   the waiter's age for its starvation check.
 //! - `len` counts the linked slots; `head`/`tail` are `NIL` exactly when `len == 0`.
 //! - The queue itself is not synchronised: its owner keeps it under one lock.
 
 use std::task::Waker;
-use std::time::Instant;
 
 /// No slot.
 const NIL: usize = usize::MAX;
@@ -24,7 +25,8 @@ const NIL: usize = usize::MAX;
 pub(crate) enum WaitState {
     /// Queued; nobody has touched it.
     Waiting,
-    /// Taken off the queue and woken to compete for the lock (Go's normal mode).
+    /// Woken to compete for the lock (Go's normal mode). The `Mutex` leaves such a waiter
+    /// linked at the head until its owner polls it, so that its claim stays visible.
     Notified,
     /// Taken off the queue and handed the lock: the waiter owns it now.
     Granted,
@@ -35,11 +37,9 @@ pub(crate) enum WaitState {
 pub(crate) struct Slot<K> {
     /// The waiter's waker; taken by whoever wakes it.
     pub(crate) waker: Option<Waker>,
-    /// When the waiter first queued (kept when it re-queues at the front).
-    pub(crate) since: Instant,
     /// Set by the waker, read by the owning future.
     pub(crate) state: WaitState,
-    /// Per-lock payload (the `RwMutex` stores reader/writer here).
+    /// Per-lock payload (the `RwMutex` stores reader/writer here, the `Mutex` the age).
     pub(crate) kind: K,
     prev: usize,
     next: usize,
@@ -74,6 +74,12 @@ impl<K> WaitQueue<K> {
         self.len == 0
     }
 
+    /// How many waiters are linked.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The first linked waiter.
     #[inline]
     pub(crate) fn front(&self) -> Option<usize> {
@@ -87,10 +93,9 @@ impl<K> WaitQueue<K> {
     }
 
     /// Allocates a slot (reusing a free one) in state `Waiting`, not yet linked.
-    fn alloc(&mut self, waker: Waker, since: Instant, kind: K) -> usize {
+    fn alloc(&mut self, waker: Waker, kind: K) -> usize {
         let slot = Slot {
             waker: Some(waker),
-            since,
             state: WaitState::Waiting,
             kind,
             prev: NIL,
@@ -109,8 +114,8 @@ impl<K> WaitQueue<K> {
     }
 
     /// Queues a new waiter at the back and returns its key.
-    pub(crate) fn push_back(&mut self, waker: Waker, since: Instant, kind: K) -> usize {
-        let key = self.alloc(waker, since, kind);
+    pub(crate) fn push_back(&mut self, waker: Waker, kind: K) -> usize {
+        let key = self.alloc(waker, kind);
         self.link_back(key);
         key
     }
@@ -129,26 +134,6 @@ impl<K> WaitQueue<K> {
             self.slots[tail].next = key;
         }
         self.tail = key;
-        self.len += 1;
-    }
-
-    /// Re-links an allocated, unlinked slot at the front, in state `Waiting` with a new waker
-    /// and its original `since` (a notified waiter that lost the race, as in Go).
-    pub(crate) fn relink_front(&mut self, key: usize, waker: Waker) {
-        let head = self.head;
-        let slot = &mut self.slots[key];
-        debug_assert!(!slot.linked);
-        slot.waker = Some(waker);
-        slot.state = WaitState::Waiting;
-        slot.prev = NIL;
-        slot.next = head;
-        slot.linked = true;
-        if head == NIL {
-            self.tail = key;
-        } else {
-            self.slots[head].prev = key;
-        }
-        self.head = key;
         self.len += 1;
     }
 
@@ -233,26 +218,23 @@ impl WakeList {
 mod tests {
     use super::{WaitQueue, WaitState};
     use futures::task::noop_waker;
-    use std::time::Instant;
 
     #[test]
-    fn fifo_order_reuse_and_front_relink() {
+    fn fifo_order_unlink_and_reuse() {
         let mut q = WaitQueue::new();
-        let now = Instant::now();
-        let a = q.push_back(noop_waker(), now, ());
-        let b = q.push_back(noop_waker(), now, ());
-        let c = q.push_back(noop_waker(), now, ());
+        let a = q.push_back(noop_waker(), ());
+        let b = q.push_back(noop_waker(), ());
+        let c = q.push_back(noop_waker(), ());
+        assert_eq!(q.len(), 3);
         q.unlink(b);
         assert_eq!(q.pop_front(), Some(a));
         assert_eq!(q.free(a), WaitState::Waiting);
-        q.relink_front(b, noop_waker());
-        assert_eq!(q.pop_front(), Some(b));
         assert_eq!(q.pop_front(), Some(c));
         assert!(q.is_empty());
         q.free(b);
         q.free(c);
         // Freed slots are reused: no growth.
-        let d = q.push_back(noop_waker(), now, ());
+        let d = q.push_back(noop_waker(), ());
         assert!(d == b || d == c);
         assert_eq!(q.slots.len(), 3);
     }

@@ -1,26 +1,53 @@
-//! The lock protocol behind [`Mutex`](crate::Mutex): Go's `sync.Mutex` algorithm (barging plus starvation mode), adapted to async.
+//! The lock protocol behind [`Mutex`](crate::Mutex): Go's `sync.Mutex` algorithm (barging plus
+//! starvation hand-off), adapted to async and to tokio's scheduler.
 //!
 //! Source: Go's `src/sync/mutex.go` (the long comment above `starvationThresholdNs`). In
 //! normal mode a new arrival may barge past queued waiters, which keeps throughput high; a
-//! waiter that has queued for more than 1 ms is handed the lock directly, so nobody starves.
+//! waiter that has waited 1 ms or more is handed the lock directly, so nobody starves.
+//!
+//! # Why the unlocker judges starvation here
+//! In Go the *woken waiter* notices it has waited over 1 ms and switches the mutex to
+//! starvation mode; Go's scheduler runs a woken goroutine soon. tokio gives no such promise:
+//! a task woken from a worker goes to that worker's LIFO slot, which other workers cannot
+//! steal, and a `current_thread` runtime has one thread. So while the unlocking task keeps
+//! running (a critical section without `.await`, then `lock()` again on the fast path), the
+//! woken waiter never runs. If the waiter left the queue when it was woken (as this file did
+//! before), its claim vanished with it: the unlocks saw no waiters, took the one-CAS fast path,
+//! and the waiter waited until the worker's cooperative budget ran out (about a second).
+//! Therefore a woken waiter stays linked at the head, in state `Notified`, until its owner
+//! polls it; every unlock meanwhile takes the slow path and looks at its age; and once it is
+//! starving, the unlock hands the lock over (`Granted`, `LOCKED` never cleared). The
+//! re-locking task then finds the lock held, queues behind, returns `Pending`, and so yields
+//! its worker to the waiter.
 //!
 //! # Algorithm
 //! - **State word** (`AtomicUsize`): `LOCKED` and `HAS_WAITERS`.
-//! - **Fast lock**: CAS `0 → LOCKED`, then (if the lock is held and nobody is queued) a few
-//!   rounds of spinning with exponential back-off, each retrying the CAS from any state
-//!   without `LOCKED`. Barging is allowed, as in Go's normal mode.
+//! - **Fast lock**: CAS `0 → LOCKED`; failing that, CAS from any state without `LOCKED`
+//!   (barging, as in Go's normal mode), then (if the lock is held and nobody is queued) a few
+//!   rounds of spinning with exponential back-off, each retrying that CAS.
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
-//!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with the
-//!   time of arrival and return `Pending`. The future remembers its slot key.
+//!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with a
+//!   fresh [`Age`] and return `Pending`. The future remembers its slot key.
 //! - **Fast unlock**: CAS `LOCKED → 0` (release); it fails only when `HAS_WAITERS` is set.
-//! - **Slow unlock**: lock the queue and pop the head. If it has waited ≥ 1 ms, **hand off**:
-//!   `LOCKED` stays set, the head is marked `Granted` and woken, and no new arrival can
-//!   barge (Go's starvation mode). Otherwise mark it `Notified`, clear `LOCKED` (and
-//!   `HAS_WAITERS` if the queue is now empty) and wake it: it competes with new arrivals and,
-//!   if it loses, re-queues at the **front** with its original arrival time, so within 1 ms
-//!   it is handed the lock.
+//! - **Slow unlock**: lock the queue and look at the head.
+//!   - Starving (waited ≥ [`STARVATION_THRESHOLD`] since it first queued, woken or not):
+//!     **hand off**. Unlink it, mark it `Granted`, wake it if it was not woken already;
+//!     `LOCKED` stays set, so no new arrival can barge (Go's starvation mode).
+//!   - Already `Notified` (woken, not yet polled): clear `LOCKED` and wake nobody else (Go's
+//!     `mutexWoken`: one woken waiter at a time).
+//!   - Otherwise: mark it `Notified`, clear `LOCKED`, wake it. It stays at the head.
+//! - **A `Notified` waiter is polled**: if `LOCKED` is clear it takes the lock and leaves the
+//!   queue; if a barger won, it goes back to `Waiting` where it is, at the front, its age kept
+//!   (Go's LIFO re-queue with the original `waitStartTime`).
 //! - **Cancellation** (a pending `Lock` dropped): `Waiting` → leave the queue; `Notified` →
-//!   pass the wake-up on to the next waiter; `Granted` → it owns the lock, so unlock.
+//!   leave and pass the wake-up on to the new head; `Granted` → it owns the lock, so unlock
+//!   (which hands it on in turn).
+//!
+//! Go switches a *mode* on and off; here each unlock decides from the head's age. The head is
+//! always the oldest waiter (arrivals link at the back, a woken waiter never leaves the
+//! front), so "the head is starving" is Go's starvation mode, entered at the same moment and
+//! left when the head is younger than the threshold (Go leaves it when a waiter that waited
+//! under 1 ms, or the last one, receives the lock: at most one hand-off earlier).
 //!
 //! # Invariants
 //! 1. `HAS_WAITERS` changes only under the queue lock, and whenever the queue lock is free,
@@ -31,7 +58,10 @@
 //!    wake-up.
 //! 3. A slot's state is written by the waker and read by its one owning future, both under
 //!    the queue lock; the slot is freed only by that future (poll to completion or drop).
-//! 4. `Granted` means `LOCKED` was never cleared: ownership passed directly.
+//! 4. Only the head can be `Notified`, and a `Notified` slot has a wake-up not yet consumed
+//!    by a poll; so turning it into `Granted` needs no second wake.
+//! 5. `Granted` means `LOCKED` was never cleared: ownership passed directly, and every
+//!    barging path (fast CAS, spin, `try_lock`, slow lock) fails while it is set.
 //!
 //! # Data
 //! This file holds no user data: it only decides who holds the lock. The value lives in
@@ -40,7 +70,7 @@
 //! acquires.
 
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::sync::waiters::{WaitQueue, WaitState};
@@ -50,12 +80,51 @@ const LOCKED: usize = 1;
 /// The queue is not empty (see invariant 1).
 const HAS_WAITERS: usize = 2;
 
-/// Go's `starvationThresholdNs`. Under loom, time-based branches stay off so that models
-/// are deterministic.
-#[cfg(not(loom))]
+/// Go's `starvationThresholdNs`: a waiter that has waited this long is handed the lock.
+#[cfg_attr(loom, allow(dead_code))]
 const STARVATION_THRESHOLD: Duration = Duration::from_millis(1);
-#[cfg(loom)]
-const STARVATION_THRESHOLD: Duration = Duration::MAX;
+
+/// How long a waiter has waited, for the starvation check: Go's `waitStartTime`, taken when
+/// it first queues and kept while it is woken, loses and waits again at the front.
+///
+/// The clock is tokio's [`Instant`](tokio::time::Instant) (as in [`crate::time`]): the same
+/// as std's, except in a runtime whose time is paused (tokio's `test-util`), where ages follow
+/// the paused clock, so tests can step over the threshold exactly.
+///
+/// Under loom there is no time: a waiter counts the unlocks that passed it over at the head
+/// instead, and starves at the second. Models thus reach both the normal-mode race
+/// (`Notified`) and the hand-off (`Granted`, and its cancellation).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Age {
+    #[cfg(not(loom))]
+    since: tokio::time::Instant,
+    #[cfg(loom)]
+    passed_over: u8,
+}
+
+impl Age {
+    fn new() -> Age {
+        Age {
+            #[cfg(not(loom))]
+            since: tokio::time::Instant::now(),
+            #[cfg(loom)]
+            passed_over: 0,
+        }
+    }
+
+    /// Asked by an unlock that finds this waiter at the head: must it be handed the lock?
+    fn starving(&mut self) -> bool {
+        #[cfg(not(loom))]
+        {
+            self.since.elapsed() >= STARVATION_THRESHOLD
+        }
+        #[cfg(loom)]
+        {
+            self.passed_over = self.passed_over.saturating_add(1);
+            self.passed_over > 1
+        }
+    }
+}
 
 /// Spin rounds before queueing; round `k` spins `2^k` times (tuned with `benches/sync.rs`).
 #[cfg(not(loom))]
@@ -71,7 +140,7 @@ pub(super) struct RawMutex {
     state: AtomicUsize,
     /// Counts fast-path attempts; see [`RawMutex::skip_budget`].
     fast_polls: AtomicUsize,
-    queue: crate::loom::Mutex<WaitQueue<()>>,
+    queue: crate::loom::Mutex<WaitQueue<Age>>,
 }
 
 impl RawMutex {
@@ -83,7 +152,8 @@ impl RawMutex {
         }
     }
 
-    /// Takes the lock if it is free (barging past queued waiters, as Go does).
+    /// Takes the lock if it is free (barging past queued waiters, as Go does; never while
+    /// the lock is being handed off, since `LOCKED` stays set then).
     #[inline]
     pub(super) fn try_lock(&self) -> bool {
         let mut s = self.state.load(Ordering::Relaxed);
@@ -104,7 +174,8 @@ impl RawMutex {
     /// Whether this fast-path attempt may skip tokio's cooperative budget. One attempt in
     /// `BUDGET_EVERY` pays a unit, so a task that keeps winning the lock still yields to
     /// the scheduler (every 128 × `BUDGET_EVERY` acquisitions) without the fast path paying
-    /// for a yield every 128. A racy, non-RMW counter: it is only a heuristic.
+    /// for a yield every 128. A racy, non-RMW counter: it is only a heuristic. Fairness does
+    /// not rely on it (see the module docs).
     #[inline]
     pub(super) fn skip_budget(&self) -> bool {
         let n = self.fast_polls.load(Ordering::Relaxed);
@@ -125,12 +196,9 @@ impl RawMutex {
     pub(super) fn poll_lock(&self, key: &mut Option<usize>, cx: &mut Context<'_>) -> Poll<()> {
         match *key {
             None => {
-                if self
-                    .state
-                    .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-                    || self.spin()
-                {
+                // Barge if the lock is free, whoever waits (Go's normal mode): one CAS on the
+                // state word, no queue lock, also while a woken waiter has yet to run.
+                if self.try_lock() || self.spin() {
                     return Poll::Ready(());
                 }
                 self.lock_slow(key, cx.waker())
@@ -162,24 +230,25 @@ impl RawMutex {
     #[cold]
     fn lock_slow(&self, key: &mut Option<usize>, waker: &Waker) -> Poll<()> {
         let mut q = crate::loom::lock(&self.queue);
-        if self.acquire_or_flag(&q) {
+        if self.acquire_or_flag(!q.is_empty()) {
             return Poll::Ready(());
         }
-        *key = Some(q.push_back(waker.clone(), Instant::now(), ()));
+        *key = Some(q.push_back(waker.clone(), Age::new()));
         Poll::Pending
     }
 
-    /// Under the queue lock, with the caller not linked: sets `HAS_WAITERS`, then takes the
-    /// lock if it is free (restoring `HAS_WAITERS` to "queue not empty"). Returns whether the
-    /// lock was taken; if not, the caller must link itself before releasing the queue lock.
-    fn acquire_or_flag(&self, q: &WaitQueue<()>) -> bool {
+    /// Under the queue lock: sets `HAS_WAITERS`, then takes the lock if it is free, leaving
+    /// `HAS_WAITERS` set iff `others_waiting` (the queue without the caller is not empty).
+    /// Returns whether the lock was taken; if not, the caller must be (or get) linked before
+    /// it releases the queue lock, so that `HAS_WAITERS` stays true to invariant 1.
+    fn acquire_or_flag(&self, others_waiting: bool) -> bool {
         let mut s = self.state.fetch_or(HAS_WAITERS, Ordering::Acquire) | HAS_WAITERS;
+        let new = if others_waiting {
+            LOCKED | HAS_WAITERS
+        } else {
+            LOCKED
+        };
         while s & LOCKED == 0 {
-            let new = if q.is_empty() {
-                LOCKED
-            } else {
-                LOCKED | HAS_WAITERS
-            };
             match self
                 .state
                 .compare_exchange_weak(s, new, Ordering::Acquire, Ordering::Relaxed)
@@ -194,31 +263,31 @@ impl RawMutex {
     /// A queued future is polled again.
     fn poll_queued(&self, k: usize, key: &mut Option<usize>, waker: &Waker) -> Poll<()> {
         let mut q = crate::loom::lock(&self.queue);
-        let slot = q.slot(k);
-        match slot.state {
-            WaitState::Waiting => {
-                if !slot.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
-                    slot.waker = Some(waker.clone());
-                }
-                Poll::Pending
-            }
+        let state = q.slot(k).state;
+        match state {
             WaitState::Granted => {
                 q.free(k);
                 *key = None;
-                Poll::Ready(())
+                return Poll::Ready(());
             }
             WaitState::Notified => {
-                if self.acquire_or_flag(&q) {
+                // We are the head, still linked (invariant 4).
+                if self.acquire_or_flag(q.len() > 1) {
                     q.free(k);
                     *key = None;
-                    Poll::Ready(())
-                } else {
-                    // Lost to a barging arrival: back to the front, arrival time kept.
-                    q.relink_front(k, waker.clone());
-                    Poll::Pending
+                    return Poll::Ready(());
                 }
+                // Lost to a barging arrival: wait again where we are, at the front, with
+                // our age kept.
+                q.slot(k).state = WaitState::Waiting;
             }
+            WaitState::Waiting => {}
         }
+        let slot = q.slot(k);
+        if !slot.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            slot.waker = Some(waker.clone());
+        }
+        Poll::Pending
     }
 
     #[inline]
@@ -235,25 +304,32 @@ impl RawMutex {
     #[cold]
     fn unlock_slow(&self) {
         let mut q = crate::loom::lock(&self.queue);
-        let Some(k) = q.pop_front() else {
+        let Some(k) = q.front() else {
             // Every waiter left since the fast CAS failed.
             self.state.fetch_and(!LOCKED, Ordering::Release);
             return;
         };
-        let now_empty = if q.is_empty() { HAS_WAITERS } else { 0 };
         let slot = q.slot(k);
-        let waker = slot.waker.take();
-        if slot.since.elapsed() >= STARVATION_THRESHOLD {
-            // Starvation mode: hand off, LOCKED stays set.
+        let waker = if slot.kind.starving() {
+            // Starvation mode: hand off; LOCKED stays set (invariant 5). A `Notified` head
+            // has a wake-up pending and no waker left: it will be polled and see `Granted`.
             slot.state = WaitState::Granted;
-            if now_empty != 0 {
+            let waker = slot.waker.take();
+            q.unlink(k);
+            if q.is_empty() {
                 self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
             }
+            waker
+        } else if slot.state == WaitState::Notified {
+            // Woken already and not yet polled: free the lock, wake nobody else.
+            self.state.fetch_and(!LOCKED, Ordering::Release);
+            None
         } else {
             slot.state = WaitState::Notified;
-            self.state
-                .fetch_and(!(LOCKED | now_empty), Ordering::Release);
-        }
+            let waker = slot.waker.take();
+            self.state.fetch_and(!LOCKED, Ordering::Release);
+            waker
+        };
         drop(q);
         if let Some(w) = waker {
             w.wake();
@@ -266,17 +342,11 @@ impl RawMutex {
         let mut q = crate::loom::lock(&self.queue);
         let mut waker = None;
         match q.free(k) {
-            WaitState::Waiting => {
-                if q.is_empty() {
-                    self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
-                }
-            }
+            WaitState::Waiting => {}
             WaitState::Notified => {
-                // The wake-up was ours; pass it on or it is lost.
-                if let Some(next) = q.pop_front() {
-                    if q.is_empty() {
-                        self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
-                    }
+                // The wake-up was ours and the lock may be free with nobody else woken:
+                // pass it on to the new head.
+                if let Some(next) = q.front() {
                     let slot = q.slot(next);
                     slot.state = WaitState::Notified;
                     waker = slot.waker.take();
@@ -288,6 +358,9 @@ impl RawMutex {
                 self.unlock();
                 return;
             }
+        }
+        if q.is_empty() {
+            self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
         }
         drop(q);
         if let Some(w) = waker {
