@@ -65,24 +65,21 @@ use crate::loom::StdArc as Arc;
 /// # Examples
 ///
 /// ```
-/// use gokio::Mutex;
+/// use gokio::{Mutex, WaitGroup};
 /// use std::sync::Arc;
 ///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let counter = Arc::new(Mutex::new(0));
-/// let mut tasks = Vec::new();
-/// for _ in 0..4 {
-///     let counter = Arc::clone(&counter);
-///     tasks.push(tokio::spawn(async move {
-///         *counter.lock().await += 1;
-///     }));
-/// }
-/// for t in tasks {
-///     t.await.unwrap();
-/// }
-/// assert_eq!(*counter.lock().await, 4);
-/// # }
+/// gokio::run(async {
+///     let counter = Arc::new(Mutex::new(0));
+///     let wg = WaitGroup::new();
+///     for _ in 0..4 {
+///         let counter = Arc::clone(&counter);
+///         wg.go(async move {
+///             *counter.lock().await += 1; // mu.Lock(); counter++; mu.Unlock()
+///         });
+///     }
+///     wg.wait().await;
+///     assert_eq!(*counter.lock().await, 4);
+/// });
 /// ```
 pub struct Mutex<T: ?Sized> {
     raw: RawMutex,
@@ -252,7 +249,7 @@ impl<T: ?Sized> Mutex<T> {
     /// # async fn main() {
     /// let m = Arc::new(gokio::Mutex::new(0));
     /// let mut g = Arc::clone(&m).lock_owned().await;
-    /// tokio::spawn(async move { *g += 1 }).await.unwrap();
+    /// gokio::go(async move { *g += 1 }).join().await.unwrap(); // the guard moves along
     /// assert_eq!(*m.lock().await, 1);
     /// # }
     /// ```

@@ -452,7 +452,7 @@ impl<T: ?Sized> RwMutex<T> {
     /// # async fn main() {
     /// let rw = Arc::new(gokio::RwMutex::new(1));
     /// let r = Arc::clone(&rw).read_owned().await;
-    /// tokio::spawn(async move { assert_eq!(*r, 1) }).await.unwrap();
+    /// gokio::go(async move { assert_eq!(*r, 1) }).join().await.unwrap();
     /// # }
     /// ```
     pub fn read_owned(self: Arc<Self>) -> ReadOwned<T> {
@@ -485,7 +485,7 @@ impl<T: ?Sized> RwMutex<T> {
     /// # async fn main() {
     /// let rw = Arc::new(gokio::RwMutex::new(1));
     /// let mut w = Arc::clone(&rw).write_owned().await;
-    /// tokio::spawn(async move { *w += 1 }).await.unwrap();
+    /// gokio::go(async move { *w += 1 }).join().await.unwrap();
     /// assert_eq!(*rw.read().await, 2);
     /// # }
     /// ```
