@@ -7,7 +7,7 @@
 //! | `make(chan T, n)`, `chan T`, `chan<- T`, `<-chan T` | [`chan`], [`Chan`], [`Sender`], [`Receiver`] |
 //! | `select`, `reflect.Select` | [`select!`](crate::select!), [`recv_any`], [`Select`] |
 //! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
-//! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`] |
+//! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once`, `sync.Cond` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`], [`Cond`] |
 //! | `x/sync/semaphore`, `x/sync/errgroup` | [`Semaphore`], [`Group`](crate::sync::Group) |
 //! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
 //! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
@@ -19,7 +19,7 @@
 
 pub use crate::context::{CancelFunc, Context};
 pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
-pub use crate::sync::{Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
+pub use crate::sync::{Cond, Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
 pub use crate::time;
 pub use crate::{
     chan, recv_any, Chan, Receiver, Select, SendError, Sender, TryRecvError, TrySendError,

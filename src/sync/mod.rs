@@ -6,9 +6,11 @@
 //! - [`Semaphore`]: weighted, FIFO-fair semaphore (`golang.org/x/sync/semaphore`).
 //! - [`Group`]: errgroup — goroutines whose first error cancels the rest (`x/sync/errgroup`).
 //! - [`Once`]: run an async action exactly once (`sync.Once`).
+//! - [`Cond`]: a condition variable over a [`Mutex`] (`sync.Cond`).
 //!
 //! Each file opens with the algorithm it implements and the invariants it keeps.
 
+mod cond;
 mod errgroup;
 mod mutex;
 mod once;
@@ -17,6 +19,7 @@ mod semaphore;
 mod waiters;
 mod waitgroup;
 
+pub use cond::{Cond, CondWait, CondWaitOwned};
 pub use errgroup::Group;
 pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
 pub use once::Once;
