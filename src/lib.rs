@@ -84,7 +84,8 @@
 //! ## Sync, time and context
 //!
 //! [`WaitGroup`], a fair [`Mutex`] and [`RwMutex`], a weighted [`Semaphore`], [`Once`], a
-//! condition variable [`Cond`], and errgroup's [`sync::Group`] live in [`sync`]; [`time`] has `after`, `tick`, `Timer`,
+//! condition variable [`Cond`], errgroup's [`sync::Group`] and [`sync::singleflight`] live
+//! in [`sync`]; [`time`] has `after`, `tick`, `Timer`,
 //! `Ticker` with Go 1.23 semantics; [`context`] has cancellation trees.
 //!
 //! ```

@@ -8,7 +8,7 @@
 //! | `select`, `reflect.Select` | [`select!`](crate::select!), [`recv_any`], [`Select`] |
 //! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
 //! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once`, `sync.Cond` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`], [`Cond`] |
-//! | `x/sync/semaphore`, `x/sync/errgroup` | [`Semaphore`], [`Group`](crate::sync::Group) |
+//! | `x/sync/semaphore`, `x/sync/errgroup`, `x/sync/singleflight` | [`Semaphore`], [`Group`](crate::sync::Group), [`singleflight`] |
 //! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
 //! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
 //! | `runtime.Gosched`, `runtime.NumGoroutine` | [`yield_now`], [`num_goroutine`] |
@@ -19,7 +19,7 @@
 
 pub use crate::context::{CancelFunc, Context};
 pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
-pub use crate::sync::{Cond, Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
+pub use crate::sync::{singleflight, Cond, Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
 pub use crate::time;
 pub use crate::{
     chan, recv_any, Chan, Receiver, Select, SendError, Sender, TryRecvError, TrySendError,

@@ -7,6 +7,7 @@
 //! - [`Group`]: errgroup — goroutines whose first error cancels the rest (`x/sync/errgroup`).
 //! - [`Once`]: run an async action exactly once (`sync.Once`).
 //! - [`Cond`]: a condition variable over a [`Mutex`] (`sync.Cond`).
+//! - [`singleflight`]: duplicate call suppression (`x/sync/singleflight`).
 //!
 //! Each file opens with the algorithm it implements and the invariants it keeps.
 
@@ -16,6 +17,7 @@ mod mutex;
 mod once;
 mod rwmutex;
 mod semaphore;
+pub mod singleflight;
 mod waiters;
 mod waitgroup;
 
