@@ -83,7 +83,8 @@
 //!
 //! ## Sync, time and context
 //!
-//! [`WaitGroup`], a fair [`Mutex`] and [`RwMutex`], a weighted [`Semaphore`], [`Once`], a
+//! [`WaitGroup`], a fair [`Mutex`] and [`RwMutex`], a weighted [`Semaphore`], [`Once`] (and
+//! Go 1.21's [`sync::once_func`] family), a
 //! condition variable [`Cond`], errgroup's [`sync::Group`] and [`sync::singleflight`] live
 //! in [`sync`]; [`time`] has `after`, `tick`, `Timer`,
 //! `Ticker` with Go 1.23 semantics; [`context`] has cancellation trees.

@@ -8,6 +8,7 @@
 //! | `select`, `reflect.Select` | [`select!`](crate::select!), [`recv_any`], [`Select`] |
 //! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
 //! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once`, `sync.Cond` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`], [`Cond`] |
+//! | `sync.OnceFunc`, `sync.OnceValue`, `sync.OnceValues` | [`once_func`], [`once_value`], [`once_values`] |
 //! | `x/sync/semaphore`, `x/sync/errgroup`, `x/sync/singleflight` | [`Semaphore`], [`Group`](crate::sync::Group), [`singleflight`] |
 //! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
 //! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
@@ -19,7 +20,10 @@
 
 pub use crate::context::{CancelFunc, Context};
 pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
-pub use crate::sync::{singleflight, Cond, Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
+pub use crate::sync::{
+    once_func, once_value, once_values, singleflight, Cond, Group, Mutex, Once, RwMutex, Semaphore,
+    WaitGroup,
+};
 pub use crate::time;
 pub use crate::{
     chan, recv_any, Chan, Receiver, Select, SendError, Sender, TryRecvError, TrySendError,

@@ -5,7 +5,8 @@
 //!   guards and futures. They share one private FIFO waiter queue (`waiters.rs`).
 //! - [`Semaphore`]: weighted, FIFO-fair semaphore (`golang.org/x/sync/semaphore`).
 //! - [`Group`]: errgroup — goroutines whose first error cancels the rest (`x/sync/errgroup`).
-//! - [`Once`]: run an async action exactly once (`sync.Once`).
+//! - [`Once`]: run an async action exactly once (`sync.Once`); [`once_func`],
+//!   [`once_value`], [`once_values`]: Go 1.21's blocking `sync.OnceFunc` family.
 //! - [`Cond`]: a condition variable over a [`Mutex`] (`sync.Cond`).
 //! - [`singleflight`]: duplicate call suppression (`x/sync/singleflight`).
 //!
@@ -15,6 +16,7 @@ mod cond;
 mod errgroup;
 mod mutex;
 mod once;
+mod once_func;
 mod rwmutex;
 mod semaphore;
 pub mod singleflight;
@@ -25,6 +27,7 @@ pub use cond::{Cond, CondWait, CondWaitOwned};
 pub use errgroup::Group;
 pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
 pub use once::Once;
+pub use once_func::{once_func, once_value, once_values};
 pub use rwmutex::{
     OwnedRwMutexReadGuard, OwnedRwMutexWriteGuard, Read, ReadOwned, RwMutex, RwMutexReadGuard,
     RwMutexWriteGuard, Write, WriteOwned,
