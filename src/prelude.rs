@@ -8,8 +8,8 @@
 //! | `select`, `reflect.Select` | [`select!`](crate::select!), [`recv_any`], [`Select`] |
 //! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
 //! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once`, `sync.Cond` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`], [`Cond`] |
-//! | `sync.OnceFunc`, `sync.OnceValue`, `sync.OnceValues` | [`once_func`], [`once_value`], [`once_values`] |
-//! | `x/sync/semaphore`, `x/sync/errgroup`, `x/sync/singleflight` | [`Semaphore`], [`Group`](crate::sync::Group), [`singleflight`] |
+//! | `sync.OnceFunc`, `sync.OnceValue`, `sync.OnceValues` | [`once_func`](crate::sync::once_func), [`once_value`](crate::sync::once_value), [`once_values`](crate::sync::once_values) |
+//! | `x/sync/semaphore`, `x/sync/errgroup`, `x/sync/singleflight` | [`Semaphore`], [`Group`](crate::sync::Group), [`singleflight`](crate::sync::singleflight) |
 //! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
 //! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
 //! | `runtime.Gosched`, `runtime.NumGoroutine` | [`yield_now`], [`num_goroutine`] |

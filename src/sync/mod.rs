@@ -16,7 +16,7 @@ mod cond;
 mod errgroup;
 mod mutex;
 mod once;
-mod once_func;
+mod oncefunc;
 mod rwmutex;
 mod semaphore;
 pub mod singleflight;
@@ -27,7 +27,7 @@ pub use cond::{Cond, CondWait, CondWaitOwned};
 pub use errgroup::Group;
 pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
 pub use once::Once;
-pub use once_func::{once_func, once_value, once_values};
+pub use oncefunc::{once_func, once_value, once_values};
 pub use rwmutex::{
     OwnedRwMutexReadGuard, OwnedRwMutexWriteGuard, Read, ReadOwned, RwMutex, RwMutexReadGuard,
     RwMutexWriteGuard, Write, WriteOwned,
