@@ -83,8 +83,10 @@
 //!
 //! ## Sync, time and context
 //!
-//! [`WaitGroup`], a fair [`Mutex`] and [`RwMutex`], a weighted [`Semaphore`], [`Once`], and
-//! errgroup's [`sync::Group`] live in [`sync`]; [`time`] has `after`, `tick`, `Timer`,
+//! [`WaitGroup`], a fair [`Mutex`] and [`RwMutex`], a weighted [`Semaphore`], [`Once`] (and
+//! Go 1.21's [`sync::once_func`] family), a
+//! condition variable [`Cond`], errgroup's [`sync::Group`] and [`sync::singleflight`] live
+//! in [`sync`]; [`time`] has `after`, `tick`, `Timer`,
 //! `Ticker` with Go 1.23 semantics; [`context`] has cancellation trees.
 //!
 //! ```
@@ -160,6 +162,7 @@
 //! | `select { case ...; default: }` | `select! { recv(ch) -> v => ..., default => ... }` |
 //! | `var wg sync.WaitGroup; defer wg.Done()` | `let wg = WaitGroup::new(); let _g = wg.guard();` |
 //! | `mu.Lock(); defer mu.Unlock()` | `let g = mu.lock().await;` |
+//! | `c := sync.NewCond(&mu)`; `c.Wait()` | `let c = Cond::new();` `g = c.wait(g).await;` |
 //! | `go run -race` | data races do not compile: `Send`/`Sync` reject them |
 //! | panic: send on closed channel | `Err(SendError(v))` |
 #![doc(test(attr(deny(warnings))))]
@@ -223,7 +226,7 @@ pub use context::{CancelFunc, CancelGuard, Context, ContextError};
 pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, Select, SendHandle};
 pub use sync::{
-    DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
+    Cond, DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
     OwnedRwMutexWriteGuard, RwMutex, RwMutexReadGuard, RwMutexWriteGuard, Semaphore, WaitGroup,
 };
 

@@ -7,8 +7,9 @@
 //! | `make(chan T, n)`, `chan T`, `chan<- T`, `<-chan T` | [`chan`], [`Chan`], [`Sender`], [`Receiver`] |
 //! | `select`, `reflect.Select` | [`select!`](crate::select!), [`recv_any`], [`Select`] |
 //! | panic: send on closed channel | [`SendError`], [`TrySendError`], [`TryRecvError`] |
-//! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`] |
-//! | `x/sync/semaphore`, `x/sync/errgroup` | [`Semaphore`], [`Group`](crate::sync::Group) |
+//! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once`, `sync.Cond` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`], [`Cond`] |
+//! | `sync.OnceFunc`, `sync.OnceValue`, `sync.OnceValues` | [`once_func`](crate::sync::once_func), [`once_value`](crate::sync::once_value), [`once_values`](crate::sync::once_values) |
+//! | `x/sync/semaphore`, `x/sync/errgroup`, `x/sync/singleflight` | [`Semaphore`], [`Group`](crate::sync::Group), [`singleflight`](crate::sync::singleflight) |
 //! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
 //! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
 //! | `runtime.Gosched`, `runtime.NumGoroutine` | [`yield_now`], [`num_goroutine`] |
@@ -19,7 +20,10 @@
 
 pub use crate::context::{CancelFunc, Context};
 pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
-pub use crate::sync::{Group, Mutex, Once, RwMutex, Semaphore, WaitGroup};
+pub use crate::sync::{
+    once_func, once_value, once_values, singleflight, Cond, Group, Mutex, Once, RwMutex, Semaphore,
+    WaitGroup,
+};
 pub use crate::time;
 pub use crate::{
     chan, recv_any, Chan, Receiver, Select, SendError, Sender, TryRecvError, TrySendError,

@@ -381,6 +381,26 @@ impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     }
 }
 
+impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    /// The mutex this guard holds locked (Go: `c.L`).
+    ///
+    /// An associated function, called as `MutexGuard::mutex(&guard)`, so that it does not
+    /// shadow a method of `T` reached through the guard (std's guards do the same).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gokio::{Mutex, MutexGuard};
+    ///
+    /// let m = Mutex::new(());
+    /// let g = m.try_lock().unwrap();
+    /// assert!(std::ptr::eq(MutexGuard::mutex(&g), &m));
+    /// ```
+    pub fn mutex(this: &Self) -> &'a Mutex<T> {
+        this.mutex
+    }
+}
+
 impl<T: ?Sized + fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
