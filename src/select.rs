@@ -447,10 +447,7 @@ impl SelectFuture<'_, '_> {
                 }
                 None => token.0.insert(Token::pooled(cx.waker().clone())),
             };
-            let parked_all = (0..n).all(|k| {
-                let i = order.get(k);
-                self.cases[i].register(tok, i)
-            });
+            let parked_all = register_all(self.cases, &order, tok);
             if parked_all {
                 self.parked = token.0.take();
                 return Poll::Pending;
@@ -473,17 +470,52 @@ impl SelectFuture<'_, '_> {
 
 impl Drop for SelectFuture<'_, '_> {
     fn drop(&mut self) {
-        let Some(token) = self.parked.take() else {
-            return;
-        };
-        let aborted = token.abort();
-        self.cases.iter_mut().for_each(|c| c.settle());
-        if !aborted {
-            if let Some(won) = token.selected() {
-                self.cases[won].restore();
-            }
+        if let Some(token) = self.parked.take() {
+            abandon(self.cases, &token);
+            Token::recycle(token);
         }
-        Token::recycle(token);
+    }
+}
+
+/// Pass 2: parks an entry for every case, in `order`, sharing `token`; `false` if a case
+/// was ready instead (the entries parked so far stay parked).
+///
+/// A registration can panic (a queue that cannot grow, a broken invariant's `expect`).
+/// Unwinding on with the earlier cases' entries live would let a later counterpart
+/// complete a select that is gone, delivering into an entry nobody reads (issue 15, item
+/// 7), so a guard settles them first, as dropping a parked select does.
+fn register_all(cases: &mut [&mut dyn Case], order: &Order, token: &Arc<Token>) -> bool {
+    /// Settles `cases` if dropped, that is, if a registration panicked.
+    struct OnUnwind<'s, 'c> {
+        cases: &'s mut [&'c mut dyn Case],
+        token: &'s Arc<Token>,
+    }
+
+    impl Drop for OnUnwind<'_, '_> {
+        fn drop(&mut self) {
+            abandon(self.cases, self.token);
+        }
+    }
+
+    let guard = OnUnwind { cases, token };
+    let parked_all = (0..guard.cases.len()).all(|k| {
+        let i = order.get(k);
+        guard.cases[i].register(guard.token, i)
+    });
+    std::mem::forget(guard); // no panic: the caller settles (it holds only references)
+    parked_all
+}
+
+/// A select gives up its parked (or partly parked) round: aborts `token`, withdraws every
+/// case's entry, and if a counterpart had won a case first, undoes what can be undone (a
+/// received value goes back to its channel; a sent value stays sent).
+fn abandon(cases: &mut [&mut dyn Case], token: &Token) {
+    let aborted = token.abort();
+    cases.iter_mut().for_each(|c| c.settle());
+    if !aborted {
+        if let Some(won) = token.selected() {
+            cases[won].restore();
+        }
     }
 }
 
@@ -534,68 +566,4 @@ where
 }
 
 #[cfg(all(test, not(loom)))]
-mod tests {
-    use super::{first_pick, Order};
-
-    /// Each of `counts` is within 6 standard deviations of `trials / counts.len()`.
-    fn assert_uniform(counts: &[u64], trials: u64) {
-        let p = 1.0 / counts.len() as f64;
-        let (mean, sd) = (trials as f64 * p, (trials as f64 * p * (1.0 - p)).sqrt());
-        for (i, &c) in counts.iter().enumerate() {
-            assert!(
-                (c as f64 - mean).abs() < 6.0 * sd,
-                "outcome {i}: {c} of {trials}, expected about {mean:.0} ({counts:?})"
-            );
-        }
-    }
-
-    /// The order of the locked pass and of registration: every permutation equally likely.
-    #[test]
-    fn order_draws_uniform_permutations() {
-        const PERMS: [[usize; 3]; 6] = [
-            [0, 1, 2],
-            [0, 2, 1],
-            [1, 0, 2],
-            [1, 2, 0],
-            [2, 0, 1],
-            [2, 1, 0],
-        ];
-        let trials = 60_000;
-        let mut counts = [0u64; 6];
-        for _ in 0..trials {
-            let mut order = Order::new(3, false);
-            let p: Vec<usize> = (0..3).map(|k| order.pick(k)).collect();
-            counts[PERMS
-                .iter()
-                .position(|q| q[..] == p[..])
-                .expect("a permutation")] += 1;
-        }
-        assert_uniform(&counts, trials);
-        let mut biased = Order::new(3, true);
-        assert_eq!(
-            (0..3).map(|k| biased.pick(k)).collect::<Vec<_>>(),
-            [0, 1, 2]
-        );
-    }
-
-    /// The first look's choice: uniform over the cases that look ready, the first of them
-    /// when biased, none when none does.
-    #[test]
-    fn first_pick_is_uniform_over_the_ready_mask() {
-        let ready = 0b1_0110; // cases 1, 2 and 4
-        let trials = 60_000;
-        let mut counts = [0u64; 3];
-        for _ in 0..trials {
-            let i = first_pick(ready, false).expect("cases look ready");
-            counts[[1, 2, 4]
-                .iter()
-                .position(|&j| j == i)
-                .expect("a ready case")] += 1;
-        }
-        assert_uniform(&counts, trials);
-        assert_eq!(first_pick(ready, true), Some(1));
-        assert_eq!(first_pick(1 << 31, false), Some(31));
-        assert_eq!(first_pick(0, false), None);
-        assert_eq!(first_pick(0, true), None);
-    }
-}
+mod tests;
