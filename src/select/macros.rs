@@ -46,8 +46,15 @@
 ///
 /// # Cancel safety
 ///
-/// Dropping a pending select commits nothing: no value is received or sent. (A value a
-/// counterpart had already handed to a receive case goes back to the head of its channel.)
+/// Dropping a pending select receives nothing: a value a counterpart had already handed to
+/// a receive case goes back to the head of its channel. A send case is different: a
+/// counterpart may take its value while the select waits, between two polls, and a sent
+/// value cannot be taken back. If the select is dropped after that, the send has happened
+/// (the receiver has the value) although the select never reported it. So a dropped select
+/// commits at most one case, a send case whose value was already taken; when no case has
+/// a send, it commits nothing. Do not retry a send of a dropped select as if it surely had
+/// not happened (with a rendezvous channel, or one whose receivers can tell duplicates
+/// apart, this matters).
 ///
 /// # Examples
 ///
