@@ -95,3 +95,33 @@ fn default_only_when_no_case_was_ready_at_one_instant() {
          every instant, of {ROUNDS} rounds"
     );
 }
+
+/// A select of more than 32 cases with `default` looks at all its channels under all their
+/// locks at once; a channel that appears in several cases (here all 40, receive and send
+/// cases alike) is locked once, so this neither deadlocks nor misses a ready case.
+#[test]
+fn one_channel_in_many_cases_is_locked_once() {
+    let ch = chan::<u32>(1);
+    let run = || {
+        let mut sel = Select::new();
+        for i in 0..20 {
+            sel = sel.recv(&ch, move |v| (i, v));
+            sel = sel.send(&ch, 9, move |r| (100 + i, r.ok().map(|()| 9)));
+        }
+        futures::executor::block_on(sel.default(|| (999, None)).wait())
+    };
+    // Empty, with room: a send case is ready.
+    let (i, v) = run();
+    assert!((100..120).contains(&i) && v == Some(9), "got ({i}, {v:?})");
+    // Full: a receive case is ready.
+    let (i, v) = run();
+    assert!(i < 20 && v == Some(9), "got ({i}, {v:?})");
+    // Make it neither readable nor writable: a rendezvous channel with nobody waiting.
+    let rendezvous = chan::<u32>(0);
+    let mut sel = Select::new();
+    for i in 0..40 {
+        sel = sel.recv(&rendezvous, move |_| i);
+    }
+    let got = futures::executor::block_on(sel.default(|| 999).wait());
+    assert_eq!(got, 999, "nothing was ready");
+}
