@@ -305,19 +305,22 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
     ///
     /// Why: a channel's readiness only changes in a critical section, which publishes its
     /// hint word, with a generation that grows on every change, before unlocking (Release);
-    /// the select's loads are Acquire. Let `W_c` be the critical section that published the
-    /// word read from channel `c` (both reads: equal words) and `X_c` the next one to change
-    /// `c`'s readiness, if any. Place `default` after every `W_c` and before every `X_c`:
-    /// in between, each `c` is as its word says, not ready. That order can only contradict
-    /// what happened if some `X_p` happened before some `W_q`. But then `X_p`'s store
-    /// happened before the first pass's Acquire read of `q` (it reads `W_q`'s store, and
-    /// `W_q` is `X_p`'s successor through `q`'s lock, or `W_q` itself is), which is sequenced
-    /// before the second pass's read of `p`; by coherence that read sees `X_p`'s word or a
-    /// later one, a different generation, and the confirmation fails. Operations on the
-    /// channels that do not change readiness publish nothing and may go on either side.
+    /// the select's loads are Acquire. (A channel whose hint is off looks ready, so it never
+    /// gets here.) Let `W_c` be the critical section that published the word read from
+    /// channel `c` (both reads: equal words) and `X_c` the next one to change `c`'s
+    /// readiness, if any. Place `default` after every `W_c` and before every `X_c`: in
+    /// between, each `c` is as its word says, not ready. Sections that change nothing
+    /// publish nothing and may go on either side, so that order can only contradict what
+    /// happened if some `X_p` happened before some `W_q`, directly or through sections
+    /// that `q`'s lock orders before `W_q`. Then `X_p`'s store happened before `W_q`'s
+    /// store, which the first pass's read of `q` reads (Acquire), and that read is
+    /// sequenced before the second pass's read of `p`: by coherence the latter sees
+    /// `X_p`'s word or a later one, a different generation, and the confirmation fails.
+    /// The select's own earlier operations come before its first pass, and its later ones
+    /// after the second, so they fit the order too.
     ///
-    /// This is the argument of a double-collect snapshot; the generation rules out a value
-    /// that changed and changed back between the passes.
+    /// This is the argument of a double-collect snapshot; the generation rules out a word
+    /// that changed and changed back between the two passes.
     fn unchanged(&self, looks: &[usize]) -> bool {
         self.cases.iter().zip(looks).all(|(c, &l)| c.look() == l)
     }
