@@ -4,13 +4,18 @@
 //! blocking variants work from plain threads and share the exact poll logic of the async ones.
 
 use std::future::Future;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+#[cfg(not(loom))]
+use std::{
+    pin::pin,
+    sync::Arc,
+    task::{Context, Poll, Wake, Waker},
+    thread::{self, Thread},
+};
 
+#[cfg(not(loom))]
 struct ThreadWaker(Thread);
 
+#[cfg(not(loom))]
 impl Wake for ThreadWaker {
     fn wake(self: Arc<Self>) {
         self.0.unpark();

@@ -139,7 +139,8 @@
 //! close semantics as above; **exactly-once delivery under any pattern of cancellation** —
 //! a dropped send never delivers, a dropped receive never loses a value; `select!` is
 //! uniform, commits exactly one case (also for sends on rendezvous channels), never pairs
-//! with itself, and commits nothing when dropped; the Mutex is fair (FIFO waiters, hand-off
+//! with itself, and receives nothing when dropped (a send case whose value a counterpart
+//! took stays sent); `default` is linearizable; the Mutex is fair (FIFO waiters, hand-off
 //! after 1 ms of waiting). Channels work on any executor; only `go` and timers need tokio.
 //!
 //! ## Guides

@@ -2,31 +2,47 @@
 //! [`recv_any`].
 //!
 //! The algorithm follows Go's `runtime/select.go`, adapted to per-channel locks that are taken
-//! one at a time (crossbeam-channel's approach) instead of all at once:
+//! one at a time (crossbeam-channel's approach) instead of all at once (only a `default` that
+//! cannot be confirmed otherwise locks all, as Go does):
 //!
 //! 1. **Poll order.** Draw a uniformly random permutation of the cases (Fisher–Yates), or take
 //!    source order when `biased`. Nil cases (`None` handles) are skipped throughout.
 //! 2. **Pass 1 — try.**
 //!    - *First look, without locks.* Every channel a select has used keeps a readiness hint,
-//!      rewritten from its state whenever its lock is released (see `chan::core`); a channel
-//!      no select has used yet looks ready, so its first select takes the lock, which turns
-//!      the hint on. Read each case's hint, draw
-//!      one case uniformly from those that look ready (the first of them when `biased`) and
-//!      try it under its lock. If it completes, it wins; if no case looks ready, none was
-//!      ready when its hint was read, so a `default` is taken at once. This is where a select
-//!      usually ends, at the cost of one lock: Go's `select` locks every channel here.
-//!      [`select!`](crate::select!) runs this step inline, with static calls, before it builds a
-//!      [`SelectFuture`].
-//!    - *Locked pass*, only when the case that looked ready was not (a stale hint): visit the
-//!      cases in poll order; the first that can complete under its lock wins. With `k` cases
-//!      ready, each is first in the permutation with probability `1/k`: the choice is
-//!      uniform, unlike a random start followed by rotation. If none is ready and there is a
-//!      `default`, take it.
+//!      republished from its state whenever its lock is released (see `chan::core`); a
+//!      channel no select has used yet looks ready, so its first select takes the lock, which
+//!      turns the hint on. Read each case's hint, draw one case uniformly from those that
+//!      look ready (the first of them when `biased`) and try it under its lock. If it
+//!      completes, it wins. This is where a select usually ends, at the cost of one lock:
+//!      Go's `select` locks every channel here.
+//!    - *`default`, linearizable.* A `default` may be taken only if there was one instant at
+//!      which no case was ready, as in Go, whose `select` decides with every channel locked.
+//!      Hints read one after the other do not show that (a case can become ready after its
+//!      hint was read while another stops being ready before its hint is read), so when no
+//!      case looks ready the hints are read a second time: each carries a generation that
+//!      grows with every change, and two equal passes prove that nothing changed in between,
+//!      so at the instant between the passes no case was ready (the argument is at
+//!      [`SelectFuture::unchanged`]). If a hint changed, the select tries again; after a few
+//!      rounds it locks every channel at once, in address order (Go's `sellock`), and looks
+//!      there. [`select!`](crate::select!) runs the first look and this confirmation inline,
+//!      with static calls, before it builds a [`SelectFuture`].
+//!    - *Locked pass*, only when the case that looked ready was not (a stale hint), or the
+//!      confirmation failed: visit the cases in poll order; the first that can complete
+//!      under its lock wins. With `k` cases ready, each is first in the permutation with
+//!      probability `1/k`: the choice is uniform, unlike a random start followed by
+//!      rotation. If none is ready and there is a `default`, "none ready" is confirmed as
+//!      above before it is taken: the locks were taken one at a time. Selects of more than
+//!      32 cases skip the lock-free look; with a `default` they start by looking at every
+//!      case under all locks.
 //! 3. **Pass 2 — park.** Create one claim-once token (Go's `selectDone`) and park an entry for
 //!    every case on its channel, in poll order. Each registration re-checks its channel under
 //!    the lock; if the case became ready in between, the select aborts its token, withdraws
 //!    the entries parked so far and starts again at pass 1 (whose first look now sees that
-//!    case's hint: it was written when the registration released the lock). A counterpart
+//!    case's hint: it was written when the registration released the lock). Parking needs no
+//!    single instant at which nothing was ready: once a case's entry is registered, any
+//!    counterpart that comes later completes it, so the select never sleeps through a case
+//!    that became ready after its registration, and one that was ready before it was seen
+//!    by the registration's own check. A counterpart
 //!    (or `close`) that claims the token completes exactly that one case; entries of the
 //!    other cases are dead and are skipped by everyone.
 //! 4. **Pass 3 — wake.** The woken select withdraws the entries of the cases that lost and
@@ -50,14 +66,32 @@ pub use self::case::{RecvCase, RecvHandle, SendCase, SendHandle};
 use crate::chan::waiter::Token;
 use crate::loom::Arc;
 
+/// A channel lock held while a select looks at all its channels at one instant
+/// ([`Case::hold`]), its channel's type erased.
+#[doc(hidden)]
+pub trait Held {}
+
+impl<L> Held for L {}
+
 /// One case of a select, as the algorithm sees it (object-safe over the channel's type).
 #[doc(hidden)]
 pub trait Case: Send {
     /// A case on a nil channel: never ready, never parked.
     fn is_nil(&self) -> bool;
-    /// Lock-free look: `false` if the case was not ready at the end of its channel's latest
-    /// critical section; `true` if it may be ready (to be confirmed by [`Case::try_now`]).
-    fn may_be_ready(&self) -> bool;
+    /// Lock-free look at the case's channel: its readiness hint word (`chan::core::locked`),
+    /// for [`Case::ready_in`]. Two equal looks at one case mean that its readiness did not
+    /// change in between. A nil case's look is a constant that is never ready.
+    fn look(&self) -> usize;
+    /// `false` if, by `look`, the case was not ready at the end of its channel's critical
+    /// section that published it; `true` if it may be ready (to be confirmed by
+    /// [`Case::try_now`]).
+    fn ready_in(&self, look: usize) -> bool;
+    /// The address of the case's channel, 0 for a nil case: the order in which
+    /// [`SelectFuture`] locks all its channels at once.
+    fn channel(&self) -> usize;
+    /// Locks the case's channel until the guard is dropped (nothing for a nil case). While
+    /// held, [`Case::look`] is exact.
+    fn hold(&self) -> Option<Box<dyn Held + '_>>;
     /// Completes the case now if it is ready; the result stays in the case.
     fn try_now(&mut self) -> bool;
     /// Parks an entry sharing `token`; `false` if the case is ready right now instead.
@@ -185,11 +219,18 @@ pub fn first_pick(ready: u32, biased: bool) -> Option<usize> {
 enum Look {
     /// This case completed.
     Won(usize),
-    /// No case looked ready: each was not ready when its hint was read.
+    /// With a `default`: there was an instant at which no case was ready. Without one: no
+    /// case looked ready (registration checks each again under its lock).
     NoneReady,
-    /// The case that looked ready was not (or the look was skipped): take the locked path.
+    /// The case that looked ready was not, or "none ready" could not be confirmed, or the
+    /// look was skipped: take the locked path.
     Stale,
 }
+
+/// How many times a select with `default` confirms "no case ready" with two passes over the
+/// hints before it locks all its channels at once instead (Go's `sellock`), which always
+/// decides. Each failed pass means that another operation changed a channel meanwhile.
+const COLLECT_ROUNDS: u32 = if cfg!(loom) { 1 } else { 3 };
 
 /// The future of one select: resolves to the index of the case that completed, or `None` when
 /// `default` was taken. Created by [`select!`](crate::select!) over cases it keeps on the
@@ -217,24 +258,106 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
     /// Pass 1's lock-free first look: read every case's readiness hint, then try one case
     /// drawn uniformly from those that look ready (the first of them in source order when
     /// biased). Only that case's lock is taken, so a select whose ready case is found at once
-    /// costs one lock, as a plain receive does, and one that finds nothing ready takes none.
+    /// costs one lock, as a plain receive does. If none looks ready and the select has a
+    /// `default`, the look is confirmed by a second pass ([`Self::unchanged`]).
     fn first_look(&mut self) -> Look {
         let n = self.cases.len();
         if n > STACK_CASES {
-            return Look::Stale; // large dynamic selects take the locked path
+            // Large dynamic selects take the locked path; with a `default`, they first look
+            // at every case under all locks, which decides "none ready" at once (the locked
+            // pass alone would take as many locks, one at a time, and need confirming).
+            return if self.has_default {
+                self.look_locked()
+            } else {
+                Look::Stale
+            };
         }
-        let ready = self
-            .cases
-            .iter()
-            .enumerate()
-            .fold(0u32, |m, (i, c)| m | (u32::from(c.may_be_ready()) << i));
+        let mut looks = [0usize; STACK_CASES];
+        let ready = if self.has_default {
+            self.cases.iter().enumerate().fold(0u32, |m, (i, c)| {
+                looks[i] = c.look();
+                m | (u32::from(c.ready_in(looks[i])) << i)
+            })
+        } else {
+            // Without a default, "none ready" only leads to registration, which checks again.
+            self.cases
+                .iter()
+                .enumerate()
+                .fold(0u32, |m, (i, c)| m | (u32::from(c.ready_in(c.look())) << i))
+        };
         let Some(i) = first_pick(ready, self.biased) else {
+            if self.has_default && !self.unchanged(&looks[..n]) {
+                return Look::Stale;
+            }
             return Look::NoneReady;
         };
         if self.cases[i].try_now() {
             Look::Won(i)
         } else {
             Look::Stale
+        }
+    }
+
+    /// The second pass of a double collect: whether every case's look is still `looks`,
+    /// read by a first pass that found no case ready. If so, there was an instant, between
+    /// the two passes, at which no case was ready, and `default` may be taken
+    /// (linearizable, as Go's `select` that locks every channel before it decides).
+    ///
+    /// Why: a channel's readiness only changes in a critical section, which publishes its
+    /// hint word, with a generation that grows on every change, before unlocking (Release);
+    /// the select's loads are Acquire. (A channel whose hint is off looks ready, so it never
+    /// gets here.) Let `W_c` be the critical section that published the word read from
+    /// channel `c` (both reads: equal words) and `X_c` the next one to change `c`'s
+    /// readiness, if any. Place `default` after every `W_c` and before every `X_c`: in
+    /// between, each `c` is as its word says, not ready. Sections that change nothing
+    /// publish nothing and may go on either side, so that order can only contradict what
+    /// happened if some `X_p` happened before some `W_q`, directly or through sections
+    /// that `q`'s lock orders before `W_q`. Then `X_p`'s store happened before `W_q`'s
+    /// store, which the first pass's read of `q` reads (Acquire), and that read is
+    /// sequenced before the second pass's read of `p`: by coherence the latter sees
+    /// `X_p`'s word or a later one, a different generation, and the confirmation fails.
+    /// The select's own earlier operations come before its first pass, and its later ones
+    /// after the second, so they fit the order too.
+    ///
+    /// This is the argument of a double-collect snapshot; the generation rules out a word
+    /// that changed and changed back between the two passes.
+    fn unchanged(&self, looks: &[usize]) -> bool {
+        self.cases.iter().zip(looks).all(|(c, &l)| c.look() == l)
+    }
+
+    /// A select with `default` whose locked pass completed nothing: the locks were taken one
+    /// at a time, so some case may have been ready at every instant (one became ready after
+    /// its lock was released, another stopped being ready before its lock was taken).
+    /// Confirm "none ready" at one instant before `default` is taken: by a first look with
+    /// its double collect for the first [`COLLECT_ROUNDS`] rounds, then by looking at every
+    /// case with all their channels locked at once.
+    fn confirm_none(&mut self, round: u32) -> Look {
+        if round <= COLLECT_ROUNDS && self.cases.len() <= STACK_CASES {
+            return self.first_look();
+        }
+        self.look_locked()
+    }
+
+    /// Go's `sellock`: locks every case's channel, in address order and each once (a channel
+    /// may appear in several cases), and looks at every case while all are held, when each
+    /// look is exact: `NoneReady` if no case is ready at this instant, else `Stale` (the
+    /// locked pass tries again). Holding two channel locks happens only here, always in
+    /// address order, so it cannot deadlock.
+    #[cold]
+    fn look_locked(&self) -> Look {
+        let mut chans: Vec<(usize, usize)> = (self.cases.iter().enumerate())
+            .map(|(i, c)| (c.channel(), i))
+            .filter(|&(ch, _)| ch != 0)
+            .collect();
+        chans.sort_unstable();
+        chans.dedup_by_key(|&mut (ch, _)| ch);
+        let held: Vec<_> = chans.iter().map(|&(_, i)| self.cases[i].hold()).collect();
+        let any_ready = self.cases.iter().any(|c| c.ready_in(c.look()));
+        drop(held); // republishes each hint and unlocks
+        if any_ready {
+            Look::Stale
+        } else {
+            Look::NoneReady
         }
     }
 
@@ -289,13 +412,14 @@ impl SelectFuture<'_, '_> {
         // The token of this poll's registrations, kept across retries; recycled on return
         // unless the select stays parked with it.
         let mut token = TokenSlot(None);
+        let mut confirms = 0;
         loop {
             let mut order = Order::new(n, self.biased);
             match look {
                 Look::Won(i) => return Poll::Ready(Some(i)),
                 Look::NoneReady => {
                     if self.has_default {
-                        return Poll::Ready(None);
+                        return Poll::Ready(None); // confirmed: no case ready at one instant
                     }
                     (0..n).for_each(|k| _ = order.pick(k)); // the order pass 2 registers in
                 }
@@ -308,7 +432,9 @@ impl SelectFuture<'_, '_> {
                         }
                     }
                     if self.has_default {
-                        return Poll::Ready(None);
+                        confirms += 1;
+                        look = self.confirm_none(confirms);
+                        continue;
                     }
                 }
             }
@@ -324,10 +450,7 @@ impl SelectFuture<'_, '_> {
                 }
                 None => token.0.insert(Token::pooled(cx.waker().clone())),
             };
-            let parked_all = (0..n).all(|k| {
-                let i = order.get(k);
-                self.cases[i].register(tok, i)
-            });
+            let parked_all = register_all(self.cases, &order, tok);
             if parked_all {
                 self.parked = token.0.take();
                 return Poll::Pending;
@@ -350,17 +473,52 @@ impl SelectFuture<'_, '_> {
 
 impl Drop for SelectFuture<'_, '_> {
     fn drop(&mut self) {
-        let Some(token) = self.parked.take() else {
-            return;
-        };
-        let aborted = token.abort();
-        self.cases.iter_mut().for_each(|c| c.settle());
-        if !aborted {
-            if let Some(won) = token.selected() {
-                self.cases[won].restore();
-            }
+        if let Some(token) = self.parked.take() {
+            abandon(self.cases, &token);
+            Token::recycle(token);
         }
-        Token::recycle(token);
+    }
+}
+
+/// Pass 2: parks an entry for every case, in `order`, sharing `token`; `false` if a case
+/// was ready instead (the entries parked so far stay parked).
+///
+/// A registration can panic (a queue that cannot grow, a broken invariant's `expect`).
+/// Unwinding on with the earlier cases' entries live would let a later counterpart
+/// complete a select that is gone, delivering into an entry nobody reads (issue 15, item
+/// 7), so a guard settles them first, as dropping a parked select does.
+fn register_all(cases: &mut [&mut dyn Case], order: &Order, token: &Arc<Token>) -> bool {
+    /// Settles `cases` if dropped, that is, if a registration panicked.
+    struct OnUnwind<'s, 'c> {
+        cases: &'s mut [&'c mut dyn Case],
+        token: &'s Arc<Token>,
+    }
+
+    impl Drop for OnUnwind<'_, '_> {
+        fn drop(&mut self) {
+            abandon(self.cases, self.token);
+        }
+    }
+
+    let guard = OnUnwind { cases, token };
+    let parked_all = (0..guard.cases.len()).all(|k| {
+        let i = order.get(k);
+        guard.cases[i].register(guard.token, i)
+    });
+    std::mem::forget(guard); // no panic: the caller settles (it holds only references)
+    parked_all
+}
+
+/// A select gives up its parked (or partly parked) round: aborts `token`, withdraws every
+/// case's entry, and if a counterpart had won a case first, undoes what can be undone (a
+/// received value goes back to its channel; a sent value stays sent).
+fn abandon(cases: &mut [&mut dyn Case], token: &Token) {
+    let aborted = token.abort();
+    cases.iter_mut().for_each(|c| c.settle());
+    if !aborted {
+        if let Some(won) = token.selected() {
+            cases[won].restore();
+        }
     }
 }
 
@@ -411,68 +569,4 @@ where
 }
 
 #[cfg(all(test, not(loom)))]
-mod tests {
-    use super::{first_pick, Order};
-
-    /// Each of `counts` is within 6 standard deviations of `trials / counts.len()`.
-    fn assert_uniform(counts: &[u64], trials: u64) {
-        let p = 1.0 / counts.len() as f64;
-        let (mean, sd) = (trials as f64 * p, (trials as f64 * p * (1.0 - p)).sqrt());
-        for (i, &c) in counts.iter().enumerate() {
-            assert!(
-                (c as f64 - mean).abs() < 6.0 * sd,
-                "outcome {i}: {c} of {trials}, expected about {mean:.0} ({counts:?})"
-            );
-        }
-    }
-
-    /// The order of the locked pass and of registration: every permutation equally likely.
-    #[test]
-    fn order_draws_uniform_permutations() {
-        const PERMS: [[usize; 3]; 6] = [
-            [0, 1, 2],
-            [0, 2, 1],
-            [1, 0, 2],
-            [1, 2, 0],
-            [2, 0, 1],
-            [2, 1, 0],
-        ];
-        let trials = 60_000;
-        let mut counts = [0u64; 6];
-        for _ in 0..trials {
-            let mut order = Order::new(3, false);
-            let p: Vec<usize> = (0..3).map(|k| order.pick(k)).collect();
-            counts[PERMS
-                .iter()
-                .position(|q| q[..] == p[..])
-                .expect("a permutation")] += 1;
-        }
-        assert_uniform(&counts, trials);
-        let mut biased = Order::new(3, true);
-        assert_eq!(
-            (0..3).map(|k| biased.pick(k)).collect::<Vec<_>>(),
-            [0, 1, 2]
-        );
-    }
-
-    /// The first look's choice: uniform over the cases that look ready, the first of them
-    /// when biased, none when none does.
-    #[test]
-    fn first_pick_is_uniform_over_the_ready_mask() {
-        let ready = 0b1_0110; // cases 1, 2 and 4
-        let trials = 60_000;
-        let mut counts = [0u64; 3];
-        for _ in 0..trials {
-            let i = first_pick(ready, false).expect("cases look ready");
-            counts[[1, 2, 4]
-                .iter()
-                .position(|&j| j == i)
-                .expect("a ready case")] += 1;
-        }
-        assert_uniform(&counts, trials);
-        assert_eq!(first_pick(ready, true), Some(1));
-        assert_eq!(first_pick(1 << 31, false), Some(31));
-        assert_eq!(first_pick(0, false), None);
-        assert_eq!(first_pick(0, true), None);
-    }
-}
+mod tests;

@@ -417,7 +417,7 @@ fn the_same_channel_in_two_cases() {
     assert_eq!(c.len(), 0, "only one case received");
 }
 
-// ----- rule 7: dropping a pending select commits nothing -----
+// ----- rule 7: dropping a pending select receives nothing (a taken send stays sent) -----
 
 #[test]
 fn dropping_a_pending_select_commits_nothing() {
@@ -433,6 +433,29 @@ fn dropping_a_pending_select_commits_nothing() {
         Err(gokio::TryRecvError::Empty),
         "the send case was withdrawn"
     );
+    assert!(
+        b.try_send(5).unwrap_err().is_full(),
+        "the recv case was withdrawn"
+    );
+}
+
+/// The true guarantee for send cases: a counterpart can take a parked send case's value
+/// between two polls; dropping the select afterwards cannot take it back, so it stays sent
+/// (exactly once: received by the counterpart, not put back, not sent again).
+#[test]
+fn a_send_taken_before_the_drop_stays_sent() {
+    let (a, b) = (chan::<i32>(0), chan::<i32>(0));
+    let mut sel = task::spawn(async {
+        select! { send(a, 1) -> _ => "sent", recv(b) -> _ => "received" }
+    });
+    assert_pending!(sel.poll());
+    assert_eq!(
+        a.try_recv(),
+        Ok(1),
+        "a counterpart takes the parked send's value"
+    );
+    drop(sel); // never polled again: the select never reports the send
+    assert_eq!(a.try_recv(), Err(gokio::TryRecvError::Empty), "sent once");
     assert!(
         b.try_send(5).unwrap_err().is_full(),
         "the recv case was withdrawn"

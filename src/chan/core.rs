@@ -33,14 +33,14 @@
 mod locked;
 mod select;
 
-use self::locked::Locked;
+use self::locked::{Hint, Locked};
 
 use std::collections::VecDeque;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use super::waiter::{Owner, Parked, Queue, Spares};
-use crate::loom::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::spin::SpinLock;
 
 /// What a non-blocking send attempt did.
@@ -76,7 +76,7 @@ pub struct Shared<T> {
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
     /// [`Self::may_send`]), rewritten from the state at the end of every critical section
     /// once a select has used the channel (see [`locked`]).
-    ready: AtomicU8,
+    ready: Hint,
     /// Mirror of `State::closed`, for lock-free `is_closed`.
     closed: AtomicBool,
     /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
@@ -110,7 +110,7 @@ impl<T> Shared<T> {
                 spare: Spares::new(),
                 closed: false,
             }),
-            ready: AtomicU8::new(0),
+            ready: Hint::new(),
             closed: AtomicBool::new(false),
             senders: AtomicUsize::new(senders),
             receivers: AtomicUsize::new(receivers),

@@ -61,7 +61,8 @@ type Default<'a, R> = Box<dyn FnOnce() -> R + Send + 'a>;
 ///
 /// # Cancel safety
 ///
-/// Dropping the `wait` future before it completes commits nothing, as for `select!`.
+/// As for [`select!`](crate::select!): dropping the `wait` future before it completes
+/// receives nothing, but a send case whose value a counterpart had already taken stays sent.
 ///
 /// # Examples
 ///
@@ -200,7 +201,10 @@ impl<'a, R> Select<'a, R> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: a dropped `wait` commits nothing.
+    /// A dropped `wait` receives nothing (a value already handed to a receive case goes back
+    /// to the head of its channel). It may have sent: a counterpart can take a send case's
+    /// value while the select waits, and that send stays done although no handler ran. With
+    /// receive cases only, a dropped `wait` commits nothing.
     ///
     /// # Examples
     ///

@@ -1,7 +1,7 @@
 //! The two kinds of select case and the handle traits that say which handles may appear in
 //! them.
 
-use super::Case;
+use super::{Case, Held};
 use crate::chan::waiter::{Parked, Token};
 use crate::chan::{Shared, TryRecv, TrySend};
 use crate::loom::Arc;
@@ -151,8 +151,21 @@ impl<T: Send> Case for RecvCase<'_, T> {
         self.chan.is_none()
     }
 
-    fn may_be_ready(&self) -> bool {
-        self.chan.is_some_and(Shared::may_recv)
+    fn look(&self) -> usize {
+        self.chan
+            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+    }
+
+    fn ready_in(&self, look: usize) -> bool {
+        Shared::<T>::recv_ready(look)
+    }
+
+    fn channel(&self) -> usize {
+        self.chan.map_or(0, |ch| std::ptr::from_ref(ch) as usize)
+    }
+
+    fn hold(&self) -> Option<Box<dyn Held + '_>> {
+        self.chan.map(Shared::hold)
     }
 
     fn try_now(&mut self) -> bool {
@@ -229,8 +242,21 @@ impl<T: Send> Case for SendCase<'_, T> {
         self.chan.is_none()
     }
 
-    fn may_be_ready(&self) -> bool {
-        self.chan.is_some_and(Shared::may_send)
+    fn look(&self) -> usize {
+        self.chan
+            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+    }
+
+    fn ready_in(&self, look: usize) -> bool {
+        Shared::<T>::send_ready(look)
+    }
+
+    fn channel(&self) -> usize {
+        self.chan.map_or(0, |ch| std::ptr::from_ref(ch) as usize)
+    }
+
+    fn hold(&self) -> Option<Box<dyn Held + '_>> {
+        self.chan.map(Shared::hold)
     }
 
     fn try_now(&mut self) -> bool {

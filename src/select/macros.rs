@@ -39,11 +39,22 @@
 ///   that a select has used keep a lock-free readiness hint; the select reads the hints, locks
 ///   only the case it draws from those that look ready, and takes `default` without locking
 ///   anything when none does. A select that waits allocates nothing in the steady state.
+/// * `default` is taken only if there was one instant at which no case was ready, as in Go:
+///   when no hint says ready, the select reads them all again, and the two passes must
+///   agree (each hint carries a generation that grows with every change); if they do not,
+///   it tries again, and in the end locks every channel at once, as Go does.
 ///
 /// # Cancel safety
 ///
-/// Dropping a pending select commits nothing: no value is received or sent. (A value a
-/// counterpart had already handed to a receive case goes back to the head of its channel.)
+/// Dropping a pending select receives nothing: a value a counterpart had already handed to
+/// a receive case goes back to the head of its channel. A send case is different: a
+/// counterpart may take its value while the select waits, between two polls, and a sent
+/// value cannot be taken back. If the select is dropped after that, the send has happened
+/// (the receiver has the value) although the select never reported it. So a dropped select
+/// commits at most one case, a send case whose value was already taken; when no case has
+/// a send, it commits nothing. Do not retry a send of a dropped select as if it surely had
+/// not happened (with a rendezvous channel, or one whose receivers can tell duplicates
+/// apart, this matters).
 ///
 /// # Examples
 ///
@@ -172,9 +183,13 @@ macro_rules! select {
             let mut $c = $crate::select!(@case $kind $h $($v)?);
         )*
         // Fast path, with static calls: try the case that `first_pick` draws from those whose
-        // lock-free hint says ready, or take `default` if none does. Everything else (a stale
-        // hint, waiting) is the runtime `SelectFuture`'s job.
-        let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::may_be_ready(&$c)) << $idx))*;
+        // lock-free hint says ready, or take `default` if none does (confirmed). Everything
+        // else (a stale hint, a look that changed, waiting) is the runtime `SelectFuture`'s job.
+        // With `default`, "none looks ready" is confirmed by a second look at every case: the
+        // same looks twice mean no case was ready at one instant (`SelectFuture::unchanged`).
+        let __gokio_looks: [usize; $crate::select!(@count $($idx)*)] =
+            [$($crate::__private::Case::look(&$c)),*];
+        let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*;
         let __gokio_won: ::core::option::Option<usize> = match (
             $crate::__private::first_pick(__gokio_ready, $biased),
             $crate::select!(@has_default $($def)?),
@@ -183,7 +198,11 @@ macro_rules! select {
                 (::core::option::Option::Some($idx), _)
                     if $crate::__private::Case::try_now(&mut $c) => ::core::option::Option::Some($idx),
             )*
-            (::core::option::Option::None, true) => ::core::option::Option::None,
+            (::core::option::Option::None, true)
+                if true $(&& $crate::__private::Case::look(&$c) == __gokio_looks[$idx])* =>
+            {
+                ::core::option::Option::None
+            }
             _ => {
                 let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::select!(@count $($idx)*)] = [$(&mut $c),*];
                 $crate::__private::SelectFuture::new(

@@ -1,32 +1,69 @@
 //! The channel lock as the state machine takes it, and the readiness hint it keeps.
 //!
-//! Once a select has used a channel, releasing its lock first writes two bits to
-//! [`Shared::ready`]: whether a receive, and whether a send, could complete without waiting
-//! in the state left behind. `select` reads them without locking to find its candidates
-//! (`crate::select`). A bit that is clear is exact as of the latest critical section, which
-//! is what lets a select take `default` without locking anything; a set bit may be stale or
-//! come from dead select entries, so the case is confirmed under the lock. Every critical
-//! section goes through [`Locked`], so none can forget to write the hint. Channels no select
-//! has touched skip the computation (a flag, [`HINTED`], says whether the bits are kept), and
-//! a select treats such a channel as maybe ready, which takes it to the lock, which turns the
-//! hint on.
+//! Once a select has used a channel, releasing its lock first publishes in [`Shared::ready`]
+//! two bits: whether a receive, and whether a send, could complete without waiting in the
+//! state left behind. `select` reads them without locking to find its candidates
+//! (`crate::select`). A bit that is clear is exact as of the latest critical section; a set
+//! bit may be stale or come from dead select entries, so the case is confirmed under the
+//! lock. Every critical section goes through [`Locked`], so none can forget the hint.
+//! Channels no select has touched skip the computation, and a select treats such a channel
+//! as maybe ready, which takes it to the lock, which turns the hint on.
+//!
+//! # The generation, and why a writer only stores
+//!
+//! A clear bit read at one instant says nothing about another channel's bit read at
+//! another, so a select with `default` cannot decide "nothing was ready" from one pass over
+//! the hints (issue 15, item 1). The published word therefore also carries a generation that
+//! grows every time the bits change: two passes that read the same words, generation and
+//! all, prove that no bit changed between a channel's two reads, and every channel's two
+//! reads enclose the instant between the passes, at which all bits were as read (the
+//! argument in full is at `SelectFuture::confirm_none`, `crate::select`).
+//!
+//! Whether the hint is on, and the last word published, are kept in a second atomic,
+//! `last`, that only lock holders touch: a writer never loads the word that readers load.
+//! This matters to loom, whose DPOR tracks the last access of each atomic: a writer that
+//! loaded the word just before storing it was never scheduled between two reads of a
+//! select, so the model of item 1 passed on the broken algorithm. A writer whose bits did
+//! not change stores nothing (the generation only counts changes).
 
 use std::ops::{Deref, DerefMut};
 
 use super::{Shared, State};
-use crate::loom::atomic::Ordering;
+use crate::loom::atomic::{AtomicUsize, Ordering};
 use crate::spin::SpinGuard;
 
 /// Hint bit: a receive may complete without waiting (a buffered value, a parked sender, or
 /// closed).
-const MAY_RECV: u8 = 1;
+const MAY_RECV: usize = 1;
 /// Hint bit: a send may complete without waiting (buffer room, a parked receiver, or closed).
-const MAY_SEND: u8 = 2;
-/// The hint bits are kept up to date: set by the first critical section a select runs on the
-/// channel, never cleared. Written, like the other bits, only under the lock.
-const HINTED: u8 = 4;
+const MAY_SEND: usize = 2;
+/// The hint bits are kept up to date: set in every word published once a select has used
+/// the channel (the word is 0 before).
+const HINTED: usize = 4;
+/// The generation's unit: the bits above the three flags count changes of the flags.
+const GENERATION: usize = 8;
 
-/// The channel lock, held. Releasing it first rewrites [`Shared::ready`] from the state, so
+/// A channel's readiness hint ([`Shared::ready`]).
+pub(super) struct Hint {
+    /// What lock-free readers load: 0 until a select uses the channel, then
+    /// `HINTED | MAY_RECV? | MAY_SEND? | generation * GENERATION`. Stored, never loaded, by
+    /// lock holders.
+    word: AtomicUsize,
+    /// The last word stored (0: the hint is off). Touched only under the channel lock,
+    /// which orders it (Relaxed).
+    last: AtomicUsize,
+}
+
+impl Hint {
+    pub(super) fn new() -> Self {
+        Hint {
+            word: AtomicUsize::new(0),
+            last: AtomicUsize::new(0),
+        }
+    }
+}
+
+/// The channel lock, held. Releasing it first republishes [`Shared::ready`] from the state, so
 /// that every critical section, whatever it changed, leaves a hint that matches the state it
 /// left behind.
 ///
@@ -58,25 +95,55 @@ impl<T> DerefMut for Locked<'_, T> {
 impl<T> Drop for Locked<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        // Relaxed: `ready` is only written under the lock, which orders it for us.
-        if self.shared.ready.load(Ordering::Relaxed) & HINTED != 0 {
-            self.write_hint();
+        let last = self.shared.ready.last.load(Ordering::Relaxed);
+        if last != 0 {
+            self.write_hint(last);
         }
         // `guard` drops after this body: the hint is written before the lock is released.
     }
 }
 
 impl<T> Locked<'_, T> {
-    /// Rewrites the hint from the state (out of line: channels no select has used never get
-    /// here, and their lock and unlock stay a few instructions in the caller).
+    /// Publishes the hint from the state if its bits changed since `last`, the word last
+    /// published (the hint is on). Out of line: channels no select has used never get here,
+    /// and their lock and unlock stay a few instructions in the caller.
     #[inline(never)]
-    fn write_hint(&self) {
+    fn write_hint(&self, last: usize) {
+        let bits = self.bits();
+        // Compared as bytes: the flags are computed as bytes, and widening them first costs
+        // two instructions on every critical section.
+        if (last as u8) & (MAY_RECV | MAY_SEND) as u8 != bits {
+            self.publish(last, usize::from(bits));
+        }
+    }
+
+    /// Turns the hint on, with bits that match the state now.
+    #[cold]
+    fn turn_hint_on(&self) {
+        self.publish(0, usize::from(self.bits()));
+    }
+
+    /// The hint bits of the state (`MAY_RECV | MAY_SEND` at most).
+    #[inline(always)]
+    fn bits(&self) -> u8 {
         let st = &*self.guard;
         // `|` rather than `||`: a few flag computations, no branches.
         let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
         let may_send = st.closed | (st.buf.len() < self.shared.cap) | !st.recvq.is_empty();
-        let hint = (u8::from(may_recv) * MAY_RECV) | (u8::from(may_send) * MAY_SEND);
-        self.shared.ready.store(hint | HINTED, Ordering::Release);
+        (u8::from(may_recv) * MAY_RECV as u8) | (u8::from(may_send) * MAY_SEND as u8)
+    }
+
+    /// Publishes `bits` under the next generation after `last`'s.
+    #[inline(always)]
+    fn publish(&self, last: usize, bits: usize) {
+        // The generation wraps after 2^61 changes (2^29 on 32-bit targets): two looks of one
+        // select are never that far apart.
+        let word = (last & !(GENERATION - 1)).wrapping_add(GENERATION) | HINTED | bits;
+        let hint = &self.shared.ready;
+        hint.last.store(word, Ordering::Relaxed);
+        // Release: a select that reads this word and then takes the lock, or reads another
+        // channel's word, sees everything that happened before this critical section.
+        hint.word.store(word, Ordering::Release);
     }
 }
 
@@ -93,29 +160,39 @@ impl<T> Shared<T> {
             shared: self,
             guard: self.state.lock(),
         };
-        if select && self.ready.load(Ordering::Relaxed) & HINTED == 0 {
+        if select && self.ready.last.load(Ordering::Relaxed) == 0 {
             // Turn the hint on with bits that match the state now, under the lock: a lock-free
             // reader must never see `HINTED` with bits that are not exact. Releasing the lock
-            // rewrites them for whatever this section changes.
-            locked.write_hint();
+            // republishes them for whatever this section changes.
+            locked.turn_hint_on();
         }
         locked
     }
 
-    /// Lock-free: `false` means that a receive could not have completed without waiting at
-    /// the end of the latest critical section, which is where select's first pass places the
-    /// case's "not ready" in the order of operations on this channel. `true` may be stale or
-    /// come from dead entries; the caller confirms it under the lock.
+    /// Lock-free look: the hint word, for [`Self::recv_ready`] and [`Self::send_ready`] to
+    /// read. Two equal words mean that the readiness did not change between the two loads
+    /// (module docs).
     #[inline]
-    pub(crate) fn may_recv(&self) -> bool {
-        let r = self.ready.load(Ordering::Acquire);
-        r & HINTED == 0 || r & MAY_RECV != 0
+    pub(crate) fn hint_word(&self) -> usize {
+        self.ready.word.load(Ordering::Acquire)
     }
 
-    /// Lock-free: as [`Self::may_recv`], for a send.
-    #[inline]
-    pub(crate) fn may_send(&self) -> bool {
-        let r = self.ready.load(Ordering::Acquire);
-        r & HINTED == 0 || r & MAY_SEND != 0
+    /// A hint word that says "never ready", stable: what a nil case looks like.
+    pub(crate) const NEVER_READY: usize = HINTED;
+
+    /// `false` if, by the hint `word`, a receive could not have completed without waiting
+    /// at the end of the critical section that published it, which is where select places
+    /// the case's "not ready" in the order of operations on this channel. `true` may be stale
+    /// or come from dead entries (the caller confirms it under the lock); a channel without
+    /// a hint looks ready.
+    #[inline(always)]
+    pub(crate) fn recv_ready(word: usize) -> bool {
+        word & HINTED == 0 || word & MAY_RECV != 0
+    }
+
+    /// As [`Self::recv_ready`], for a send.
+    #[inline(always)]
+    pub(crate) fn send_ready(word: usize) -> bool {
+        word & HINTED == 0 || word & MAY_SEND != 0
     }
 }

@@ -1,11 +1,22 @@
 //! What `select` needs from the channel core beyond the plain operations: tries that turn the
-//! readiness hint on, and registration of a case's entry under the select's shared token.
+//! readiness hint on, registration of a case's entry under the select's shared token, and a
+//! lock held across other channels' locks for a select that must see all its channels at one
+//! instant.
 
 use super::{Shared, TryRecv, TrySend};
 use crate::chan::waiter::{Owner, Parked, Token};
 use crate::loom::Arc;
+use crate::select::Held;
 
 impl<T> Shared<T> {
+    /// Takes the lock as a select does (the readiness hint turns on) and keeps it until the
+    /// box is dropped, which republishes the hint and unlocks. For a select that locks all
+    /// its channels at once, in address order (the only place that holds two channel locks:
+    /// every other path holds one at a time, so the order rules out deadlock).
+    pub(crate) fn hold(&self) -> Box<dyn Held + '_> {
+        Box::new(self.lock_as(true))
+    }
+
     /// A select's [`Self::try_send`] (see [`Self::lock_as`]).
     #[inline]
     pub(crate) fn select_try_send(&self, v: T) -> TrySend<T> {

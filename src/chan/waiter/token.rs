@@ -1,4 +1,22 @@
 //! The claim-once token of a parked `select`: Go's `selectDone`.
+//!
+//! # Rules
+//!
+//! 1. The state moves once per round, from `WAITING` to `ABORTED` (the owner) or, through
+//!    `CLAIMING`, to `SELECTED(case)` (a counterpart, under the channel lock of that case).
+//! 2. The waker sits behind a spin lock of its own, taken for a few instructions by the
+//!    owner (storing the waker of the task now polling) and by the claimer (taking it, under
+//!    the channel lock, to wake once that is released). Nothing that can run executor code
+//!    is done under it, with one exception: storing a new waker clones it under the lock,
+//!    because the clone must be in place before the owner's poll returns `Pending` (a
+//!    claimer that came in between would otherwise wake the old task, or nobody), and
+//!    cloning outside and swapping in would still drop one under the lock. A replaced
+//!    waker is dropped after unlocking ([`Token::set_waker`]), and a taken one is woken or
+//!    dropped by its taker after it released every lock.
+//! 3. Finished tokens are pooled per thread and reused only once nothing else refers to
+//!    them (`Arc::get_mut`). The pool is a thread local, which may already be destroyed when
+//!    a select runs in another thread local's destructor: then the select allocates its
+//!    token and the finished token is freed ([`Token::pooled`], [`Token::recycle`]).
 
 use std::task::{Context, Waker};
 
@@ -16,16 +34,22 @@ const CLAIMING: usize = 2;
 /// `SELECTED(case)` is encoded as `case + SELECTED_BASE`.
 const SELECTED_BASE: usize = 3;
 
-/// How many finished select tokens a thread keeps for reuse ([`Token::pooled`]).
-#[cfg(not(loom))]
-const POOLED_TOKENS: usize = 4;
+/// How many finished select tokens a thread keeps for reuse ([`Token::pooled`]); one under
+/// loom, so that models reach a full pool.
+const POOLED_TOKENS: usize = if cfg!(loom) { 1 } else { 4 };
 
 #[cfg(not(loom))]
 std::thread_local! {
-    /// Finished select tokens of this thread (loom models allocate: loom objects cannot
-    /// outlive one model run).
+    /// Finished select tokens of this thread.
     static TOKENS: std::cell::RefCell<Vec<Arc<Token>>> =
         const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(loom)]
+loom::thread_local! {
+    /// Finished select tokens of this thread, per model run (loom objects cannot outlive
+    /// one), so that the models see tokens reused.
+    static TOKENS: std::cell::RefCell<Vec<Arc<Token>>> = std::cell::RefCell::new(Vec::new());
 }
 
 /// The single decision point of one parked `select`, shared by the entries of all its cases.
@@ -116,13 +140,17 @@ impl Token {
         self.state.store(WAITING, Ordering::Release);
     }
 
-    /// Stores the waker of the task now polling the owner.
+    /// Stores the waker of the task now polling the owner. The clone happens under the lock,
+    /// the drop of a replaced waker after it (rule 2).
     pub(crate) fn set_waker(&self, cx: &Context<'_>) {
-        let mut w = self.waker.lock();
-        match &*w {
-            Some(old) if old.will_wake(cx.waker()) => {}
-            _ => *w = Some(cx.waker().clone()),
-        }
+        let replaced = {
+            let mut w = self.waker.lock();
+            match &*w {
+                Some(old) if old.will_wake(cx.waker()) => None,
+                _ => w.replace(cx.waker().clone()),
+            }
+        };
+        drop(replaced); // executor code, outside the lock
     }
 
     pub(super) fn take_waker(&self) -> Option<Waker> {
@@ -130,19 +158,22 @@ impl Token {
     }
 
     /// A token for a select about to park: a recycled one that nothing refers to any more
-    /// (reset through `Arc::get_mut`, without atomics), else a new one. Together with the
+    /// (reset through `Arc::get_mut`, without read-modify-writes), else a new one. Together with the
     /// channels' spare entries this takes allocation off a select's parking path.
     pub(crate) fn pooled(waker: Waker) -> Arc<Token> {
-        #[cfg(not(loom))]
         {
-            let reused = TOKENS.with(|pool| {
-                let mut pool = pool.borrow_mut();
-                let i = pool.iter_mut().position(|t| Arc::get_mut(t).is_some())?;
-                Some(pool.swap_remove(i))
-            });
+            // `try_with`: in a thread local's destructor the pool may be gone (rule 3).
+            let reused = TOKENS
+                .try_with(|pool| {
+                    let mut pool = pool.borrow_mut();
+                    let i = pool.iter_mut().position(|t| Arc::get_mut(t).is_some())?;
+                    Some(pool.swap_remove(i))
+                })
+                .ok()
+                .flatten();
             if let Some(mut t) = reused {
                 let tok = Arc::get_mut(&mut t).expect("checked unique above");
-                *tok.state.get_mut() = WAITING;
+                tok.state.store(WAITING, Ordering::Relaxed); // unique: any ordering will do
                 *tok.waker.get_mut() = Some(waker); // moved in: no clone to make and drop
                 return t;
             }
@@ -155,8 +186,8 @@ impl Token {
     /// recycled token never keeps a task alive.
     pub(crate) fn recycle(token: Arc<Token>) {
         drop(token.take_waker());
-        #[cfg(not(loom))]
-        TOKENS.with(|pool| {
+        // If the pool is gone (rule 3), `token` is dropped with the closure.
+        let _ = TOKENS.try_with(move |pool| {
             let mut pool = pool.borrow_mut();
             if pool.len() < POOLED_TOKENS {
                 pool.push(token);
