@@ -206,10 +206,10 @@ async fn timeouts_on_both_sides_keep_exactly_once() {
     }
 }
 
-/// A parked operation whose future is leaked (`mem::forget`, so its `Drop` never runs) leaks
-/// what it holds, as any forgotten value does: a value handed to it is dropped with the
-/// channel if the channel kept its entry (it keeps a few), else never. Nothing is dropped
-/// twice, nothing crashes, and other operations are not disturbed.
+/// A parked operation whose future is leaked (`mem::forget`, so its `Drop` never runs) keeps
+/// what was handed to it, as any forgotten value does, until the channel closes: `close` takes
+/// back a value handed to a receive that never returned it, and the channel drops it with its
+/// buffer. Nothing is dropped twice, nothing crashes, and other operations are not disturbed.
 #[test]
 fn leaked_parked_futures_are_cleaned_up_with_the_channel() {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -250,8 +250,74 @@ fn leaked_parked_futures_are_cleaned_up_with_the_channel() {
     );
     drop(ch);
     let dropped = drops.load(Ordering::SeqCst);
-    assert!(
-        (16..=24).contains(&dropped),
-        "{dropped} drops of 24 values: at most once each"
+    assert_eq!(dropped, 24, "{dropped} drops of 24 values: once each");
+}
+
+// ----- None is final (DESIGN rule 5, issue 15 item 11) -----
+//
+// A receive that a sender handed a value to, and that is dropped before returning it, puts the
+// value back. Once the channel is closed and some receive has reported `None`, putting it back
+// would make a later receive return `Some`: the value must come back at `close` instead.
+
+/// The issue's poll-level repro: a receive parks and is handed 7, the channel closes, and the
+/// receive is dropped. The value is not lost (a receive gets it), and after the first `None`
+/// every receive reports `None`.
+#[test]
+fn none_is_final_when_a_handed_receive_is_dropped_after_close() {
+    let ch = chan::<u32>(0);
+    let mut a = spawn(ch.recv());
+    tokio_test::assert_pending!(a.poll());
+    ch.try_send(7).unwrap();
+    ch.close();
+    assert_eq!(ch.try_recv(), Ok(7), "close took the unclaimed value back");
+    assert_eq!(futures::executor::block_on(ch.recv()), None);
+    drop(a);
+    assert_eq!(
+        ch.try_recv(),
+        Err(gokio::TryRecvError::Closed),
+        "Some after None"
     );
+    assert_eq!(futures::executor::block_on(ch.recv()), None);
+}
+
+/// Two receives parked, one handed a value; `close` wakes the other. Whichever order they
+/// run in, exactly one gets the value, and `None` never comes before it.
+#[test]
+fn a_receive_woken_by_close_drains_the_taken_back_value_first() {
+    for a_first in [true, false] {
+        let ch = chan::<u32>(0);
+        let mut a = spawn(ch.recv());
+        let mut b = spawn(ch.recv());
+        tokio_test::assert_pending!(a.poll());
+        tokio_test::assert_pending!(b.poll());
+        ch.try_send(7).unwrap(); // to `a`, the first parked
+        ch.close();
+        let (x, y) = if a_first {
+            (
+                tokio_test::assert_ready!(a.poll()),
+                tokio_test::assert_ready!(b.poll()),
+            )
+        } else {
+            (
+                tokio_test::assert_ready!(b.poll()),
+                tokio_test::assert_ready!(a.poll()),
+            )
+        };
+        assert_eq!((x, y), (Some(7), None), "a_first: {a_first}");
+    }
+}
+
+/// Before the close, a dropped handed receive still puts its value back at the head.
+#[test]
+fn a_handed_receive_dropped_before_close_puts_its_value_back() {
+    let ch = chan::<u32>(1);
+    let mut a = spawn(ch.recv());
+    tokio_test::assert_pending!(a.poll());
+    ch.try_send(1).unwrap(); // handed to `a`
+    ch.try_send(2).unwrap(); // buffered
+    drop(a);
+    ch.close();
+    assert_eq!(ch.try_recv(), Ok(1));
+    assert_eq!(ch.try_recv(), Ok(2));
+    assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
 }

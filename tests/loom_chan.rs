@@ -10,7 +10,7 @@ use std::pin::pin;
 use std::task::{Context, Poll};
 
 use futures::task::noop_waker;
-use gokio::{chan, select, SendError, TrySendError};
+use gokio::{chan, select, SendError, TryRecvError, TrySendError};
 use loom::future::block_on;
 use loom::thread;
 
@@ -334,5 +334,61 @@ fn select_default_sees_what_happened_before_it() {
             Some(v) => assert_eq!(v, Some(7)),
             None => assert_eq!(c.try_recv().ok(), Some(7)),
         }
+    });
+}
+
+/// Cancel vs close vs receive (issue 15 item 11): a receive parks; one thread hands it a
+/// value, another closes the channel, a third receives twice, while the parked receive is
+/// dropped. No value is lost or received twice, and once a receive reported "closed" none
+/// gets a value later.
+#[test]
+fn cancel_vs_close_vs_recv_keeps_none_final() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut parked = Box::pin(ch.recv());
+        assert!(poll_once(parked.as_mut()).is_pending());
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        let closer = ch.clone();
+        let c = thread::spawn(move || closer.close());
+        let rx = ch.receiver();
+        let r = thread::spawn(move || [rx.try_recv(), rx.try_recv()]);
+        drop(parked); // cancelled: a value handed to it goes back, or was taken back by close
+        let sent = s.join().unwrap();
+        c.join().unwrap();
+        let seen = r.join().unwrap();
+        let after = ch.try_recv();
+        let closed = |x: &Result<u32, TryRecvError>| *x == Err(TryRecvError::Closed);
+        if closed(&seen[0]) {
+            assert!(closed(&seen[1]), "a value after None: {seen:?}");
+        }
+        if seen.iter().any(closed) {
+            assert!(
+                closed(&after),
+                "a value after None: {seen:?}, then {after:?}"
+            );
+        }
+        let got = seen.iter().chain([&after]).filter(|x| x.is_ok()).count();
+        assert_eq!(got, usize::from(sent), "{seen:?}, then {after:?}");
+    });
+}
+
+/// The parked receive's owner claims its value while `close` takes it back: exactly one of
+/// them gets it, and the owner receives it either way (nobody else receives).
+#[test]
+fn claim_vs_close_hands_the_value_over_once() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut parked = Box::pin(ch.recv());
+        assert!(poll_once(parked.as_mut()).is_pending());
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        let closer = ch.clone();
+        let c = thread::spawn(move || closer.close());
+        let got = block_on(parked);
+        let sent = s.join().unwrap();
+        c.join().unwrap();
+        assert_eq!(got, sent.then_some(7));
+        assert_eq!(ch.try_recv(), Err(TryRecvError::Closed));
     });
 }

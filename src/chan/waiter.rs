@@ -51,7 +51,12 @@
 //!    lock ([`Queue::withdraw`], plain entries), or — for a select — its token aborted or
 //!    selected for another case, after which no claim can succeed. Nobody else touches a
 //!    decided entry: it left its queue (or is dead in it, and a dead entry's cells are never
-//!    read), and a spare is reused only once `FREE`.
+//!    read), and a spare is reused only once `FREE`. A receive that was handed a value
+//!    (`HANDED`) first claims the slot with a compare-and-swap (`HANDED → DONE`).
+//! 5. **`close`, taking a handed value back.** Under the channel lock, `close` may win a
+//!    `HANDED` entry's slot instead (`HANDED → STOLEN`, [`Spares::steal`]); the owner's claim
+//!    then fails and it never touches the slot. Exactly one of the two compare-and-swaps
+//!    succeeds, and only its winner reads the slot (`chan::core`'s invariant 5 says why).
 //!
 //! Loom checks every cell access against these rules (`crate::loom::cell`, `tests/loom_chan.rs`).
 #![allow(unsafe_code)]
@@ -77,14 +82,30 @@ const DONE: u8 = 1;
 const WITHDRAWN: u8 = 2;
 /// The owner let go of the entry: the channel may reuse or free it.
 const FREE: u8 = 3;
+/// A counterpart handed a value to the receive entry (plain or a select's case) and nobody
+/// has claimed it yet: the owner claims it with `HANDED → DONE`, or `close` steals it with
+/// `HANDED → STOLEN` (both compare-and-swaps, so exactly one side gets the value). Never
+/// combined with `ORPHAN`: the channel keeps every `HANDED` entry reachable (see [`Spares`]).
+const HANDED: u8 = 4;
+/// `close` took the value a `HANDED` entry held (under the channel lock, after its
+/// compare-and-swap): the owner's slot is empty and the owner must not touch it; its receive
+/// looks at the channel again (`core`'s invariants say why).
+const STOLEN: u8 = 5;
 /// Set on top of a state when the channel, its spares full, handed its reference to the
 /// owner: the owner frees the entry when done instead of storing `FREE` ([`Spares`]).
 const ORPHAN: u8 = 0x80;
 
 /// How many entries a channel keeps once they left their queue. An entry becomes a spare
 /// while its owner may still hold it, so a sender and a receiver taking turns to park need two
-/// each.
+/// each. Under loom it is 1, so that models reach the `ORPHAN` hand-over and the held list.
+#[cfg(not(loom))]
 const SPARE_ENTRIES: usize = 4;
+#[cfg(loom)]
+const SPARE_ENTRIES: usize = 1;
+
+/// The held list is compacted (its `FREE` entries dropped) when it reaches this length, or
+/// twice its length after the previous compaction, whichever is more: amortised O(1) a push.
+const HELD_MIN: usize = 8;
 
 /// Who an entry waits for.
 enum Kind {
@@ -162,7 +183,10 @@ impl<T> Parked<T> {
     pub(crate) fn won(&self) -> bool {
         let e = self.entry();
         match &e.kind {
-            Kind::Plain { .. } => e.state.load(Ordering::Acquire) & !ORPHAN == DONE,
+            Kind::Plain { .. } => matches!(
+                e.state.load(Ordering::Acquire) & !ORPHAN,
+                DONE | HANDED | STOLEN
+            ),
             Kind::Case { token, case } => token.selected() == Some(*case),
         }
     }
@@ -181,7 +205,7 @@ impl<T> Parked<T> {
     pub(crate) fn finish(self) -> Option<T> {
         let e = self.entry();
         // For a plain entry, `ORPHAN` comes with the decision (module docs).
-        let state = e.state.load(Ordering::Acquire);
+        let mut state = e.state.load(Ordering::Acquire);
         let decided = match &e.kind {
             Kind::Plain { .. } => state & !ORPHAN != OPEN,
             Kind::Case { token, .. } => token.is_decided(),
@@ -190,13 +214,30 @@ impl<T> Parked<T> {
             decided,
             "gokio bug: an undecided entry's slot belongs to its channel"
         );
+        if state == HANDED {
+            // A value was handed to this receive: claim it before touching the slot, against
+            // `close`, which may steal it (`HANDED → STOLEN`). A case entry's state is
+            // loaded after its token's decision (Acquire), which the hand-off published.
+            state =
+                match e
+                    .state
+                    .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Acquire)
+                {
+                    Ok(_) => DONE,
+                    Err(now) => now,
+                };
+        }
         if let Kind::Plain { waker } = &e.kind {
             // SAFETY: decided (checked above, Acquire): rule 4 makes the owner the only party
-            // that may touch the cells.
+            // that may touch the cells (a stolen entry's waker was taken when it completed).
             drop(waker.with_mut(|w| unsafe { (*w).take() }));
         }
-        // SAFETY: as above.
-        let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+        let v = if state == STOLEN {
+            None // `close` took the value, and the slot stays its until the lock is released
+        } else {
+            // SAFETY: as above; not stolen, so the slot is the owner's.
+            e.slot.with_mut(|s| unsafe { (*s).take() })
+        };
         // The last access: from here the channel may reuse or free the entry, unless it
         // handed the entry over (`ORPHAN`).
         let orphan = match &e.kind {
@@ -337,7 +378,7 @@ impl<T> Claim<'_, T> {
     pub(crate) fn deliver(self, v: T) -> Option<Waker> {
         // SAFETY: rule 3, this claim is the only party that may touch the cells.
         self.entry.slot.with_mut(|s| unsafe { *s = Some(v) });
-        self.complete()
+        self.complete(HANDED)
     }
 
     /// Takes the parked sender's value. Also returns the waker to wake once unlocked.
@@ -346,28 +387,35 @@ impl<T> Claim<'_, T> {
         // SAFETY: rule 3, as in `deliver`.
         let v = self.entry.slot.with_mut(|s| unsafe { (*s).take() });
         let v = v.expect("gokio: a parked send entry always holds its value");
-        (v, self.complete())
+        (v, self.complete(DONE))
     }
 
     /// `close`: completes the entry with its slot left as it is (empty for a receiver:
     /// "closed"; the value for a sender: "closed, here is your value back").
     #[inline]
     pub(crate) fn close(self) -> Option<Waker> {
-        self.complete()
+        self.complete(DONE)
     }
 
-    /// Takes the waker and publishes the result (Release: the slot write comes first).
+    /// Takes the waker and publishes the result (Release: the slot write comes first):
+    /// `HANDED` for a value handed to a receive, `DONE` otherwise.
     #[inline(always)]
-    fn complete(self) -> Option<Waker> {
+    fn complete(self, decision: u8) -> Option<Waker> {
         let Claim { entry, spares } = self;
         match &entry.kind {
             Kind::Plain { waker } => {
                 // SAFETY: rule 3, as in `deliver`; the waker is taken before publishing.
                 let w = waker.with_mut(|w| unsafe { (*w).take() });
-                spares.retire_plain(entry, DONE);
+                spares.retire_plain(entry, decision);
                 w
             }
             Kind::Case { token, case } => {
+                if decision == HANDED {
+                    // Before the token's publication (Release), which the owner reads
+                    // (Acquire) before it looks at this state; nobody else writes it now: the
+                    // entry is claimed and not retired yet.
+                    entry.state.store(HANDED, Ordering::Relaxed);
+                }
                 token.publish(*case);
                 let w = token.take_waker();
                 spares.retire_case(entry);
@@ -380,60 +428,121 @@ impl<T> Claim<'_, T> {
 /// Up to [`SPARE_ENTRIES`] entries that left their queue, whose owners may still hold them:
 /// once `FREE`, later operations and select cases park with them (Go's `sudog` cache, which
 /// takes allocation off the parking path). See the module docs for entries beyond that.
-pub(crate) struct Spares<T>(Vec<Arc<Entry<T>>>);
+///
+/// Beside them, the *held* list: entries the channel must keep reaching although they are not
+/// spares. A `HANDED` entry is never orphaned, as `close` may have to steal its value
+/// ([`Spares::steal`]); and a spare that is still owned when a park finds no `FREE` spare is
+/// moved here (evicted), so that a forgotten (`mem::forget`) operation's entry, never `FREE`
+/// again, cannot keep a spare's place and make every later park allocate. Held entries are
+/// dropped once `FREE`, by compaction when the list has doubled (amortised O(1) a push).
+pub(crate) struct Spares<T> {
+    spare: Vec<Arc<Entry<T>>>,
+    held: Vec<Arc<Entry<T>>>,
+    /// The held list's length that triggers the next compaction.
+    held_limit: usize,
+}
 
 impl<T> Spares<T> {
     pub(crate) const fn new() -> Self {
-        Spares(Vec::new())
+        Spares {
+            spare: Vec::new(),
+            held: Vec::new(),
+            held_limit: HELD_MIN,
+        }
     }
 
     /// Whether one more entry can be kept, dropping a `FREE` spare to make room if needed.
     #[inline]
     fn has_room(&mut self) -> bool {
-        self.0.len() < SPARE_ENTRIES || self.make_room()
+        self.spare.len() < SPARE_ENTRIES || self.make_room()
     }
 
     #[inline(never)]
     fn make_room(&mut self) -> bool {
-        match self.0.iter().position(Self::is_free) {
+        match self.spare.iter().position(Self::is_free) {
             Some(i) => {
                 // Drops an `Arc` with a count of 1 (`FREE`: nothing left in its cells but a
                 // select's token reference).
-                self.0.swap_remove(i);
+                self.spare.swap_remove(i);
                 true
             }
             None => false,
         }
     }
 
-    /// Retires a plain entry by publishing its decision, `DONE` or `WITHDRAWN`, with
-    /// `ORPHAN` if there is no room to keep it. The owner may free an orphan as soon as it
-    /// sees that store, so nothing touches the entry after it: the channel's `Arc` is kept or
-    /// forgotten without being read.
-    #[inline]
+    /// Keeps `e` in the held list, first dropping the held entries that are `FREE` if the
+    /// list reached its limit.
+    #[inline(never)]
+    fn hold(&mut self, e: Arc<Entry<T>>) {
+        if self.held.len() >= self.held_limit {
+            self.held.retain(|e| !Self::is_free(e));
+            self.held_limit = HELD_MIN.max(2 * self.held.len());
+        }
+        self.held.push(e);
+    }
+
+    /// Retires a plain entry by publishing its decision, `DONE`, `HANDED` or `WITHDRAWN`, with
+    /// `ORPHAN` if there is no room to keep it (a `HANDED` one is held instead). The owner may
+    /// free an orphan as soon as it sees that store, so nothing touches the entry after it:
+    /// the channel's `Arc` is kept or forgotten without being read.
+    #[inline(always)]
     fn retire_plain(&mut self, e: Arc<Entry<T>>, decision: u8) {
-        let keep = self.has_room();
-        let orphan = if keep { 0 } else { ORPHAN };
-        // Release: the slot written by a claimer comes first (for `WITHDRAWN`, only the
-        // owner reads it, on this thread).
-        e.state.store(decision | orphan, Ordering::Release);
-        if keep {
-            self.0.push(e);
+        if self.has_room() {
+            // Release: the slot written by a claimer comes first (for `WITHDRAWN`, only the
+            // owner reads it, on this thread).
+            e.state.store(decision, Ordering::Release);
+            self.spare.push(e);
         } else {
+            self.retire_plain_beyond(e, decision);
+        }
+    }
+
+    /// [`Self::retire_plain`] without room among the spares: hold a `HANDED` entry, hand any
+    /// other to its owner.
+    #[cold]
+    #[inline(never)]
+    fn retire_plain_beyond(&mut self, e: Arc<Entry<T>>, decision: u8) {
+        if decision == HANDED {
+            e.state.store(HANDED, Ordering::Release);
+            self.hold(e);
+        } else {
+            e.state.store(decision | ORPHAN, Ordering::Release);
             std::mem::forget(e);
         }
     }
 
     /// Retires a select's entry, whose owner may be finishing it concurrently: if there is no
     /// room, the `ORPHAN` bit and the owner's final swap decide, in the order of the two
-    /// read-modify-writes, which side frees it.
+    /// read-modify-writes, which side frees it. A `HANDED` entry (set by its claimer, just
+    /// before) is held instead.
     fn retire_case(&mut self, e: Arc<Entry<T>>) {
         if self.has_room() {
-            self.0.push(e);
+            self.spare.push(e);
+        } else if e.state.load(Ordering::Relaxed) == HANDED {
+            self.hold(e); // written on this thread, under this lock: no race on the load
         } else if e.state.fetch_or(ORPHAN, Ordering::AcqRel) == FREE {
             drop(e); // the owner is done: free it here
         } else {
             std::mem::forget(e); // the owner's `finish` sees `ORPHAN` and frees it
+        }
+    }
+
+    /// `close`: takes the value out of every `HANDED` entry whose owner has not claimed it
+    /// yet (`HANDED → STOLEN`; the owner's claim then fails and it never touches the slot).
+    /// Every `HANDED` entry is a spare or held, so none is missed.
+    pub(crate) fn steal(&mut self, mut f: impl FnMut(T)) {
+        for e in self.spare.iter().chain(self.held.iter()) {
+            if e.state.load(Ordering::Relaxed) == HANDED
+                && e.state
+                    .compare_exchange(HANDED, STOLEN, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                // SAFETY: this compare-and-swap won the value against the owner's claim
+                // (`Parked::finish`), which leaves the slot alone once it sees `STOLEN`; the
+                // claimer that filled it did so under the channel lock, which we hold.
+                let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+                f(v.expect("gokio: a HANDED entry holds its value"));
+            }
         }
     }
 
@@ -447,14 +556,20 @@ impl<T> Spares<T> {
     /// else a new one.
     #[inline(always)]
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
-        let Some(i) = self.0.iter().position(Self::is_free) else {
+        let Some(i) = self.spare.iter().position(Self::is_free) else {
+            if self.spare.len() >= SPARE_ENTRIES {
+                // Every spare is still owned: evict the oldest, which may never come back
+                // (a forgotten operation), so that the new entry gets its place.
+                let oldest = self.spare.remove(0);
+                self.hold(oldest);
+            }
             return Fresh(Arc::new(Entry {
                 state: AtomicU8::new(OPEN),
                 kind: owner.into_kind(),
                 slot: UnsafeCell::new(value),
             }));
         };
-        let mut e = self.0.swap_remove(i);
+        let mut e = self.spare.swap_remove(i);
         // SAFETY: FREE and out of every queue: nobody else touches the cells (rule 1). Its
         // former owner took the slot, and completion or `finish` took the waker, so nothing
         // is dropped here, under the channel lock.
