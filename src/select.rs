@@ -64,8 +64,8 @@ pub trait Case: Send {
     fn register(&mut self, token: &Arc<Token>, index: usize) -> bool;
     /// The token is decided: take the result if this case won, else withdraw the entry.
     fn settle(&mut self);
-    /// The select is dropped after this case won: undo what can be undone (put a received
-    /// value back).
+    /// The select is dropped after this case won, before [`Case::settle`]: undo what can be
+    /// undone (put a received value back).
     fn restore(&mut self);
 }
 
@@ -353,13 +353,12 @@ impl Drop for SelectFuture<'_, '_> {
         let Some(token) = self.parked.take() else {
             return;
         };
-        let aborted = token.abort();
-        self.cases.iter_mut().for_each(|c| c.settle());
-        if !aborted {
+        if !token.abort() {
             if let Some(won) = token.selected() {
-                self.cases[won].restore();
+                self.cases[won].restore(); // first: it needs the winning entry
             }
         }
+        self.cases.iter_mut().for_each(|c| c.settle());
         Token::recycle(token);
     }
 }

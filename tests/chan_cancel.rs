@@ -280,6 +280,49 @@ fn none_is_final_when_a_handed_receive_is_dropped_after_close() {
     assert_eq!(futures::executor::block_on(ch.recv()), None);
 }
 
+/// The same through a `select!` receive case.
+#[test]
+fn none_is_final_when_a_handed_select_is_dropped_after_close() {
+    let ch = chan::<u32>(0);
+    let mut a = spawn(async {
+        gokio::select! { recv(ch) -> v => v }
+    });
+    tokio_test::assert_pending!(a.poll());
+    ch.try_send(7).unwrap();
+    ch.close();
+    assert_eq!(ch.try_recv(), Ok(7), "close took the unclaimed value back");
+    assert_eq!(futures::executor::block_on(ch.recv()), None);
+    drop(a);
+    assert_eq!(
+        ch.try_recv(),
+        Err(gokio::TryRecvError::Closed),
+        "Some after None"
+    );
+}
+
+/// Nobody else receives: the handed receive, polled after the close, still gets its value
+/// (from the buffer, where `close` put it), plain or through a select.
+#[test]
+fn a_handed_receive_polled_after_close_gets_its_value() {
+    let ch = chan::<u32>(0);
+    let mut a = spawn(ch.recv());
+    let mut s = spawn(async {
+        gokio::select! { recv(ch) -> v => v }
+    });
+    tokio_test::assert_pending!(a.poll());
+    tokio_test::assert_pending!(s.poll());
+    ch.try_send(1).unwrap();
+    ch.try_send(2).unwrap();
+    ch.close();
+    let mut got = [
+        tokio_test::assert_ready!(a.poll()),
+        tokio_test::assert_ready!(s.poll()),
+    ];
+    got.sort();
+    assert_eq!(got, [Some(1), Some(2)]);
+    assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
+}
+
 /// Two receives parked, one handed a value; `close` wakes the other. Whichever order they
 /// run in, exactly one gets the value, and `None` never comes before it.
 #[test]

@@ -392,3 +392,33 @@ fn claim_vs_close_hands_the_value_over_once() {
         assert_eq!(ch.try_recv(), Err(TryRecvError::Closed));
     });
 }
+
+/// A select's receive case is handed a value, then the select is dropped while the channel
+/// closes and another thread receives: as above, through the select's restore path.
+#[test]
+fn select_cancel_vs_close_keeps_none_final() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let rx = ch.receiver();
+        let mut parked = Box::pin(async {
+            select! { recv(rx) -> v => v }
+        });
+        assert!(poll_once(parked.as_mut()).is_pending());
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        let closer = ch.clone();
+        let c = thread::spawn(move || {
+            closer.close();
+            closer.try_recv()
+        });
+        drop(parked);
+        let sent = s.join().unwrap();
+        let seen = c.join().unwrap();
+        let after = ch.try_recv();
+        if seen == Err(TryRecvError::Closed) {
+            assert_eq!(after, Err(TryRecvError::Closed), "a value after None");
+        }
+        let got = [&seen, &after].iter().filter(|x| x.is_ok()).count();
+        assert_eq!(got, usize::from(sent), "{seen:?}, then {after:?}");
+    });
+}

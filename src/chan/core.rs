@@ -450,7 +450,6 @@ impl<T> Shared<T> {
 
     /// Finishes a receive entry that completed (a select's winning receive case): the value
     /// handed to it, else what the closed channel gives now (see [`Self::recv_closed`]).
-    #[allow(dead_code)] // until select's receive case uses it (next commit)
     pub(crate) fn finish_recv(&self, e: Parked<T>) -> Option<T> {
         match e.finish() {
             Some(v) => Some(v),
@@ -587,14 +586,6 @@ impl<T> Shared<T> {
             ..
         } = &mut *st;
         if send { sendq } else { recvq }.withdraw(e, spare);
-    }
-
-    /// The pre-fix put-back of a select's receive case (removed by the next commit).
-    pub(crate) fn put_back(&self, v: T) {
-        let w = Self::put_back_locked(&mut self.lock(), v);
-        if let Some(w) = w {
-            w.wake();
-        }
     }
 
     /// Returns a value that a cancelled receiver had been handed: to the next parked receiver,
