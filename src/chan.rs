@@ -326,7 +326,10 @@ impl<T> Chan<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: dropping the future before it completes never delivers the value.
+    /// Exactly once, not "nothing happened": a receiver may take the value while the send
+    /// waits, and then it stays sent even if the future is dropped before it is polled again.
+    /// A send dropped before that never delivers. To learn which, withdraw it with
+    /// [`SendFuture::cancel`] instead of dropping it.
     ///
     /// # Examples
     ///
@@ -549,7 +552,10 @@ impl<T> Sender<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: dropping the future before it completes never delivers the value.
+    /// Exactly once, not "nothing happened": a receiver may take the value while the send
+    /// waits, and then it stays sent even if the future is dropped before it is polled again.
+    /// A send dropped before that never delivers. To learn which, withdraw it with
+    /// [`SendFuture::cancel`] instead of dropping it.
     ///
     /// # Examples
     ///

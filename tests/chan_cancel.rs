@@ -364,3 +364,63 @@ fn a_handed_receive_dropped_before_close_puts_its_value_back() {
     assert_eq!(ch.try_recv(), Ok(2));
     assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
 }
+
+// ----- SendFuture::cancel: a withdrawn send says whether it was delivered (issue 15 item 12) -----
+
+/// A parked send whose value a receiver took between polls was delivered: `cancel` says so
+/// (`None`), where dropping the future would have left the caller unable to tell.
+#[test]
+fn cancel_after_a_receiver_took_the_value_returns_none() {
+    let ch = chan::<u32>(0);
+    let mut send = Box::pin(ch.send(7));
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(send.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(
+        ch.try_recv(),
+        Ok(7),
+        "the receiver takes the parked send's value"
+    );
+    assert_eq!(Pin::into_inner(send).cancel(), None, "delivered");
+    assert!(ch.try_recv().unwrap_err().is_empty());
+}
+
+/// A parked send nobody took is withdrawn: `cancel` returns the value, and no receiver ever
+/// gets it afterwards (neither a `try_recv` nor a receive that parks later).
+#[test]
+fn cancel_of_a_send_nobody_took_returns_the_value() {
+    let ch = chan::<u32>(0);
+    let mut send = Box::pin(ch.send(7));
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(send.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(Pin::into_inner(send).cancel(), Some(7), "not delivered");
+    assert!(ch.try_recv().unwrap_err().is_empty());
+    let mut recv = spawn(ch.recv());
+    tokio_test::assert_pending!(recv.poll());
+    ch.close();
+    assert_eq!(
+        tokio_test::assert_ready!(recv.poll()),
+        None,
+        "nothing was delivered"
+    );
+}
+
+/// The other outcomes: never polled (`Some`), woken by close (`Some`: not delivered), and
+/// buffered at once (`None`: the buffer holds it).
+#[test]
+fn cancel_in_every_other_state() {
+    let ch = chan::<u32>(1);
+    assert_eq!(ch.send(1).cancel(), Some(1), "never polled");
+    let mut buffered = spawn(ch.send(2));
+    tokio_test::assert_ready_ok!(buffered.poll());
+    assert_eq!(buffered.into_inner().cancel(), None, "resolved: buffered");
+    let mut parked = Box::pin(ch.send(3)); // the buffer is full
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(parked.as_mut().poll(&mut cx).is_pending());
+    ch.close();
+    assert_eq!(Pin::into_inner(parked).cancel(), Some(3), "woken by close");
+    assert_eq!(ch.try_recv(), Ok(2));
+    assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
+}
