@@ -70,6 +70,33 @@ fn parking_allocates_nothing_in_the_steady_state() {
         "10 000 parked send/recv pairs allocated {plain} times"
     );
 
+    // Leaked parked operations (`mem::forget`: their entries are never `FREE` again) must not
+    // keep the spares' places, or every later park would allocate (issue 15 item 9).
+    let leaky = chan::<u64>(0);
+    for i in 0..8 {
+        let mut recv = Box::pin(leaky.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        std::mem::forget(recv);
+        leaky.try_send(i).unwrap(); // handed to the leaked receive
+        let mut send = Box::pin(leaky.send(i));
+        assert!(send.as_mut().poll(&mut cx).is_pending());
+        std::mem::forget(send);
+        assert_eq!(leaky.try_recv(), Ok(i)); // taken from the leaked send
+    }
+    let after_leaks = allocations(10_000, |i| {
+        let mut recv = pin!(leaky.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        assert!(matches!(
+            pin!(leaky.send(i)).poll(&mut cx),
+            Poll::Ready(Ok(()))
+        ));
+        assert_eq!(recv.as_mut().poll(&mut cx), Poll::Ready(Some(i)));
+    });
+    assert_eq!(
+        after_leaks, 0,
+        "after 16 leaked operations, 10 000 parks allocated {after_leaks} times"
+    );
+
     // A select parks on both channels, a send completes it, the loser is withdrawn.
     let selects = allocations(10_000, |i| {
         let mut sel = pin!(async {
