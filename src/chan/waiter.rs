@@ -62,12 +62,13 @@
 #![allow(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
+mod queue;
 mod token;
 
-use std::collections::VecDeque;
 use std::ptr::NonNull;
 use std::task::Waker;
 
+pub(crate) use self::queue::Queue;
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub use self::token::Token;
 use crate::loom::atomic::{AtomicU8, Ordering};
@@ -79,18 +80,18 @@ const OPEN: u8 = 0;
 /// A counterpart (or `close`) completed the plain entry and published its slot.
 const DONE: u8 = 1;
 /// The owner took the plain entry out of its queue (cancelled).
-const WITHDRAWN: u8 = 2;
+const WITHDRAWN: u8 = 4;
 /// The owner let go of the entry: the channel may reuse or free it.
-const FREE: u8 = 3;
+const FREE: u8 = 5;
 /// A counterpart handed a value to the receive entry (plain or a select's case) and nobody
 /// has claimed it yet: the owner claims it with `HANDED → DONE`, or `close` steals it with
 /// `HANDED → STOLEN` (both compare-and-swaps, so exactly one side gets the value). Never
 /// combined with `ORPHAN`: the channel keeps every `HANDED` entry reachable (see [`Spares`]).
-const HANDED: u8 = 4;
+const HANDED: u8 = 2;
 /// `close` took the value a `HANDED` entry held (under the channel lock, after its
 /// compare-and-swap): the owner's slot is empty and the owner must not touch it; its receive
 /// looks at the channel again (`core`'s invariants say why).
-const STOLEN: u8 = 5;
+const STOLEN: u8 = 3;
 /// Set on top of a state when the channel, its spares full, handed its reference to the
 /// owner: the owner frees the entry when done instead of storing `FREE` ([`Spares`]).
 const ORPHAN: u8 = 0x80;
@@ -161,7 +162,11 @@ pub(crate) struct Fresh<T>(Arc<Entry<T>>);
 
 /// The owner's handle on its parked entry: an uncounted pointer (module docs: the channel
 /// keeps the entry alive until [`Self::finish`]).
-pub(crate) struct Parked<T>(NonNull<Entry<T>>);
+pub(crate) struct Parked<T> {
+    ptr: NonNull<Entry<T>>,
+    /// The entry's slot in its queue while it is queued ([`Queue`]'s O(1) withdrawal).
+    key: u32,
+}
 
 // SAFETY: a `Parked` only reaches its entry's atomics and, once decided, the cells that rule 4
 // gives to the owner, so moving or sharing it between threads is what sharing the entry is
@@ -175,7 +180,7 @@ impl<T> Parked<T> {
     fn entry(&self) -> &Entry<T> {
         // SAFETY: the channel keeps the entry alive until `finish` stores `FREE`, and
         // `finish` consumes the handle; the channel outlives the handle (module docs).
-        unsafe { self.0.as_ref() }
+        unsafe { self.ptr.as_ref() }
     }
 
     /// Whether this entry completed: a counterpart (or `close`) published its result.
@@ -183,10 +188,10 @@ impl<T> Parked<T> {
     pub(crate) fn won(&self) -> bool {
         let e = self.entry();
         match &e.kind {
-            Kind::Plain { .. } => matches!(
-                e.state.load(Ordering::Acquire) & !ORPHAN,
-                DONE | HANDED | STOLEN
-            ),
+            // `DONE`, `HANDED` and `STOLEN` are 1, 2 and 3: one comparison.
+            Kind::Plain { .. } => {
+                (e.state.load(Ordering::Acquire) & !ORPHAN).wrapping_sub(DONE) <= STOLEN - DONE
+            }
             Kind::Case { token, case } => token.selected() == Some(*case),
         }
     }
@@ -203,6 +208,28 @@ impl<T> Parked<T> {
     /// data race.
     #[inline]
     pub(crate) fn finish(self) -> Option<T> {
+        let e = self.entry();
+        if let Kind::Plain { .. } = &e.kind {
+            // The common case, kept short: a plain receive claims the value handed to it. Its
+            // waker went with the hand-off, and a `HANDED` entry is never `ORPHAN`.
+            if e.state.load(Ordering::Relaxed) == HANDED
+                && e.state
+                    .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                // SAFETY: claimed (rule 4): the owner is the only party that may touch the
+                // cells.
+                let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+                e.state.store(FREE, Ordering::Release); // the last access
+                return v;
+            }
+        }
+        self.finish_other()
+    }
+
+    /// [`Self::finish`] beyond a plain receive's claim of its value.
+    #[inline(never)]
+    fn finish_other(self) -> Option<T> {
         let e = self.entry();
         // For a plain entry, `ORPHAN` comes with the decision (module docs).
         let mut state = e.state.load(Ordering::Acquire);
@@ -252,14 +279,14 @@ impl<T> Parked<T> {
             // SAFETY: the channel forgot its `Arc` (count 1) and left the entry to this owner
             // (`Spares`), the only one left to reach it; the pointer is that `Arc`'s
             // (`Queue::park`).
-            drop(unsafe { Arc::from_raw(self.0.as_ptr().cast_const()) });
+            drop(unsafe { Arc::from_raw(self.ptr.as_ptr().cast_const()) });
         }
         v
     }
 
     #[inline]
     fn is(&self, e: &Arc<Entry<T>>) -> bool {
-        std::ptr::eq(Arc::as_ptr(e), self.0.as_ptr())
+        std::ptr::eq(Arc::as_ptr(e), self.ptr.as_ptr())
     }
 }
 
@@ -274,6 +301,22 @@ impl<T> Entry<T> {
         }
     }
 
+    /// Rule 2: makes `waker` the one a queued plain entry's completion wakes; returns a
+    /// replaced waker for the caller to drop after unlocking. The caller holds the channel
+    /// lock and found the entry in its queue.
+    fn swap_waker_queued(&self, waker: &Waker) -> Option<Waker> {
+        let Kind::Plain { waker: cell, .. } = &self.kind else {
+            return None; // a select's waker lives in its token
+        };
+        // SAFETY: queued, and the caller holds the lock of its queue: rule 2.
+        cell.with_mut(|w| unsafe {
+            match &*w {
+                Some(old) if old.will_wake(waker) => None,
+                _ => (*w).replace(waker.clone()),
+            }
+        })
+    }
+
     /// Rule 3: claims this just-popped entry; `false` if it is a dead select entry.
     #[inline]
     fn try_claim(&self) -> bool {
@@ -284,85 +327,6 @@ impl<T> Entry<T> {
             }
             Kind::Case { token, .. } => token.claim(),
         }
-    }
-}
-
-/// The send or receive queue of a channel: FIFO, behind the channel lock.
-pub(crate) struct Queue<T>(VecDeque<Arc<Entry<T>>>);
-
-impl<T> Queue<T> {
-    pub(crate) const fn new() -> Self {
-        Queue(VecDeque::new())
-    }
-
-    #[inline]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Parks `entry` at the back of the queue; returns the owner's handle on it.
-    #[inline]
-    pub(crate) fn park(&mut self, entry: Fresh<T>) -> Parked<T> {
-        // From the `Arc`'s own pointer (not from a `&Entry`), so that an orphaned entry can
-        // be freed through it.
-        let ptr = NonNull::new(Arc::as_ptr(&entry.0).cast_mut()).expect("an Arc is non-null");
-        self.0.push_back(entry.0);
-        Parked(ptr)
-    }
-
-    /// Pops entries from the front until one can be claimed; dead select entries met on the
-    /// way go to `spares`.
-    #[inline]
-    pub(crate) fn claim<'s>(&mut self, spares: &'s mut Spares<T>) -> Option<Claim<'s, T>> {
-        while let Some(entry) = self.0.pop_front() {
-            if entry.try_claim() {
-                return Some(Claim { entry, spares });
-            }
-            spares.retire_case(entry); // dead: its select may be finishing right now
-        }
-        None
-    }
-
-    /// Whether the queue holds a live entry that is not one of `me`'s.
-    pub(crate) fn has_live(&self, me: &Token) -> bool {
-        self.0.iter().any(|e| e.is_live_for(me))
-    }
-
-    /// The owner takes `entry` out of the queue (cancelled, or its select settled). If it is
-    /// not queued any more, a plain entry was completed, under the lock the caller now holds,
-    /// and a select's was claimed or met dead; either way it is decided.
-    pub(crate) fn withdraw(&mut self, entry: &Parked<T>, spares: &mut Spares<T>) {
-        let Some(i) = self.0.iter().position(|e| entry.is(e)) else {
-            return;
-        };
-        let e = self.0.remove(i).expect("index in bounds");
-        match &e.kind {
-            Kind::Plain { .. } => spares.retire_plain(e, WITHDRAWN),
-            Kind::Case { .. } => spares.retire_case(e),
-        }
-    }
-
-    /// A parked plain operation is polled again, maybe by another task: makes `waker` the
-    /// one its completion wakes. `None`: not queued any more (completed, under the lock the
-    /// caller now holds); `Some(old)`: still waiting, and `old` is a replaced waker for the
-    /// caller to drop after unlocking.
-    pub(crate) fn rewake(&mut self, entry: &Parked<T>, waker: &Waker) -> Option<Option<Waker>> {
-        let e = self.0.iter().find(|e| entry.is(e))?;
-        let Kind::Plain { waker: cell, .. } = &e.kind else {
-            return Some(None); // a select's waker lives in its token
-        };
-        // SAFETY: found in this queue, whose lock `&mut self` proves held: rule 2.
-        Some(cell.with_mut(|w| unsafe {
-            match &*w {
-                Some(old) if old.will_wake(waker) => None,
-                _ => (*w).replace(waker.clone()),
-            }
-        }))
     }
 }
 
