@@ -422,3 +422,40 @@ fn select_cancel_vs_close_keeps_none_final() {
         assert_eq!(got, usize::from(sent), "{seen:?}, then {after:?}");
     });
 }
+
+/// `close` completes parked operations in batches (one at a time under loom), releasing the
+/// lock between them (issue 15 item 4). A receive that runs between two batches must not take
+/// a parked sender's value: every sender parked before the close gets its value back.
+#[test]
+fn close_in_batches_hands_every_parked_sender_its_value_back() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut s1 = Box::pin(ch.send(1));
+        let mut s2 = Box::pin(ch.send(2));
+        assert!(poll_once(s1.as_mut()).is_pending());
+        assert!(poll_once(s2.as_mut()).is_pending());
+        let closer = ch.clone();
+        let c = thread::spawn(move || closer.close());
+        let rx = ch.receiver();
+        let r = thread::spawn(move || {
+            let was_closed = rx.is_closed();
+            (was_closed, rx.try_recv())
+        });
+        let (was_closed, got) = r.join().unwrap();
+        assert!(c.join().unwrap());
+        if was_closed {
+            assert!(
+                got.is_err(),
+                "a receive after close took a parked sender's value"
+            );
+        }
+        let (r1, r2) = (block_on(s1), block_on(s2));
+        for (v, r) in [(1, r1), (2, r2)] {
+            if got == Ok(v) {
+                assert_eq!(r, Ok(()));
+            } else {
+                assert_eq!(r, Err(SendError(v)), "a parked sender lost its value");
+            }
+        }
+    });
+}

@@ -14,10 +14,12 @@
 //!    `buf.len() >= cap` (always, for `cap == 0`).
 //! 3. `buf.len() <= cap`, except for values put back by a cancelled receive or taken back by
 //!    `close` (invariant 5), which go to the front: they are older than anything buffered.
-//! 4. Once `closed` is set, both queues are empty and stay empty; `buf` only drains.
+//! 4. Once `closed` is set, nothing parks and nothing completes a parked operation but
+//!    `close`, which empties both queues in batches ([`Shared::close`]); `buf` only drains.
 //! 5. **`None` is final.** Once `closed` is set, no value is handed to a receive that has not
-//!    claimed it: `close` takes every such value back into `buf` (see below), and after it
-//!    nothing is handed to a parked receive (the queues are empty and nothing parks).
+//!    claimed it: `close` takes every such value back into `buf` (see below) in the critical
+//!    section that sets `closed`, and after it nothing is handed to a parked receive
+//!    (invariant 4).
 //!
 //! # Transfers
 //!
@@ -129,6 +131,13 @@ pub(crate) struct ClosedWait {
     /// The waker the listener holds.
     waker: Option<Waker>,
 }
+
+/// How many parked operations `close` completes per hold of the lock (1 under loom, so that
+/// models see operations between batches).
+#[cfg(not(loom))]
+const CLOSE_BATCH: usize = 32;
+#[cfg(loom)]
+const CLOSE_BATCH: usize = 1;
 
 /// How much buffer to reserve up front: enough for small channels, never the whole of a huge
 /// capacity.
@@ -263,6 +272,9 @@ impl<T> Shared<T> {
         if st.sendq.is_empty() {
             return None; // the common case: one load
         }
+        if st.closed {
+            return None; // left for `close` to hand back (its batches)
+        }
         st.sendq.claim(&mut st.spare).map(|sender| sender.take())
     }
 
@@ -306,31 +318,51 @@ impl<T> Shared<T> {
 
     /// Closes the channel: every parked receiver completes with "closed", every parked sender
     /// with its value handed back. Returns `true` if this call closed it.
+    ///
+    /// The first critical section sets `closed` and takes back the values handed to receives
+    /// that have not claimed them (invariant 5); the parked operations are then completed
+    /// [`CLOSE_BATCH`] at a time, each batch woken after the lock is released (as tokio's
+    /// `batch_semaphore` does), so that a million waiters do not hold the spin lock for a
+    /// million wakes. Between batches the channel is closed with operations still parked;
+    /// they only leave (woken by the next batch, or withdrawn), as nothing can complete them:
+    /// a send fails on a closed channel, and a receive takes no parked sender's value once
+    /// closed ([`Self::take_sender`]), so every sender parked before the close gets its value
+    /// back.
     pub(crate) fn close(&self) -> bool {
         let mut wakers = Vec::new();
-        {
-            let mut st = self.lock();
-            if st.closed {
-                return false;
-            }
-            st.closed = true;
-            self.closed.store(true, Ordering::Release);
-            let State {
-                buf,
-                sendq,
-                recvq,
-                spare,
-                ..
-            } = &mut *st;
-            // Invariant 5: no value stays handed to a receive that has not claimed it.
-            spare.steal(|v| buf.push_front(v));
-            for q in [recvq, sendq] {
-                while let Some(parked) = q.claim(spare) {
-                    wakers.extend(parked.close());
+        let mut first = true;
+        loop {
+            {
+                let mut st = self.lock();
+                if first {
+                    if st.closed {
+                        return false;
+                    }
+                    st.closed = true;
+                    self.closed.store(true, Ordering::Release);
+                    first = false;
+                }
+                let State {
+                    buf,
+                    sendq,
+                    recvq,
+                    spare,
+                    ..
+                } = &mut *st;
+                // Invariant 5: no value stays handed to a receive that has not claimed it.
+                spare.steal(|v| buf.push_front(v));
+                for q in [recvq, sendq] {
+                    while wakers.len() < CLOSE_BATCH {
+                        let Some(parked) = q.claim(spare) else { break };
+                        wakers.extend(parked.close());
+                    }
+                }
+                if wakers.is_empty() && st.recvq.is_empty() && st.sendq.is_empty() {
+                    break;
                 }
             }
+            wakers.drain(..).for_each(Waker::wake);
         }
-        wakers.into_iter().for_each(Waker::wake);
         self.closed_event.notify(usize::MAX);
         true
     }
