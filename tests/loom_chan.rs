@@ -459,3 +459,79 @@ fn close_in_batches_hands_every_parked_sender_its_value_back() {
         }
     });
 }
+
+/// With one spare entry under loom, an entry that leaves its queue while the spare is still
+/// owned is handed to its owner (`ORPHAN`), which frees it in `finish`: two parked sends taken
+/// by a receiver while their owners finish them (issue 15 item 10).
+#[test]
+fn orphaned_entry_is_freed_by_its_owner() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut s1 = Box::pin(ch.send(1));
+        let mut s2 = Box::pin(ch.send(2));
+        assert!(poll_once(s1.as_mut()).is_pending());
+        assert!(poll_once(s2.as_mut()).is_pending());
+        let rx = ch.receiver();
+        let r = thread::spawn(move || (rx.try_recv(), rx.try_recv()));
+        assert_eq!(block_on(s1), Ok(()));
+        assert_eq!(block_on(s2), Ok(()));
+        assert_eq!(r.join().unwrap(), (Ok(1), Ok(2)));
+    });
+}
+
+/// A `Receiver` whose stream is parked is dropped while a sender hands it a value: the value
+/// goes back to the channel (the `Chan` still receives), never lost (issue 15 item 10).
+#[test]
+fn receiver_stream_dropped_while_parked() {
+    use futures::Stream;
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut rx = ch.receiver();
+        let waker = noop_waker();
+        let pending = std::pin::Pin::new(&mut rx)
+            .poll_next(&mut Context::from_waker(&waker))
+            .is_pending();
+        assert!(pending);
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        drop(rx);
+        let sent = s.join().unwrap();
+        assert_eq!(ch.try_recv().is_ok(), sent, "sent {sent}: lost or invented");
+    });
+}
+
+/// A `Sender` whose sink has a send parked is dropped while a receiver takes values: the
+/// value is received once, or withdrawn and never received — in particular not by a receive
+/// that starts after the drop (issue 15 item 10).
+#[test]
+fn sender_sink_dropped_while_parked() {
+    use futures::Sink;
+    use loom::sync::atomic::{AtomicBool, Ordering};
+    use loom::sync::Arc;
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut tx = ch.sender();
+        let waker = noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        std::pin::Pin::new(&mut tx).start_send(5).unwrap();
+        assert!(std::pin::Pin::new(&mut tx).poll_flush(&mut cx).is_pending());
+        let dropped = Arc::new(AtomicBool::new(false));
+        let rx = ch.receiver();
+        let seen = dropped.clone();
+        let r = thread::spawn(move || {
+            let after = seen.load(Ordering::SeqCst);
+            (after, rx.try_recv())
+        });
+        drop(tx);
+        dropped.store(true, Ordering::SeqCst);
+        let (after, got) = r.join().unwrap();
+        assert!(got == Ok(5) || got.is_err());
+        if after {
+            assert!(got.is_err(), "a dropped sink delivered after the drop");
+        }
+        assert!(
+            ch.try_recv().is_err(),
+            "a dropped sink left its value behind"
+        );
+    });
+}
