@@ -4,7 +4,8 @@
 //! * a value is received only if its send completed, or the send was committed by a receiver
 //!   before its future was dropped (it had been woken: it would have resolved `Ok`);
 //! * every value whose send resolved `Ok` is received (nothing is lost, including values
-//!   handed to receive futures that were dropped before returning them).
+//!   handed to receive futures that were dropped before returning them);
+//! * once a receive returned `None`, no later receive returns a value.
 
 mod common;
 
@@ -50,6 +51,16 @@ fn run_case(seed: u64, cap: usize) {
         .collect();
     let mut fate: HashMap<u32, SendFate> = HashMap::new();
     let mut received: Vec<u32> = Vec::new();
+    // Once a receive returned `None`, every later one does (DESIGN rule 5).
+    let mut none_seen = false;
+    let mut got = |r: Option<u32>, received: &mut Vec<u32>| {
+        assert!(
+            !(none_seen && r.is_some()),
+            "seed {seed} cap {cap}: {r:?} after None"
+        );
+        none_seen |= r.is_none();
+        received.extend(r);
+    };
 
     for _ in 0..rng.usize(1..60) {
         if rng.bool() {
@@ -86,7 +97,7 @@ fn run_case(seed: u64, cap: usize) {
                 if rng.u8(..4) == 0 {
                     recvs[i] = None; // dropped: a value handed to it must go back
                 } else if let std::task::Poll::Ready(r) = f.poll() {
-                    received.extend(r);
+                    got(r, &mut received);
                     recvs[i] = None;
                 }
             }
@@ -108,12 +119,12 @@ fn run_case(seed: u64, cap: usize) {
     for slot in &mut recvs {
         if let Some(mut f) = slot.take() {
             if let std::task::Poll::Ready(r) = f.poll() {
-                received.extend(r);
+                got(r, &mut received);
             }
         }
     }
     while let Ok(v) = ch.try_recv() {
-        received.push(v);
+        got(Some(v), &mut received);
     }
 
     let unique: HashSet<u32> = received.iter().copied().collect();

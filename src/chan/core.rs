@@ -341,16 +341,17 @@ impl<T> Shared<T> {
                     st.closed = true;
                     self.closed.store(true, Ordering::Release);
                     first = false;
+                    // Invariant 5: no value stays handed to a receive that has not claimed
+                    // it, from the critical section that sets `closed` on.
+                    let State { buf, spare, .. } = &mut *st;
+                    spare.steal(|v| buf.push_front(v));
                 }
                 let State {
-                    buf,
                     sendq,
                     recvq,
                     spare,
                     ..
                 } = &mut *st;
-                // Invariant 5: no value stays handed to a receive that has not claimed it.
-                spare.steal(|v| buf.push_front(v));
                 for q in [recvq, sendq] {
                     while wakers.len() < CLOSE_BATCH {
                         let Some(parked) = q.claim(spare) else { break };
