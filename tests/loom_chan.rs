@@ -479,6 +479,35 @@ fn orphaned_entry_is_freed_by_its_owner() {
     });
 }
 
+/// A select's dead entry met in a queue by a sender while the select finishes it, with the
+/// channel's one spare still owned: the sender's `ORPHAN` mark and the select's final swap
+/// race, and exactly one of them frees the entry (issue 15 item 10).
+#[test]
+fn orphaned_select_entry_is_freed_once() {
+    loom::model(|| {
+        let (a, b) = (chan::<u32>(0), chan::<u32>(0));
+        let mut r0 = Box::pin(a.recv());
+        assert!(poll_once(r0.as_mut()).is_pending());
+        let mut sel = Box::pin(async {
+            select! {
+                recv(a) -> v => v,
+                recv(b) -> v => v,
+            }
+        });
+        assert!(poll_once(sel.as_mut()).is_pending());
+        // To `r0`, first in `a`'s queue: its entry becomes `a`'s one spare, still owned.
+        a.try_send(5).unwrap();
+        let (ta, tb) = (a.sender(), b.sender());
+        let t1 = thread::spawn(move || tb.try_send(2).is_ok());
+        let t2 = thread::spawn(move || ta.try_send(1).is_ok());
+        let got = block_on(sel);
+        let (sent_b, sent_a) = (t1.join().unwrap(), t2.join().unwrap());
+        assert_eq!(u8::from(sent_a) + u8::from(sent_b), 1, "one case wins");
+        assert_eq!(got, Some(if sent_a { 1 } else { 2 }));
+        assert_eq!(block_on(r0), Some(5));
+    });
+}
+
 /// A `Receiver` whose stream is parked is dropped while a sender hands it a value: the value
 /// goes back to the channel (the `Chan` still receives), never lost (issue 15 item 10).
 #[test]
