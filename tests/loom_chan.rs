@@ -564,3 +564,39 @@ fn sender_sink_dropped_while_parked() {
         );
     });
 }
+
+/// A parked receive re-polled with a different waker (another task, or `join!`) while a
+/// sender completes it: the waker is replaced under the lock (`Queue::rewake`'s replace
+/// branch), so the completion wakes the new one (issue 15 item 10).
+#[test]
+fn repolled_recv_with_a_new_waker_is_woken_through_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    struct Flag(AtomicBool);
+    impl futures::task::ArcWake for Flag {
+        fn wake_by_ref(me: &std::sync::Arc<Self>) {
+            me.0.store(true, Ordering::SeqCst);
+        }
+    }
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut recv = Box::pin(ch.recv());
+        assert!(poll_once(recv.as_mut()).is_pending()); // parks with a no-op waker
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(5));
+        let flag = std::sync::Arc::new(Flag(AtomicBool::new(false)));
+        let waker = futures::task::waker(flag.clone());
+        let again = recv.as_mut().poll(&mut Context::from_waker(&waker));
+        assert_eq!(
+            s.join().unwrap(),
+            Ok(()),
+            "the receive was parked all along"
+        );
+        match again {
+            Poll::Ready(v) => assert_eq!(v, Some(5)),
+            Poll::Pending => {
+                assert!(flag.0.load(Ordering::SeqCst), "the old waker was woken");
+                assert_eq!(block_on(recv), Some(5));
+            }
+        }
+    });
+}
