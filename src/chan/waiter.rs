@@ -23,7 +23,9 @@
 //! The channel keeps at most [`SPARE_ENTRIES`] entries out of its queues, so that a million
 //! receivers woken by one `close` cost constant work each and leave no million spares behind.
 //! An entry that leaves its queue when the spares are full (none of them `FREE`) is handed to
-//! its owner instead (`ORPHAN`), which frees it in `finish`. For a plain entry the bit is
+//! its owner instead (`ORPHAN`), which frees it in `finish` — except a receive's entry that
+//! was handed a value (`HANDED`), which `close` may have to reach (rule 5): the channel keeps
+//! it in its held list until it is `FREE` ([`Spares`]). For a plain entry the bit is
 //! published together with `DONE` or `WITHDRAWN`, before the owner may look; a select's entry
 //! can be retired while its owner finishes (a dead entry met in a queue), so there both sides
 //! use read-modify-writes on its state, and whichever comes second frees it.
