@@ -352,14 +352,18 @@ impl<T> Shared<T> {
                     spare,
                     ..
                 } = &mut *st;
+                // Counted in claims, not wakers: a select whose waker another case took still
+                // counts against the batch.
+                let mut claimed = 0;
                 for q in [recvq, sendq] {
-                    while wakers.len() < CLOSE_BATCH {
+                    while claimed < CLOSE_BATCH {
                         let Some(parked) = q.claim(spare) else { break };
                         wakers.extend(parked.close());
+                        claimed += 1;
                     }
                 }
-                if wakers.is_empty() && st.recvq.is_empty() && st.sendq.is_empty() {
-                    break;
+                if claimed == 0 {
+                    break; // both queues are empty
                 }
             }
             wakers.drain(..).for_each(Waker::wake);
