@@ -821,7 +821,8 @@ impl<T> Sender<T> {
 /// value). One send is in flight at a time, so `poll_ready` waits for the previous one.
 /// `poll_close` only flushes: other handles may still send, and Go's `close` is
 /// [`Sender::close`]. A closed channel fails the send with `SendError(v)`, value included.
-/// Dropping the `Sender` with a send in flight withdraws it, as dropping a send future does.
+/// Dropping the `Sender` with a send in flight withdraws it, as dropping a send future does:
+/// unless a receiver already took the value while it waited, no receiver ever gets it.
 ///
 /// # Examples
 ///
