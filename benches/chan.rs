@@ -29,6 +29,13 @@
 //!   `select!`, peers `tokio::select!` over their receive futures): nearly every case is
 //!   ready, so this is the cost of choosing among many ready cases. Only the draining is
 //!   timed; ns per select.
+//! * `select_wake_scaling_{16,4096,65536}`: N tasks each loop on
+//!   `select! { recv(own) -> v, recv(done) -> _ => break }` with one `done` channel shared by
+//!   all, so `done`'s receive queue holds N entries; one task sends 200 000 values on the
+//!   unbuffered `own` channels, in a fixed pseudo-random order. Each send wakes one select, which withdraws its `done`
+//!   entry and parks again: Go's `dequeueSudoG` makes that O(1), and so must gokio's, so the
+//!   per-send cost at N = 65 536 should stay within 2x of N = 16. Only the sends are timed
+//!   (every task has parked once before). gokio only.
 //! * `select_first_ready` / `recv_prefilled`: a single task drains a pre-filled capacity-1024
 //!   channel, 1 000 000 values in all, with a 2-case select whose first case is ready (the
 //!   second channel stays empty) or with a plain `recv()`. Only the draining is timed.
@@ -54,6 +61,7 @@ fn main() {
     select_8(&mut b);
     first_ready(&mut b);
     select_32(&mut b);
+    select_wake_scaling(&mut b);
     if let (Some(sel), Some(recv)) = (
         b.median("select_first_ready", "gokio"),
         b.median("recv_prefilled", "gokio"),
@@ -848,4 +856,53 @@ fn select_32(b: &mut Bench) {
         }),
     ];
     b.workload("select_32", n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// select_wake_scaling_{16,4096,65536}
+
+fn select_wake_scaling(b: &mut Bench) {
+    for waiters in [16usize, 4096, 65_536] {
+        let n = b.n(200_000, 1);
+        let impls = vec![imp_timed("gokio", move || {
+            spawn(async move {
+                let done = gokio::chan::<()>(0);
+                let own: Vec<gokio::Chan<u64>> = (0..waiters).map(|_| gokio::chan(0)).collect();
+                let workers: Vec<_> = own
+                    .iter()
+                    .map(|ch| {
+                        let (ch, done) = (ch.clone(), done.clone());
+                        tokio::spawn(async move {
+                            let mut got = 0u64;
+                            loop {
+                                gokio::select! {
+                                    recv(ch) -> v => got += v.unwrap(),
+                                    recv(done) -> _ => break got,
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                for ch in &own {
+                    ch.send(0).await.unwrap(); // every select has parked on `done`
+                }
+                // A fixed pseudo-random order: the woken select's `done` entry is anywhere in
+                // the queue (round-robin would always wake the one at its head).
+                let mut rng = fastrand::Rng::with_seed(waiters as u64);
+                let t0 = Instant::now();
+                for _ in 0..n {
+                    own[rng.usize(..waiters)].send(1).await.unwrap();
+                }
+                let timed = t0.elapsed();
+                done.close();
+                let mut total = 0;
+                for w in workers {
+                    total += w.await.unwrap();
+                }
+                assert_eq!(total, n as u64);
+                timed
+            })
+        })];
+        b.workload(&format!("select_wake_scaling_{waiters}"), n, impls);
+    }
 }

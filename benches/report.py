@@ -53,6 +53,16 @@ WORKLOADS = [
      "second channel is empty: the fixed cost of a select that does not wait. ns per select."),
     ("recv_prefilled",
      "The same drain with a plain `recv()`: the baseline for `select_first_ready`."),
+    ("select_wake_scaling_16",
+     "N = 16 tasks each loop on a 2-case select, `recv(own)` and `recv(done)`, with one "
+     "`done` channel shared by all; one task sends 200 000 values on the unbuffered `own` "
+     "channels in a fixed pseudo-random order, so each send wakes one select, which withdraws "
+     "its `done` entry and parks again. Only the sends are timed. gokio and Go. ns per send."),
+    ("select_wake_scaling_4096",
+     "The same with N = 4 096: the withdrawal from `done`'s queue of N entries is O(1) (Go's "
+     "`dequeueSudoG`), so what grows with N is memory traffic."),
+    ("select_wake_scaling_65536",
+     "The same with N = 65 536."),
     ("pipeline",
      "`benches/pipeline.rs`: a generator sends 500 000 `u64`s on a capacity-128 channel, 4 "
      "workers compute `x * x % 7919` into one shared capacity-128 channel, one consumer sums "

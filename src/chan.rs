@@ -326,7 +326,10 @@ impl<T> Chan<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: dropping the future before it completes never delivers the value.
+    /// Exactly once, not "nothing happened": a receiver may take the value while the send
+    /// waits, and then it stays sent even if the future is dropped before it is polled again.
+    /// A send dropped before that never delivers. To learn which, withdraw it with
+    /// [`SendFuture::cancel`] instead of dropping it.
     ///
     /// # Examples
     ///
@@ -549,7 +552,10 @@ impl<T> Sender<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: dropping the future before it completes never delivers the value.
+    /// Exactly once, not "nothing happened": a receiver may take the value while the send
+    /// waits, and then it stays sent even if the future is dropped before it is polled again.
+    /// A send dropped before that never delivers. To learn which, withdraw it with
+    /// [`SendFuture::cancel`] instead of dropping it.
     ///
     /// # Examples
     ///
@@ -815,7 +821,8 @@ impl<T> Sender<T> {
 /// value). One send is in flight at a time, so `poll_ready` waits for the previous one.
 /// `poll_close` only flushes: other handles may still send, and Go's `close` is
 /// [`Sender::close`]. A closed channel fails the send with `SendError(v)`, value included.
-/// Dropping the `Sender` with a send in flight withdraws it, as dropping a send future does.
+/// Dropping the `Sender` with a send in flight withdraws it, as dropping a send future does:
+/// unless a receiver already took the value while it waited, no receiver ever gets it.
 ///
 /// # Examples
 ///

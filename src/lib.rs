@@ -137,7 +137,8 @@
 //! Every rule below has a test in `tests/` (and the channel/select core has loom models):
 //! rendezvous for `cap == 0`; FIFO values and FIFO service of blocked senders and receivers;
 //! close semantics as above; **exactly-once delivery under any pattern of cancellation** —
-//! a dropped send never delivers, a dropped receive never loses a value; `select!` is
+//! a dropped receive never loses a value, a dropped send was either delivered (a receiver
+//! took it while it waited) or never is, and `SendFuture::cancel` tells which; `select!` is
 //! uniform, commits exactly one case (also for sends on rendezvous channels), never pairs
 //! with itself, and receives nothing when dropped (a send case whose value a counterpart
 //! took stays sent); `default` is linearizable; the Mutex is fair (FIFO waiters, hand-off

@@ -98,8 +98,8 @@ pub trait Case: Send {
     fn register(&mut self, token: &Arc<Token>, index: usize) -> bool;
     /// The token is decided: take the result if this case won, else withdraw the entry.
     fn settle(&mut self);
-    /// The select is dropped after this case won: undo what can be undone (put a received
-    /// value back).
+    /// The select is dropped after this case won, before [`Case::settle`]: undo what can be
+    /// undone (put a received value back).
     fn restore(&mut self);
 }
 
@@ -513,13 +513,12 @@ fn register_all(cases: &mut [&mut dyn Case], order: &Order, token: &Arc<Token>) 
 /// case's entry, and if a counterpart had won a case first, undoes what can be undone (a
 /// received value goes back to its channel; a sent value stays sent).
 fn abandon(cases: &mut [&mut dyn Case], token: &Token) {
-    let aborted = token.abort();
-    cases.iter_mut().for_each(|c| c.settle());
-    if !aborted {
+    if !token.abort() {
         if let Some(won) = token.selected() {
-            cases[won].restore();
+            cases[won].restore(); // first: it needs the winning entry
         }
     }
+    cases.iter_mut().for_each(|c| c.settle());
 }
 
 /// A select's token while [`SelectFuture::poll_slow`] works with it: recycled when dropped.

@@ -7,6 +7,7 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,10 +20,19 @@ struct Counting;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
+std::thread_local! {
+    /// Whether this thread's allocations are counted (a `const` thread local without a
+    /// destructor: safe to read inside the allocator).
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
 // SAFETY: forwards to the system allocator unchanged; only counts calls.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // Only the test's own thread: libtest's main thread allocates at times of its own.
+        if COUNTED.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
         // SAFETY: the caller upholds `alloc`'s contract, which we pass on as is.
         unsafe { System.alloc(layout) }
     }
@@ -38,6 +48,7 @@ static GLOBAL: Counting = Counting;
 
 /// Allocations made by `rounds` calls of `round` after a warm-up of 100 (pools fill).
 fn allocations(rounds: u64, mut round: impl FnMut(u64)) -> usize {
+    COUNTED.with(|c| c.set(true));
     for i in 0..100 {
         round(i);
     }
@@ -68,6 +79,33 @@ fn parking_allocates_nothing_in_the_steady_state() {
     assert_eq!(
         plain, 0,
         "10 000 parked send/recv pairs allocated {plain} times"
+    );
+
+    // Leaked parked operations (`mem::forget`: their entries are never `FREE` again) must not
+    // keep the spares' places, or every later park would allocate (issue 15 item 9).
+    let leaky = chan::<u64>(0);
+    for i in 0..8 {
+        let mut recv = Box::pin(leaky.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        std::mem::forget(recv);
+        leaky.try_send(i).unwrap(); // handed to the leaked receive
+        let mut send = Box::pin(leaky.send(i));
+        assert!(send.as_mut().poll(&mut cx).is_pending());
+        std::mem::forget(send);
+        assert_eq!(leaky.try_recv(), Ok(i)); // taken from the leaked send
+    }
+    let after_leaks = allocations(10_000, |i| {
+        let mut recv = pin!(leaky.recv());
+        assert!(recv.as_mut().poll(&mut cx).is_pending());
+        assert!(matches!(
+            pin!(leaky.send(i)).poll(&mut cx),
+            Poll::Ready(Ok(()))
+        ));
+        assert_eq!(recv.as_mut().poll(&mut cx), Poll::Ready(Some(i)));
+    });
+    assert_eq!(
+        after_leaks, 0,
+        "after 16 leaked operations, 10 000 parks allocated {after_leaks} times"
     );
 
     // A select parks on both channels, a send completes it, the loser is withdrawn.

@@ -758,3 +758,36 @@ fn more_waiters_than_spare_entries() {
         }
     }
 }
+
+/// A completed receive, polled again, panics like a completed send instead of silently
+/// receiving a second value (issue 15 item 6).
+#[test]
+fn a_recv_polled_after_completion_panics() {
+    fn panic_message(again: std::thread::Result<impl Sized>) -> String {
+        let message = again.err().expect("a second poll must panic");
+        (message.downcast_ref::<String>().cloned())
+            .or_else(|| message.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    }
+    // Buffered: the second poll would have taken the second value.
+    let ch = chan::<i32>(4);
+    ch.try_send(1).unwrap();
+    ch.try_send(2).unwrap();
+    let mut recv = task::spawn(ch.recv());
+    assert_ready_eq!(recv.poll(), Some(1));
+    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| recv.poll()));
+    assert!(panic_message(again).contains("recv polled after completion"));
+    drop(recv);
+    assert_eq!(ch.try_recv(), Ok(2), "the panicking poll took nothing");
+
+    // Unbuffered, completed while parked: the second poll would have parked again.
+    let ch = chan::<i32>(0);
+    let mut recv = task::spawn(ch.recv());
+    assert_pending!(recv.poll());
+    ch.try_send(1).unwrap();
+    assert_ready_eq!(recv.poll(), Some(1));
+    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| recv.poll()));
+    assert!(panic_message(again).contains("recv polled after completion"));
+    drop(recv);
+    assert!(ch.try_send(2).unwrap_err().is_full(), "nobody is parked");
+}

@@ -4,7 +4,8 @@
 //! * a value is received only if its send completed, or the send was committed by a receiver
 //!   before its future was dropped (it had been woken: it would have resolved `Ok`);
 //! * every value whose send resolved `Ok` is received (nothing is lost, including values
-//!   handed to receive futures that were dropped before returning them).
+//!   handed to receive futures that were dropped before returning them);
+//! * once a receive returned `None`, no later receive returns a value.
 
 mod common;
 
@@ -50,6 +51,16 @@ fn run_case(seed: u64, cap: usize) {
         .collect();
     let mut fate: HashMap<u32, SendFate> = HashMap::new();
     let mut received: Vec<u32> = Vec::new();
+    // Once a receive returned `None`, every later one does (DESIGN rule 5).
+    let mut none_seen = false;
+    let mut got = |r: Option<u32>, received: &mut Vec<u32>| {
+        assert!(
+            !(none_seen && r.is_some()),
+            "seed {seed} cap {cap}: {r:?} after None"
+        );
+        none_seen |= r.is_none();
+        received.extend(r);
+    };
 
     for _ in 0..rng.usize(1..60) {
         if rng.bool() {
@@ -86,7 +97,7 @@ fn run_case(seed: u64, cap: usize) {
                 if rng.u8(..4) == 0 {
                     recvs[i] = None; // dropped: a value handed to it must go back
                 } else if let std::task::Poll::Ready(r) = f.poll() {
-                    received.extend(r);
+                    got(r, &mut received);
                     recvs[i] = None;
                 }
             }
@@ -108,12 +119,12 @@ fn run_case(seed: u64, cap: usize) {
     for slot in &mut recvs {
         if let Some(mut f) = slot.take() {
             if let std::task::Poll::Ready(r) = f.poll() {
-                received.extend(r);
+                got(r, &mut received);
             }
         }
     }
     while let Ok(v) = ch.try_recv() {
-        received.push(v);
+        got(Some(v), &mut received);
     }
 
     let unique: HashSet<u32> = received.iter().copied().collect();
@@ -206,10 +217,10 @@ async fn timeouts_on_both_sides_keep_exactly_once() {
     }
 }
 
-/// A parked operation whose future is leaked (`mem::forget`, so its `Drop` never runs) leaks
-/// what it holds, as any forgotten value does: a value handed to it is dropped with the
-/// channel if the channel kept its entry (it keeps a few), else never. Nothing is dropped
-/// twice, nothing crashes, and other operations are not disturbed.
+/// A parked operation whose future is leaked (`mem::forget`, so its `Drop` never runs) keeps
+/// what was handed to it, as any forgotten value does, until the channel closes: `close` takes
+/// back a value handed to a receive that never returned it, and the channel drops it with its
+/// buffer. Nothing is dropped twice, nothing crashes, and other operations are not disturbed.
 #[test]
 fn leaked_parked_futures_are_cleaned_up_with_the_channel() {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -250,8 +261,177 @@ fn leaked_parked_futures_are_cleaned_up_with_the_channel() {
     );
     drop(ch);
     let dropped = drops.load(Ordering::SeqCst);
-    assert!(
-        (16..=24).contains(&dropped),
-        "{dropped} drops of 24 values: at most once each"
+    assert_eq!(dropped, 24, "{dropped} drops of 24 values: once each");
+}
+
+// ----- None is final (DESIGN rule 5, issue 15 item 11) -----
+//
+// A receive that a sender handed a value to, and that is dropped before returning it, puts the
+// value back. Once the channel is closed and some receive has reported `None`, putting it back
+// would make a later receive return `Some`: the value must come back at `close` instead.
+
+/// The issue's poll-level repro: a receive parks and is handed 7, the channel closes, and the
+/// receive is dropped. The value is not lost (a receive gets it), and after the first `None`
+/// every receive reports `None`.
+#[test]
+fn none_is_final_when_a_handed_receive_is_dropped_after_close() {
+    let ch = chan::<u32>(0);
+    let mut a = spawn(ch.recv());
+    tokio_test::assert_pending!(a.poll());
+    ch.try_send(7).unwrap();
+    ch.close();
+    assert_eq!(ch.try_recv(), Ok(7), "close took the unclaimed value back");
+    assert_eq!(futures::executor::block_on(ch.recv()), None);
+    drop(a);
+    assert_eq!(
+        ch.try_recv(),
+        Err(gokio::TryRecvError::Closed),
+        "Some after None"
     );
+    assert_eq!(futures::executor::block_on(ch.recv()), None);
+}
+
+/// The same through a `select!` receive case.
+#[test]
+fn none_is_final_when_a_handed_select_is_dropped_after_close() {
+    let ch = chan::<u32>(0);
+    let mut a = spawn(async {
+        gokio::select! { recv(ch) -> v => v }
+    });
+    tokio_test::assert_pending!(a.poll());
+    ch.try_send(7).unwrap();
+    ch.close();
+    assert_eq!(ch.try_recv(), Ok(7), "close took the unclaimed value back");
+    assert_eq!(futures::executor::block_on(ch.recv()), None);
+    drop(a);
+    assert_eq!(
+        ch.try_recv(),
+        Err(gokio::TryRecvError::Closed),
+        "Some after None"
+    );
+}
+
+/// Nobody else receives: the handed receive, polled after the close, still gets its value
+/// (from the buffer, where `close` put it), plain or through a select.
+#[test]
+fn a_handed_receive_polled_after_close_gets_its_value() {
+    let ch = chan::<u32>(0);
+    let mut a = spawn(ch.recv());
+    let mut s = spawn(async {
+        gokio::select! { recv(ch) -> v => v }
+    });
+    tokio_test::assert_pending!(a.poll());
+    tokio_test::assert_pending!(s.poll());
+    ch.try_send(1).unwrap();
+    ch.try_send(2).unwrap();
+    ch.close();
+    let mut got = [
+        tokio_test::assert_ready!(a.poll()),
+        tokio_test::assert_ready!(s.poll()),
+    ];
+    got.sort();
+    assert_eq!(got, [Some(1), Some(2)]);
+    assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
+}
+
+/// Two receives parked, one handed a value; `close` wakes the other. Whichever order they
+/// run in, exactly one gets the value, and `None` never comes before it.
+#[test]
+fn a_receive_woken_by_close_drains_the_taken_back_value_first() {
+    for a_first in [true, false] {
+        let ch = chan::<u32>(0);
+        let mut a = spawn(ch.recv());
+        let mut b = spawn(ch.recv());
+        tokio_test::assert_pending!(a.poll());
+        tokio_test::assert_pending!(b.poll());
+        ch.try_send(7).unwrap(); // to `a`, the first parked
+        ch.close();
+        let (x, y) = if a_first {
+            (
+                tokio_test::assert_ready!(a.poll()),
+                tokio_test::assert_ready!(b.poll()),
+            )
+        } else {
+            (
+                tokio_test::assert_ready!(b.poll()),
+                tokio_test::assert_ready!(a.poll()),
+            )
+        };
+        assert_eq!((x, y), (Some(7), None), "a_first: {a_first}");
+    }
+}
+
+/// Before the close, a dropped handed receive still puts its value back at the head.
+#[test]
+fn a_handed_receive_dropped_before_close_puts_its_value_back() {
+    let ch = chan::<u32>(1);
+    let mut a = spawn(ch.recv());
+    tokio_test::assert_pending!(a.poll());
+    ch.try_send(1).unwrap(); // handed to `a`
+    ch.try_send(2).unwrap(); // buffered
+    drop(a);
+    ch.close();
+    assert_eq!(ch.try_recv(), Ok(1));
+    assert_eq!(ch.try_recv(), Ok(2));
+    assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
+}
+
+// ----- SendFuture::cancel: a withdrawn send says whether it was delivered (issue 15 item 12) -----
+
+/// A parked send whose value a receiver took between polls was delivered: `cancel` says so
+/// (`None`), where dropping the future would have left the caller unable to tell.
+#[test]
+fn cancel_after_a_receiver_took_the_value_returns_none() {
+    let ch = chan::<u32>(0);
+    let mut send = Box::pin(ch.send(7));
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(send.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(
+        ch.try_recv(),
+        Ok(7),
+        "the receiver takes the parked send's value"
+    );
+    assert_eq!(Pin::into_inner(send).cancel(), None, "delivered");
+    assert!(ch.try_recv().unwrap_err().is_empty());
+}
+
+/// A parked send nobody took is withdrawn: `cancel` returns the value, and no receiver ever
+/// gets it afterwards (neither a `try_recv` nor a receive that parks later).
+#[test]
+fn cancel_of_a_send_nobody_took_returns_the_value() {
+    let ch = chan::<u32>(0);
+    let mut send = Box::pin(ch.send(7));
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(send.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(Pin::into_inner(send).cancel(), Some(7), "not delivered");
+    assert!(ch.try_recv().unwrap_err().is_empty());
+    let mut recv = spawn(ch.recv());
+    tokio_test::assert_pending!(recv.poll());
+    ch.close();
+    assert_eq!(
+        tokio_test::assert_ready!(recv.poll()),
+        None,
+        "nothing was delivered"
+    );
+}
+
+/// The other outcomes: never polled (`Some`), woken by close (`Some`: not delivered), and
+/// buffered at once (`None`: the buffer holds it).
+#[test]
+fn cancel_in_every_other_state() {
+    let ch = chan::<u32>(1);
+    assert_eq!(ch.send(1).cancel(), Some(1), "never polled");
+    let mut buffered = spawn(ch.send(2));
+    tokio_test::assert_ready_ok!(buffered.poll());
+    assert_eq!(buffered.into_inner().cancel(), None, "resolved: buffered");
+    let mut parked = Box::pin(ch.send(3)); // the buffer is full
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    assert!(parked.as_mut().poll(&mut cx).is_pending());
+    ch.close();
+    assert_eq!(Pin::into_inner(parked).cancel(), Some(3), "woken by close");
+    assert_eq!(ch.try_recv(), Ok(2));
+    assert_eq!(ch.try_recv(), Err(gokio::TryRecvError::Closed));
 }

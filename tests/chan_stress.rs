@@ -94,3 +94,70 @@ fn mixed_blocking_threads_and_tasks() {
     threads.into_iter().for_each(|t| t.join().unwrap());
     assert_eq!(sum, (0..40_000u64).sum::<u64>());
 }
+
+/// Receivers cancel their receives at random (a `tokio::select!` against a yield) while
+/// producers send and the channel closes by itself when they are done: every value sent `Ok`
+/// is received exactly once, and a receive that starts after some receive returned `None`
+/// returns `None` too (DESIGN rule 5; issue 15 item 11 saw `Some` after `None` under such a
+/// stress).
+#[test]
+fn cancelled_receives_keep_none_final_under_stress() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    for cap in [0, 4] {
+        common::rt2().block_on(common::no_hang("none-final stress", async move {
+            let ch = chan::<u64>(cap);
+            let none_seen = Arc::new(AtomicBool::new(false));
+            let (producers, per) = (4u64, 5_000u64);
+            for p in 0..producers {
+                let tx = ch.sender();
+                tokio::spawn(async move {
+                    for i in 0..per {
+                        tx.send(p * per + i).await.unwrap();
+                    }
+                });
+            }
+            let mut handles = Vec::new();
+            for seed in 0..4u64 {
+                let (rx, none_seen) = (ch.receiver(), none_seen.clone());
+                handles.push(tokio::spawn(async move {
+                    let mut rng = fastrand::Rng::with_seed(seed);
+                    let (mut sum, mut count) = (0u64, 0u64);
+                    loop {
+                        let after_none = none_seen.load(Ordering::SeqCst);
+                        let got = if rng.u8(..4) == 0 {
+                            tokio::select! {
+                                v = rx.recv() => v,
+                                _ = tokio::task::yield_now() => continue, // cancelled
+                            }
+                        } else {
+                            rx.recv().await
+                        };
+                        match got {
+                            Some(v) => {
+                                assert!(!after_none, "cap {cap}: Some({v}) after None");
+                                sum += v;
+                                count += 1;
+                            }
+                            None => {
+                                none_seen.store(true, Ordering::SeqCst);
+                                break;
+                            }
+                        }
+                    }
+                    (sum, count)
+                }));
+            }
+            drop(ch); // the producers' senders close the channel when they finish
+            let (mut sum, mut count) = (0u64, 0u64);
+            for h in handles {
+                let (s, c) = h.await.unwrap();
+                sum += s;
+                count += c;
+            }
+            let n = per * producers;
+            assert_eq!(count, n, "cap {cap}: values lost or duplicated");
+            assert_eq!(sum, n * (n - 1) / 2, "cap {cap}: wrong sum");
+        }));
+    }
+}

@@ -10,7 +10,7 @@ use std::pin::pin;
 use std::task::{Context, Poll};
 
 use futures::task::noop_waker;
-use gokio::{chan, select, SendError, TrySendError};
+use gokio::{chan, select, SendError, TryRecvError, TrySendError};
 use loom::future::block_on;
 use loom::thread;
 
@@ -333,6 +333,270 @@ fn select_default_sees_what_happened_before_it() {
         match got {
             Some(v) => assert_eq!(v, Some(7)),
             None => assert_eq!(c.try_recv().ok(), Some(7)),
+        }
+    });
+}
+
+/// Cancel vs close vs receive (issue 15 item 11): a receive parks; one thread hands it a
+/// value, another closes the channel, a third receives twice, while the parked receive is
+/// dropped. No value is lost or received twice, and once a receive reported "closed" none
+/// gets a value later.
+#[test]
+fn cancel_vs_close_vs_recv_keeps_none_final() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut parked = Box::pin(ch.recv());
+        assert!(poll_once(parked.as_mut()).is_pending());
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        let closer = ch.clone();
+        let c = thread::spawn(move || closer.close());
+        let rx = ch.receiver();
+        let r = thread::spawn(move || [rx.try_recv(), rx.try_recv()]);
+        drop(parked); // cancelled: a value handed to it goes back, or was taken back by close
+        let sent = s.join().unwrap();
+        c.join().unwrap();
+        let seen = r.join().unwrap();
+        let after = ch.try_recv();
+        let closed = |x: &Result<u32, TryRecvError>| *x == Err(TryRecvError::Closed);
+        if closed(&seen[0]) {
+            assert!(closed(&seen[1]), "a value after None: {seen:?}");
+        }
+        if seen.iter().any(closed) {
+            assert!(
+                closed(&after),
+                "a value after None: {seen:?}, then {after:?}"
+            );
+        }
+        let got = seen.iter().chain([&after]).filter(|x| x.is_ok()).count();
+        assert_eq!(got, usize::from(sent), "{seen:?}, then {after:?}");
+    });
+}
+
+/// The parked receive's owner claims its value while `close` takes it back: exactly one of
+/// them gets it, and the owner receives it either way (nobody else receives).
+#[test]
+fn claim_vs_close_hands_the_value_over_once() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut parked = Box::pin(ch.recv());
+        assert!(poll_once(parked.as_mut()).is_pending());
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        let closer = ch.clone();
+        let c = thread::spawn(move || closer.close());
+        let got = block_on(parked);
+        let sent = s.join().unwrap();
+        c.join().unwrap();
+        assert_eq!(got, sent.then_some(7));
+        assert_eq!(ch.try_recv(), Err(TryRecvError::Closed));
+    });
+}
+
+/// A select's receive case is handed a value, then the select is dropped while the channel
+/// closes and another thread receives: as above, through the select's restore path.
+#[test]
+fn select_cancel_vs_close_keeps_none_final() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let rx = ch.receiver();
+        let mut parked = Box::pin(async {
+            select! { recv(rx) -> v => v }
+        });
+        assert!(poll_once(parked.as_mut()).is_pending());
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        let closer = ch.clone();
+        let c = thread::spawn(move || {
+            closer.close();
+            closer.try_recv()
+        });
+        drop(parked);
+        let sent = s.join().unwrap();
+        let seen = c.join().unwrap();
+        let after = ch.try_recv();
+        if seen == Err(TryRecvError::Closed) {
+            assert_eq!(after, Err(TryRecvError::Closed), "a value after None");
+        }
+        let got = [&seen, &after].iter().filter(|x| x.is_ok()).count();
+        assert_eq!(got, usize::from(sent), "{seen:?}, then {after:?}");
+    });
+}
+
+/// `close` completes parked operations in batches (one at a time under loom), releasing the
+/// lock between them (issue 15 item 4). A receive that runs between two batches must not take
+/// a parked sender's value: every sender parked before the close gets its value back.
+#[test]
+fn close_in_batches_hands_every_parked_sender_its_value_back() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut s1 = Box::pin(ch.send(1));
+        let mut s2 = Box::pin(ch.send(2));
+        assert!(poll_once(s1.as_mut()).is_pending());
+        assert!(poll_once(s2.as_mut()).is_pending());
+        let closer = ch.clone();
+        let c = thread::spawn(move || closer.close());
+        let rx = ch.receiver();
+        let r = thread::spawn(move || {
+            let was_closed = rx.is_closed();
+            (was_closed, rx.try_recv())
+        });
+        let (was_closed, got) = r.join().unwrap();
+        assert!(c.join().unwrap());
+        if was_closed {
+            assert!(
+                got.is_err(),
+                "a receive after close took a parked sender's value"
+            );
+        }
+        let (r1, r2) = (block_on(s1), block_on(s2));
+        for (v, r) in [(1, r1), (2, r2)] {
+            if got == Ok(v) {
+                assert_eq!(r, Ok(()));
+            } else {
+                assert_eq!(r, Err(SendError(v)), "a parked sender lost its value");
+            }
+        }
+    });
+}
+
+/// With one spare entry under loom, an entry that leaves its queue while the spare is still
+/// owned is handed to its owner (`ORPHAN`), which frees it in `finish`: two parked sends taken
+/// by a receiver while their owners finish them (issue 15 item 10).
+#[test]
+fn orphaned_entry_is_freed_by_its_owner() {
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut s1 = Box::pin(ch.send(1));
+        let mut s2 = Box::pin(ch.send(2));
+        assert!(poll_once(s1.as_mut()).is_pending());
+        assert!(poll_once(s2.as_mut()).is_pending());
+        let rx = ch.receiver();
+        let r = thread::spawn(move || (rx.try_recv(), rx.try_recv()));
+        assert_eq!(block_on(s1), Ok(()));
+        assert_eq!(block_on(s2), Ok(()));
+        assert_eq!(r.join().unwrap(), (Ok(1), Ok(2)));
+    });
+}
+
+/// A select's dead entry met in a queue by a sender while the select finishes it, with the
+/// channel's one spare still owned: the sender's `ORPHAN` mark and the select's final swap
+/// race, and exactly one of them frees the entry (issue 15 item 10).
+#[test]
+fn orphaned_select_entry_is_freed_once() {
+    loom::model(|| {
+        let (a, b) = (chan::<u32>(0), chan::<u32>(0));
+        let mut r0 = Box::pin(a.recv());
+        assert!(poll_once(r0.as_mut()).is_pending());
+        let mut sel = Box::pin(async {
+            select! {
+                recv(a) -> v => v,
+                recv(b) -> v => v,
+            }
+        });
+        assert!(poll_once(sel.as_mut()).is_pending());
+        // To `r0`, first in `a`'s queue: its entry becomes `a`'s one spare, still owned.
+        a.try_send(5).unwrap();
+        let (ta, tb) = (a.sender(), b.sender());
+        let t1 = thread::spawn(move || tb.try_send(2).is_ok());
+        let t2 = thread::spawn(move || ta.try_send(1).is_ok());
+        let got = block_on(sel);
+        let (sent_b, sent_a) = (t1.join().unwrap(), t2.join().unwrap());
+        assert_eq!(u8::from(sent_a) + u8::from(sent_b), 1, "one case wins");
+        assert_eq!(got, Some(if sent_a { 1 } else { 2 }));
+        assert_eq!(block_on(r0), Some(5));
+    });
+}
+
+/// A `Receiver` whose stream is parked is dropped while a sender hands it a value: the value
+/// goes back to the channel (the `Chan` still receives), never lost (issue 15 item 10).
+#[test]
+fn receiver_stream_dropped_while_parked() {
+    use futures::Stream;
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut rx = ch.receiver();
+        let waker = noop_waker();
+        let pending = std::pin::Pin::new(&mut rx)
+            .poll_next(&mut Context::from_waker(&waker))
+            .is_pending();
+        assert!(pending);
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(7).is_ok());
+        drop(rx);
+        let sent = s.join().unwrap();
+        assert_eq!(ch.try_recv().is_ok(), sent, "sent {sent}: lost or invented");
+    });
+}
+
+/// A `Sender` whose sink has a send parked is dropped while a receiver takes values: the
+/// value is received once, or withdrawn and never received — in particular not by a receive
+/// that starts after the drop (issue 15 item 10).
+#[test]
+fn sender_sink_dropped_while_parked() {
+    use futures::Sink;
+    use loom::sync::atomic::{AtomicBool, Ordering};
+    use loom::sync::Arc;
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut tx = ch.sender();
+        let waker = noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        std::pin::Pin::new(&mut tx).start_send(5).unwrap();
+        assert!(std::pin::Pin::new(&mut tx).poll_flush(&mut cx).is_pending());
+        let dropped = Arc::new(AtomicBool::new(false));
+        let rx = ch.receiver();
+        let seen = dropped.clone();
+        let r = thread::spawn(move || {
+            let after = seen.load(Ordering::SeqCst);
+            (after, rx.try_recv())
+        });
+        drop(tx);
+        dropped.store(true, Ordering::SeqCst);
+        let (after, got) = r.join().unwrap();
+        assert!(got == Ok(5) || got.is_err());
+        if after {
+            assert!(got.is_err(), "a dropped sink delivered after the drop");
+        }
+        assert!(
+            ch.try_recv().is_err(),
+            "a dropped sink left its value behind"
+        );
+    });
+}
+
+/// A parked receive re-polled with a different waker (another task, or `join!`) while a
+/// sender completes it: the waker is replaced under the lock (`Queue::rewake`'s replace
+/// branch), so the completion wakes the new one (issue 15 item 10).
+#[test]
+fn repolled_recv_with_a_new_waker_is_woken_through_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    struct Flag(AtomicBool);
+    impl futures::task::ArcWake for Flag {
+        fn wake_by_ref(me: &std::sync::Arc<Self>) {
+            me.0.store(true, Ordering::SeqCst);
+        }
+    }
+    loom::model(|| {
+        let ch = chan::<u32>(0);
+        let mut recv = Box::pin(ch.recv());
+        assert!(poll_once(recv.as_mut()).is_pending()); // parks with a no-op waker
+        let tx = ch.sender();
+        let s = thread::spawn(move || tx.try_send(5));
+        let flag = std::sync::Arc::new(Flag(AtomicBool::new(false)));
+        let waker = futures::task::waker(flag.clone());
+        let again = recv.as_mut().poll(&mut Context::from_waker(&waker));
+        assert_eq!(
+            s.join().unwrap(),
+            Ok(()),
+            "the receive was parked all along"
+        );
+        match again {
+            Poll::Ready(v) => assert_eq!(v, Some(5)),
+            Poll::Pending => {
+                assert!(flag.0.load(Ordering::SeqCst), "the old waker was woken");
+                assert_eq!(block_on(recv), Some(5));
+            }
         }
     });
 }

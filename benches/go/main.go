@@ -14,6 +14,7 @@ package main
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
 	"runtime"
 	"sort"
@@ -461,6 +462,54 @@ func zeroTimer(n int) time.Duration {
 	})
 }
 
+// selectWakeScaling: `waiters` goroutines each loop on `select { case v := <-own: case
+// <-done: }` with one done channel shared by all; one goroutine sends n values on the
+// unbuffered own channels in a fixed pseudo-random order (math/rand: not the Rust bench's
+// sequence, the same distribution). Only the sends are timed (every goroutine has parked
+// once before).
+func selectWakeScaling(waiters, n int) time.Duration {
+	done := make(chan struct{})
+	own := make([]chan uint64, waiters)
+	got := make([]uint64, waiters)
+	var wg sync.WaitGroup
+	for i := range own {
+		own[i] = make(chan uint64)
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for {
+				select {
+				case v := <-own[i]:
+					got[i] += v
+				case <-done:
+					return
+				}
+			}
+		}(i)
+	}
+	result := make(chan time.Duration)
+	go func() {
+		for _, ch := range own {
+			ch <- 0
+		}
+		rng := rand.New(rand.NewSource(int64(waiters)))
+		t0 := time.Now()
+		for i := 0; i < n; i++ {
+			own[rng.Intn(waiters)] <- 1
+		}
+		result <- time.Since(t0)
+	}()
+	timed := <-result
+	close(done)
+	wg.Wait()
+	var total uint64
+	for _, v := range got {
+		total += v
+	}
+	check(total, uint64(n))
+	return timed
+}
+
 func main() {
 	runtime.GOMAXPROCS(2)
 	if s := os.Getenv("GOKIO_BENCH_ROUNDS"); s != "" {
@@ -499,6 +548,12 @@ func main() {
 	measure("select_8", ns8, func() time.Duration { return select8(ns8) })
 	measure("select_first_ready", n, func() time.Duration { return drain(n, true) })
 	measure("recv_prefilled", n, func() time.Duration { return drain(n, false) })
+	nw := scaled(200_000, 1)
+	for _, w := range []int{16, 4096, 65_536} {
+		w := w
+		measure(fmt.Sprintf("select_wake_scaling_%d", w), nw,
+			func() time.Duration { return selectWakeScaling(w, nw) })
+	}
 	npl := scaled(500_000, 1)
 	measure("pipeline", npl, func() time.Duration { return pipeline(npl) })
 

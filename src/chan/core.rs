@@ -12,17 +12,54 @@
 //!    on this channel, at most one of `sendq` and `recvq` holds live entries.
 //! 2. A live receiver is parked only while `buf` is empty; a live sender only while
 //!    `buf.len() >= cap` (always, for `cap == 0`).
-//! 3. `buf.len() <= cap`, except for values put back by a cancelled receive (at most one per
-//!    cancelled receiver, at the front: it is the oldest value and is received next).
-//! 4. Once `closed` is set, both queues are empty and stay empty; `buf` only drains.
+//! 3. `buf.len() <= cap`, except for values put back by a cancelled receive or taken back by
+//!    `close` (invariant 5), which go to the front: they are older than anything buffered.
+//! 4. Once `closed` is set, nothing parks and nothing completes a parked operation but
+//!    `close`, which empties both queues in batches ([`Shared::close`]); `buf` only drains.
+//! 5. **`None` is final.** Once `closed` is set, no value is handed to a receive that has not
+//!    claimed it: `close` takes every such value back into `buf` (see below) in the critical
+//!    section that sets `closed`, and after it nothing is handed to a parked receive
+//!    (invariant 4).
 //!
 //! # Transfers
 //!
 //! The active side does the transfer, as in Go: a sender that finds a parked receiver hands
 //! its value straight into the receiver's entry (`cap == 0` or empty buffer); a receiver that
 //! finds a parked sender takes its value (`cap == 0`) or takes the buffer head and moves the
-//! sender's value to the buffer tail (full buffer). A receive that is cancelled after a value
-//! was handed to it puts the value back at the head of the channel — no value is ever lost.
+//! sender's value to the buffer tail (full buffer).
+//!
+//! # Exactly once, and `None` is final
+//!
+//! A value handed to a parked receive is not yet the receive's: its entry is `HANDED` until
+//! the owner claims it with a compare-and-swap when it is polled (`waiter::Parked::finish`).
+//! Until then the value can go three ways, and each is one atomic step:
+//!
+//! * The owner is polled and claims it: received, once.
+//! * The owner is dropped (a plain receive, a `Receiver`'s stream, or a select whose receive
+//!   case had won): [`Shared::cancel_recv`] claims the value *and* puts it back — to the next
+//!   parked receiver, else at the head of `buf` — in one hold of the lock.
+//! * The channel closes first: `close`, under the lock, steals it back (`HANDED → STOLEN`,
+//!   the compare-and-swap the owner's claim loses) to the head of `buf`. The owner, polled
+//!   later, finds its slot empty and receives again from the closed channel ([`Shared::recv_closed`]):
+//!   maybe that very value, or `None` if another receiver drained it first. Dropped, it has
+//!   nothing to put back.
+//!
+//! A receive reports `None` only under the lock, seeing `closed` with `buf` and the send
+//! queue empty. By invariant 5 no unclaimed hand-off exists then, and a claimed one is either
+//! returned to its caller (received) or was put back in the same critical section as its
+//! claim — before this one, so it would be in `buf`. Nothing can enter `buf` after that
+//! (senders fail on a closed channel), so every later receive reports `None` too: Go's rule
+//! that a closed channel, once it has said `ok == false`, always does. And no value is lost:
+//! a handed value ends up received, or back in the channel; if no receiver is left to take it,
+//! it is dropped with the channel, as Go drops the values buffered in a channel nobody
+//! receives from.
+//!
+//! The alternatives cost more: making `None` wait for every unresolved hand-off would hang
+//! every receiver behind a receive future that is never polled again (or was
+//! `mem::forget`-ed), and counting claims would need the lock, or an atomic counter shared by
+//! every receive; the owner's claim is one compare-and-swap on its own entry, which it loads
+//! anyway. `close` finds the `HANDED` entries because the channel never hands them over to
+//! their owners (`waiter::Spares` holds them).
 //!
 //! Buffer memory grows on demand (`VecDeque`), so `chan(usize::MAX)` costs nothing up front.
 //!
@@ -94,6 +131,13 @@ pub(crate) struct ClosedWait {
     /// The waker the listener holds.
     waker: Option<Waker>,
 }
+
+/// How many parked operations `close` completes per hold of the lock (1 under loom, so that
+/// models see operations between batches).
+#[cfg(not(loom))]
+const CLOSE_BATCH: usize = 32;
+#[cfg(loom)]
+const CLOSE_BATCH: usize = 1;
 
 /// How much buffer to reserve up front: enough for small channels, never the whole of a huge
 /// capacity.
@@ -199,7 +243,7 @@ impl<T> Shared<T> {
     }
 
     /// Receive without blocking.
-    #[inline]
+    #[inline(always)]
     fn try_recv_locked(&self, st: &mut State<T>) -> TryRecv<T> {
         if let Some(v) = st.buf.pop_front() {
             // A slot opened: move the first parked sender's value in (Go's full-buffer case).
@@ -227,6 +271,9 @@ impl<T> Shared<T> {
     fn take_sender(st: &mut State<T>) -> Option<(T, Option<Waker>)> {
         if st.sendq.is_empty() {
             return None; // the common case: one load
+        }
+        if st.closed {
+            return None; // left for `close` to hand back (its batches)
         }
         st.sendq.claim(&mut st.spare).map(|sender| sender.take())
     }
@@ -271,28 +318,56 @@ impl<T> Shared<T> {
 
     /// Closes the channel: every parked receiver completes with "closed", every parked sender
     /// with its value handed back. Returns `true` if this call closed it.
+    ///
+    /// The first critical section sets `closed` and takes back the values handed to receives
+    /// that have not claimed them (invariant 5); the parked operations are then completed
+    /// [`CLOSE_BATCH`] at a time, each batch woken after the lock is released (as tokio's
+    /// `batch_semaphore` does), so that a million waiters do not hold the spin lock for a
+    /// million wakes. Between batches the channel is closed with operations still parked;
+    /// they only leave (woken by the next batch, or withdrawn), as nothing can complete them:
+    /// a send fails on a closed channel, and a receive takes no parked sender's value once
+    /// closed ([`Self::take_sender`]), so every sender parked before the close gets its value
+    /// back.
     pub(crate) fn close(&self) -> bool {
         let mut wakers = Vec::new();
-        {
-            let mut st = self.lock();
-            if st.closed {
-                return false;
-            }
-            st.closed = true;
-            self.closed.store(true, Ordering::Release);
-            let State {
-                sendq,
-                recvq,
-                spare,
-                ..
-            } = &mut *st;
-            for q in [recvq, sendq] {
-                while let Some(parked) = q.claim(spare) {
-                    wakers.extend(parked.close());
+        let mut first = true;
+        loop {
+            {
+                let mut st = self.lock();
+                if first {
+                    if st.closed {
+                        return false;
+                    }
+                    st.closed = true;
+                    self.closed.store(true, Ordering::Release);
+                    first = false;
+                    // Invariant 5: no value stays handed to a receive that has not claimed
+                    // it, from the critical section that sets `closed` on.
+                    let State { buf, spare, .. } = &mut *st;
+                    spare.steal(|v| buf.push_front(v));
+                }
+                let State {
+                    sendq,
+                    recvq,
+                    spare,
+                    ..
+                } = &mut *st;
+                // Counted in claims, not wakers: a select whose waker another case took still
+                // counts against the batch.
+                let mut claimed = 0;
+                for q in [recvq, sendq] {
+                    while claimed < CLOSE_BATCH {
+                        let Some(parked) = q.claim(spare) else { break };
+                        wakers.extend(parked.close());
+                        claimed += 1;
+                    }
+                }
+                if claimed == 0 {
+                    break; // both queues are empty
                 }
             }
+            wakers.drain(..).for_each(Waker::wake);
         }
-        wakers.into_iter().for_each(Waker::wake);
         self.closed_event.notify(usize::MAX);
         true
     }
@@ -404,7 +479,34 @@ impl<T> Shared<T> {
             }
             return self.poll_recv_slow(st, cx, entry);
         }
-        self.poll_parked(cx, entry, false)
+        match self.poll_parked(cx, entry, false) {
+            Poll::Ready(None) => Poll::Ready(self.recv_closed()),
+            r => r,
+        }
+    }
+
+    /// Finishes a receive entry that completed (a select's winning receive case): the value
+    /// handed to it, else what the closed channel gives now (see [`Self::recv_closed`]).
+    pub(crate) fn finish_recv(&self, e: Parked<T>) -> Option<T> {
+        match e.finish() {
+            Some(v) => Some(v),
+            None => self.recv_closed(),
+        }
+    }
+
+    /// A parked receive completed without a value: `close` woke it, or took back the value
+    /// handed to it (invariant 5). The channel is closed, so this receives again at once:
+    /// a value still buffered (maybe that very one), else `None`.
+    #[cold]
+    #[inline(never)]
+    fn recv_closed(&self) -> Option<T> {
+        match self.try_recv() {
+            TryRecv::Got(v, _) => Some(v),
+            TryRecv::Closed => None,
+            TryRecv::Empty => {
+                unreachable!("gokio bug: a receive completed empty on an open channel")
+            }
+        }
     }
 
     /// A receive's first poll beyond the common case, with the lock held: completes it, or
@@ -482,15 +584,32 @@ impl<T> Shared<T> {
         e.finish() // `None`: delivered; the value: withdrawn, or closed
     }
 
-    /// A pending receive is dropped: withdraw it, putting back any value already handed
-    /// over.
+    /// A pending receive is dropped (a plain one, or a select's receive case, won or not):
+    /// withdraw it, putting back any value already handed over.
+    ///
+    /// Claiming the handed value and putting it back happen under one hold of the lock, so no
+    /// receive can report "closed and drained" in between (invariant 5).
     pub(crate) fn cancel_recv(&self, entry: &mut Option<Parked<T>>) {
         let Some(e) = entry.take() else { return };
+        let mut st = self.lock();
         if !e.won() {
-            self.remove(&e, false); // not found: completed meanwhile
+            let State { recvq, spare, .. } = &mut *st;
+            recvq.withdraw(&e, spare); // not found: completed, under the lock we hold
         }
-        if let Some(v) = e.finish() {
-            self.put_back(v);
+        if !e.won() {
+            drop(st);
+            let nothing = e.finish(); // drops the waker, outside the lock
+            debug_assert!(nothing.is_none(), "a withdrawn receive holds no value");
+            return;
+        }
+        // Completed: its waker was taken by the completer, so `finish` runs no user code.
+        let woken = match e.finish() {
+            Some(v) => Self::put_back_locked(&mut st, v),
+            None => None, // woken by close, or its value was taken back by close
+        };
+        drop(st);
+        if let Some(w) = woken {
+            w.wake();
         }
     }
 
@@ -507,21 +626,15 @@ impl<T> Shared<T> {
     }
 
     /// Returns a value that a cancelled receiver had been handed: to the next parked receiver,
-    /// or to the head of the buffer (it is the oldest value in the channel).
-    pub(crate) fn put_back(&self, v: T) {
-        let woken = {
-            let mut guard = self.lock();
-            let st = &mut *guard;
-            match st.recvq.claim(&mut st.spare) {
-                Some(receiver) => receiver.deliver(v),
-                None => {
-                    st.buf.push_front(v);
-                    None
-                }
+    /// or to the head of the buffer (it is the oldest value in the channel). Returns the
+    /// waker to wake once unlocked.
+    fn put_back_locked(st: &mut State<T>, v: T) -> Option<Waker> {
+        match st.recvq.claim(&mut st.spare) {
+            Some(receiver) => receiver.deliver(v),
+            None => {
+                st.buf.push_front(v);
+                None
             }
-        };
-        if let Some(w) = woken {
-            w.wake();
         }
     }
 }

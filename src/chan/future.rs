@@ -1,9 +1,10 @@
 //! The named futures returned by the channel operations.
 //!
 //! Each holds the operation's state between polls — the value not yet sent and the parked
-//! entry — and withdraws the entry when dropped, which is what makes cancellation exact:
-//! a dropped [`SendFuture`] never delivers its value, and a dropped [`RecvFuture`] never loses
-//! one (a value already handed to it goes back to the head of the channel).
+//! entry — and withdraws the entry when dropped, which is what makes cancellation exact: a
+//! dropped [`SendFuture`] delivered its value (a receiver took it while it waited) or never
+//! will ([`SendFuture::cancel`] says which), and a dropped [`RecvFuture`] never loses one (a
+//! value already handed to it goes back to the head of the channel).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,11 +20,19 @@ use super::SendError;
 /// Resolves to `Ok(())` once the value is in the buffer or (unbuffered) taken by a receiver,
 /// or to `Err(SendError(v))` if the channel is or becomes closed.
 ///
+/// # Panics
+///
+/// Polling it again after it resolved panics: it has nothing left to send.
+///
 /// # Cancel safety
 ///
-/// Dropping it before it resolves withdraws the send: the value is dropped with the future and
-/// no receiver ever gets it. (If a receiver took the value in the instant before the drop, the
-/// send had already happened; the future would have resolved `Ok` when polled.)
+/// Exactly once, but dropping it does not mean that nothing was sent. While the send waits, a
+/// receiver may take its value (the send happened; the future would resolve `Ok(())` when
+/// polled next); dropping the future then leaves the value sent. Dropped before that, the send
+/// is withdrawn: no receiver ever gets the value, which is dropped with the future. Code that
+/// must know — to retry a send elsewhere without sending twice, say — calls
+/// [`cancel`](Self::cancel) instead of dropping the future: it withdraws the send and returns
+/// the value if it was not delivered.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct SendFuture<'a, T> {
     shared: &'a Shared<T>,
@@ -37,6 +46,39 @@ impl<'a, T> SendFuture<'a, T> {
             shared,
             value: Some(value),
             entry: None,
+        }
+    }
+}
+
+impl<T> SendFuture<'_, T> {
+    /// Withdraws the send and returns its value if it was not delivered: `Some(v)` if no
+    /// receiver took it (it was never polled, it is still waiting, or the channel closed),
+    /// `None` if it was delivered — taken by a receiver, or buffered — or if the future already
+    /// resolved. The withdrawal happens under the channel's lock, so after `Some(v)` no receiver
+    /// ever gets `v`, and after `None` one did (or will, from the buffer).
+    ///
+    /// # Examples
+    ///
+    /// A send waits on an unbuffered channel; nobody receives, so cancelling it hands the value
+    /// back (where dropping the future would have dropped it):
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use std::task::Context;
+    ///
+    /// let ch = gokio::chan::<String>(0);
+    /// let mut send = Box::pin(ch.send("retry me".to_string()));
+    /// let waker = futures::task::noop_waker();
+    /// assert!(send.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+    /// let back = std::pin::Pin::into_inner(send).cancel();
+    /// assert_eq!(back.as_deref(), Some("retry me"));
+    /// assert!(ch.try_recv().is_err(), "nothing was delivered");
+    /// ```
+    pub fn cancel(mut self) -> Option<T> {
+        if self.entry.is_some() {
+            self.shared.cancel_send(&mut self.entry)
+        } else {
+            self.value.take()
         }
     }
 }
@@ -71,20 +113,33 @@ impl<T> Drop for SendFuture<'_, T> {
 /// Resolves to `Some(v)` with the next value, or to `None` once the channel is closed and
 /// drained (Go's `v, ok := <-ch` with `ok == false`).
 ///
+/// # Panics
+///
+/// Polling it again after it resolved panics (as [`SendFuture`] does): it would otherwise
+/// receive a second value, which the caller would not expect of one `recv`.
+///
 /// # Cancel safety
 ///
 /// Dropping it never loses a value: if a sender handed it a value that it had not yet
-/// returned, the value goes back to the head of the channel for the next receiver.
+/// returned, the value goes back to the head of the channel for the next receiver (or, if the
+/// channel closed meanwhile, `close` already put it there).
+///
+/// A parked receive that is leaked instead (`std::mem::forget`, so its `Drop` never runs)
+/// never returns a value handed to it: like any forgotten value, it stays with the leaked
+/// future until the channel closes, when `close` takes it back — or, with no receiver left,
+/// is dropped with the channel. Its entry is never reused (the channel keeps it aside and
+/// frees it with the channel), so later operations are not slowed down.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct RecvFuture<'a, T> {
-    shared: &'a Shared<T>,
+    /// `None` once the receive resolved (a niche: no extra space).
+    shared: Option<&'a Shared<T>>,
     entry: Option<Parked<T>>,
 }
 
 impl<'a, T> RecvFuture<'a, T> {
     pub(crate) fn new(shared: &'a Shared<T>) -> Self {
         RecvFuture {
-            shared,
+            shared: Some(shared),
             entry: None,
         }
     }
@@ -98,15 +153,20 @@ impl<T> Future for RecvFuture<'_, T> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
-        this.shared.poll_recv(cx, &mut this.entry)
+        let shared = this.shared.expect("gokio: recv polled after completion");
+        let r = shared.poll_recv(cx, &mut this.entry);
+        if r.is_ready() {
+            this.shared = None;
+        }
+        r
     }
 }
 
 impl<T> Drop for RecvFuture<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        if self.entry.is_some() {
-            self.shared.cancel_recv(&mut self.entry);
+        if let (Some(shared), Some(_)) = (self.shared, &self.entry) {
+            shared.cancel_recv(&mut self.entry);
         }
     }
 }

@@ -23,7 +23,9 @@
 //! The channel keeps at most [`SPARE_ENTRIES`] entries out of its queues, so that a million
 //! receivers woken by one `close` cost constant work each and leave no million spares behind.
 //! An entry that leaves its queue when the spares are full (none of them `FREE`) is handed to
-//! its owner instead (`ORPHAN`), which frees it in `finish`. For a plain entry the bit is
+//! its owner instead (`ORPHAN`), which frees it in `finish` — except a receive's entry that
+//! was handed a value (`HANDED`), which `close` may have to reach (rule 5): the channel keeps
+//! it in its held list until it is `FREE` ([`Spares`]). For a plain entry the bit is
 //! published together with `DONE` or `WITHDRAWN`, before the owner may look; a select's entry
 //! can be retired while its owner finishes (a dead entry met in a queue), so there both sides
 //! use read-modify-writes on its state, and whichever comes second frees it.
@@ -51,18 +53,24 @@
 //!    lock ([`Queue::withdraw`], plain entries), or — for a select — its token aborted or
 //!    selected for another case, after which no claim can succeed. Nobody else touches a
 //!    decided entry: it left its queue (or is dead in it, and a dead entry's cells are never
-//!    read), and a spare is reused only once `FREE`.
+//!    read), and a spare is reused only once `FREE`. A receive that was handed a value
+//!    (`HANDED`) first claims the slot with a compare-and-swap (`HANDED → DONE`).
+//! 5. **`close`, taking a handed value back.** Under the channel lock, `close` may win a
+//!    `HANDED` entry's slot instead (`HANDED → STOLEN`, [`Spares::steal`]); the owner's claim
+//!    then fails and it never touches the slot. Exactly one of the two compare-and-swaps
+//!    succeeds, and only its winner reads the slot (`chan::core`'s invariant 5 says why).
 //!
 //! Loom checks every cell access against these rules (`crate::loom::cell`, `tests/loom_chan.rs`).
 #![allow(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
+mod queue;
 mod token;
 
-use std::collections::VecDeque;
 use std::ptr::NonNull;
 use std::task::Waker;
 
+pub(crate) use self::queue::Queue;
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub use self::token::Token;
 use crate::loom::atomic::{AtomicU8, Ordering};
@@ -74,17 +82,33 @@ const OPEN: u8 = 0;
 /// A counterpart (or `close`) completed the plain entry and published its slot.
 const DONE: u8 = 1;
 /// The owner took the plain entry out of its queue (cancelled).
-const WITHDRAWN: u8 = 2;
+const WITHDRAWN: u8 = 4;
 /// The owner let go of the entry: the channel may reuse or free it.
-const FREE: u8 = 3;
+const FREE: u8 = 5;
+/// A counterpart handed a value to the receive entry (plain or a select's case) and nobody
+/// has claimed it yet: the owner claims it with `HANDED → DONE`, or `close` steals it with
+/// `HANDED → STOLEN` (both compare-and-swaps, so exactly one side gets the value). Never
+/// combined with `ORPHAN`: the channel keeps every `HANDED` entry reachable (see [`Spares`]).
+const HANDED: u8 = 2;
+/// `close` took the value a `HANDED` entry held (under the channel lock, after its
+/// compare-and-swap): the owner's slot is empty and the owner must not touch it; its receive
+/// looks at the channel again (`core`'s invariants say why).
+const STOLEN: u8 = 3;
 /// Set on top of a state when the channel, its spares full, handed its reference to the
 /// owner: the owner frees the entry when done instead of storing `FREE` ([`Spares`]).
 const ORPHAN: u8 = 0x80;
 
 /// How many entries a channel keeps once they left their queue. An entry becomes a spare
 /// while its owner may still hold it, so a sender and a receiver taking turns to park need two
-/// each.
+/// each. Under loom it is 1, so that models reach the `ORPHAN` hand-over and the held list.
+#[cfg(not(loom))]
 const SPARE_ENTRIES: usize = 4;
+#[cfg(loom)]
+const SPARE_ENTRIES: usize = 1;
+
+/// The held list is compacted (its `FREE` entries dropped) when it reaches this length, or
+/// twice its length after the previous compaction, whichever is more: amortised O(1) a push.
+const HELD_MIN: usize = 8;
 
 /// Who an entry waits for.
 enum Kind {
@@ -140,7 +164,11 @@ pub(crate) struct Fresh<T>(Arc<Entry<T>>);
 
 /// The owner's handle on its parked entry: an uncounted pointer (module docs: the channel
 /// keeps the entry alive until [`Self::finish`]).
-pub(crate) struct Parked<T>(NonNull<Entry<T>>);
+pub(crate) struct Parked<T> {
+    ptr: NonNull<Entry<T>>,
+    /// The entry's slot in its queue while it is queued ([`Queue`]'s O(1) withdrawal).
+    key: u32,
+}
 
 // SAFETY: a `Parked` only reaches its entry's atomics and, once decided, the cells that rule 4
 // gives to the owner, so moving or sharing it between threads is what sharing the entry is
@@ -154,7 +182,7 @@ impl<T> Parked<T> {
     fn entry(&self) -> &Entry<T> {
         // SAFETY: the channel keeps the entry alive until `finish` stores `FREE`, and
         // `finish` consumes the handle; the channel outlives the handle (module docs).
-        unsafe { self.0.as_ref() }
+        unsafe { self.ptr.as_ref() }
     }
 
     /// Whether this entry completed: a counterpart (or `close`) published its result.
@@ -162,7 +190,10 @@ impl<T> Parked<T> {
     pub(crate) fn won(&self) -> bool {
         let e = self.entry();
         match &e.kind {
-            Kind::Plain { .. } => e.state.load(Ordering::Acquire) & !ORPHAN == DONE,
+            // `DONE`, `HANDED` and `STOLEN` are 1, 2 and 3: one comparison.
+            Kind::Plain { .. } => {
+                (e.state.load(Ordering::Acquire) & !ORPHAN).wrapping_sub(DONE) <= STOLEN - DONE
+            }
             Kind::Case { token, case } => token.selected() == Some(*case),
         }
     }
@@ -180,8 +211,30 @@ impl<T> Parked<T> {
     #[inline]
     pub(crate) fn finish(self) -> Option<T> {
         let e = self.entry();
+        if let Kind::Plain { .. } = &e.kind {
+            // The common case, kept short: a plain receive claims the value handed to it. Its
+            // waker went with the hand-off, and a `HANDED` entry is never `ORPHAN`.
+            if e.state.load(Ordering::Relaxed) == HANDED
+                && e.state
+                    .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                // SAFETY: claimed (rule 4): the owner is the only party that may touch the
+                // cells.
+                let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+                e.state.store(FREE, Ordering::Release); // the last access
+                return v;
+            }
+        }
+        self.finish_other()
+    }
+
+    /// [`Self::finish`] beyond a plain receive's claim of its value.
+    #[inline(never)]
+    fn finish_other(self) -> Option<T> {
+        let e = self.entry();
         // For a plain entry, `ORPHAN` comes with the decision (module docs).
-        let state = e.state.load(Ordering::Acquire);
+        let mut state = e.state.load(Ordering::Acquire);
         let decided = match &e.kind {
             Kind::Plain { .. } => state & !ORPHAN != OPEN,
             Kind::Case { token, .. } => token.is_decided(),
@@ -190,13 +243,30 @@ impl<T> Parked<T> {
             decided,
             "gokio bug: an undecided entry's slot belongs to its channel"
         );
+        if state == HANDED {
+            // A value was handed to this receive: claim it before touching the slot, against
+            // `close`, which may steal it (`HANDED → STOLEN`). A case entry's state is
+            // loaded after its token's decision (Acquire), which the hand-off published.
+            state =
+                match e
+                    .state
+                    .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Acquire)
+                {
+                    Ok(_) => DONE,
+                    Err(now) => now,
+                };
+        }
         if let Kind::Plain { waker } = &e.kind {
             // SAFETY: decided (checked above, Acquire): rule 4 makes the owner the only party
-            // that may touch the cells.
+            // that may touch the cells (a stolen entry's waker was taken when it completed).
             drop(waker.with_mut(|w| unsafe { (*w).take() }));
         }
-        // SAFETY: as above.
-        let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+        let v = if state == STOLEN {
+            None // `close` took the value, and the slot stays its until the lock is released
+        } else {
+            // SAFETY: as above; not stolen, so the slot is the owner's.
+            e.slot.with_mut(|s| unsafe { (*s).take() })
+        };
         // The last access: from here the channel may reuse or free the entry, unless it
         // handed the entry over (`ORPHAN`).
         let orphan = match &e.kind {
@@ -211,14 +281,14 @@ impl<T> Parked<T> {
             // SAFETY: the channel forgot its `Arc` (count 1) and left the entry to this owner
             // (`Spares`), the only one left to reach it; the pointer is that `Arc`'s
             // (`Queue::park`).
-            drop(unsafe { Arc::from_raw(self.0.as_ptr().cast_const()) });
+            drop(unsafe { Arc::from_raw(self.ptr.as_ptr().cast_const()) });
         }
         v
     }
 
     #[inline]
     fn is(&self, e: &Arc<Entry<T>>) -> bool {
-        std::ptr::eq(Arc::as_ptr(e), self.0.as_ptr())
+        std::ptr::eq(Arc::as_ptr(e), self.ptr.as_ptr())
     }
 }
 
@@ -231,6 +301,22 @@ impl<T> Entry<T> {
             Kind::Plain { .. } => true, // queued plain entries are always live
             Kind::Case { token, .. } => !std::ptr::eq(&**token, me) && token.is_waiting(),
         }
+    }
+
+    /// Rule 2: makes `waker` the one a queued plain entry's completion wakes; returns a
+    /// replaced waker for the caller to drop after unlocking. The caller holds the channel
+    /// lock and found the entry in its queue.
+    fn swap_waker_queued(&self, waker: &Waker) -> Option<Waker> {
+        let Kind::Plain { waker: cell, .. } = &self.kind else {
+            return None; // a select's waker lives in its token
+        };
+        // SAFETY: queued, and the caller holds the lock of its queue: rule 2.
+        cell.with_mut(|w| unsafe {
+            match &*w {
+                Some(old) if old.will_wake(waker) => None,
+                _ => (*w).replace(waker.clone()),
+            }
+        })
     }
 
     /// Rule 3: claims this just-popped entry; `false` if it is a dead select entry.
@@ -246,85 +332,6 @@ impl<T> Entry<T> {
     }
 }
 
-/// The send or receive queue of a channel: FIFO, behind the channel lock.
-pub(crate) struct Queue<T>(VecDeque<Arc<Entry<T>>>);
-
-impl<T> Queue<T> {
-    pub(crate) const fn new() -> Self {
-        Queue(VecDeque::new())
-    }
-
-    #[inline]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Parks `entry` at the back of the queue; returns the owner's handle on it.
-    #[inline]
-    pub(crate) fn park(&mut self, entry: Fresh<T>) -> Parked<T> {
-        // From the `Arc`'s own pointer (not from a `&Entry`), so that an orphaned entry can
-        // be freed through it.
-        let ptr = NonNull::new(Arc::as_ptr(&entry.0).cast_mut()).expect("an Arc is non-null");
-        self.0.push_back(entry.0);
-        Parked(ptr)
-    }
-
-    /// Pops entries from the front until one can be claimed; dead select entries met on the
-    /// way go to `spares`.
-    #[inline]
-    pub(crate) fn claim<'s>(&mut self, spares: &'s mut Spares<T>) -> Option<Claim<'s, T>> {
-        while let Some(entry) = self.0.pop_front() {
-            if entry.try_claim() {
-                return Some(Claim { entry, spares });
-            }
-            spares.retire_case(entry); // dead: its select may be finishing right now
-        }
-        None
-    }
-
-    /// Whether the queue holds a live entry that is not one of `me`'s.
-    pub(crate) fn has_live(&self, me: &Token) -> bool {
-        self.0.iter().any(|e| e.is_live_for(me))
-    }
-
-    /// The owner takes `entry` out of the queue (cancelled, or its select settled). If it is
-    /// not queued any more, a plain entry was completed, under the lock the caller now holds,
-    /// and a select's was claimed or met dead; either way it is decided.
-    pub(crate) fn withdraw(&mut self, entry: &Parked<T>, spares: &mut Spares<T>) {
-        let Some(i) = self.0.iter().position(|e| entry.is(e)) else {
-            return;
-        };
-        let e = self.0.remove(i).expect("index in bounds");
-        match &e.kind {
-            Kind::Plain { .. } => spares.retire_plain(e, WITHDRAWN),
-            Kind::Case { .. } => spares.retire_case(e),
-        }
-    }
-
-    /// A parked plain operation is polled again, maybe by another task: makes `waker` the
-    /// one its completion wakes. `None`: not queued any more (completed, under the lock the
-    /// caller now holds); `Some(old)`: still waiting, and `old` is a replaced waker for the
-    /// caller to drop after unlocking.
-    pub(crate) fn rewake(&mut self, entry: &Parked<T>, waker: &Waker) -> Option<Option<Waker>> {
-        let e = self.0.iter().find(|e| entry.is(e))?;
-        let Kind::Plain { waker: cell, .. } = &e.kind else {
-            return Some(None); // a select's waker lives in its token
-        };
-        // SAFETY: found in this queue, whose lock `&mut self` proves held: rule 2.
-        Some(cell.with_mut(|w| unsafe {
-            match &*w {
-                Some(old) if old.will_wake(waker) => None,
-                _ => (*w).replace(waker.clone()),
-            }
-        }))
-    }
-}
-
 /// The right to complete one popped entry (rule 3); consumed by completing it.
 pub(crate) struct Claim<'s, T> {
     entry: Arc<Entry<T>>,
@@ -337,7 +344,7 @@ impl<T> Claim<'_, T> {
     pub(crate) fn deliver(self, v: T) -> Option<Waker> {
         // SAFETY: rule 3, this claim is the only party that may touch the cells.
         self.entry.slot.with_mut(|s| unsafe { *s = Some(v) });
-        self.complete()
+        self.complete(HANDED)
     }
 
     /// Takes the parked sender's value. Also returns the waker to wake once unlocked.
@@ -346,28 +353,35 @@ impl<T> Claim<'_, T> {
         // SAFETY: rule 3, as in `deliver`.
         let v = self.entry.slot.with_mut(|s| unsafe { (*s).take() });
         let v = v.expect("gokio: a parked send entry always holds its value");
-        (v, self.complete())
+        (v, self.complete(DONE))
     }
 
     /// `close`: completes the entry with its slot left as it is (empty for a receiver:
     /// "closed"; the value for a sender: "closed, here is your value back").
     #[inline]
     pub(crate) fn close(self) -> Option<Waker> {
-        self.complete()
+        self.complete(DONE)
     }
 
-    /// Takes the waker and publishes the result (Release: the slot write comes first).
+    /// Takes the waker and publishes the result (Release: the slot write comes first):
+    /// `HANDED` for a value handed to a receive, `DONE` otherwise.
     #[inline(always)]
-    fn complete(self) -> Option<Waker> {
+    fn complete(self, decision: u8) -> Option<Waker> {
         let Claim { entry, spares } = self;
         match &entry.kind {
             Kind::Plain { waker } => {
                 // SAFETY: rule 3, as in `deliver`; the waker is taken before publishing.
                 let w = waker.with_mut(|w| unsafe { (*w).take() });
-                spares.retire_plain(entry, DONE);
+                spares.retire_plain(entry, decision);
                 w
             }
             Kind::Case { token, case } => {
+                if decision == HANDED {
+                    // Before the token's publication (Release), which the owner reads
+                    // (Acquire) before it looks at this state; nobody else writes it now: the
+                    // entry is claimed and not retired yet.
+                    entry.state.store(HANDED, Ordering::Relaxed);
+                }
                 token.publish(*case);
                 let w = token.take_waker();
                 spares.retire_case(entry);
@@ -380,60 +394,121 @@ impl<T> Claim<'_, T> {
 /// Up to [`SPARE_ENTRIES`] entries that left their queue, whose owners may still hold them:
 /// once `FREE`, later operations and select cases park with them (Go's `sudog` cache, which
 /// takes allocation off the parking path). See the module docs for entries beyond that.
-pub(crate) struct Spares<T>(Vec<Arc<Entry<T>>>);
+///
+/// Beside them, the *held* list: entries the channel must keep reaching although they are not
+/// spares. A `HANDED` entry is never orphaned, as `close` may have to steal its value
+/// ([`Spares::steal`]); and a spare that is still owned when a park finds no `FREE` spare is
+/// moved here (evicted), so that a forgotten (`mem::forget`) operation's entry, never `FREE`
+/// again, cannot keep a spare's place and make every later park allocate. Held entries are
+/// dropped once `FREE`, by compaction when the list has doubled (amortised O(1) a push).
+pub(crate) struct Spares<T> {
+    spare: Vec<Arc<Entry<T>>>,
+    held: Vec<Arc<Entry<T>>>,
+    /// The held list's length that triggers the next compaction.
+    held_limit: usize,
+}
 
 impl<T> Spares<T> {
     pub(crate) const fn new() -> Self {
-        Spares(Vec::new())
+        Spares {
+            spare: Vec::new(),
+            held: Vec::new(),
+            held_limit: HELD_MIN,
+        }
     }
 
     /// Whether one more entry can be kept, dropping a `FREE` spare to make room if needed.
     #[inline]
     fn has_room(&mut self) -> bool {
-        self.0.len() < SPARE_ENTRIES || self.make_room()
+        self.spare.len() < SPARE_ENTRIES || self.make_room()
     }
 
     #[inline(never)]
     fn make_room(&mut self) -> bool {
-        match self.0.iter().position(Self::is_free) {
+        match self.spare.iter().position(Self::is_free) {
             Some(i) => {
                 // Drops an `Arc` with a count of 1 (`FREE`: nothing left in its cells but a
                 // select's token reference).
-                self.0.swap_remove(i);
+                self.spare.swap_remove(i);
                 true
             }
             None => false,
         }
     }
 
-    /// Retires a plain entry by publishing its decision, `DONE` or `WITHDRAWN`, with
-    /// `ORPHAN` if there is no room to keep it. The owner may free an orphan as soon as it
-    /// sees that store, so nothing touches the entry after it: the channel's `Arc` is kept or
-    /// forgotten without being read.
-    #[inline]
+    /// Keeps `e` in the held list, first dropping the held entries that are `FREE` if the
+    /// list reached its limit.
+    #[inline(never)]
+    fn hold(&mut self, e: Arc<Entry<T>>) {
+        if self.held.len() >= self.held_limit {
+            self.held.retain(|e| !Self::is_free(e));
+            self.held_limit = HELD_MIN.max(2 * self.held.len());
+        }
+        self.held.push(e);
+    }
+
+    /// Retires a plain entry by publishing its decision, `DONE`, `HANDED` or `WITHDRAWN`, with
+    /// `ORPHAN` if there is no room to keep it (a `HANDED` one is held instead). The owner may
+    /// free an orphan as soon as it sees that store, so nothing touches the entry after it:
+    /// the channel's `Arc` is kept or forgotten without being read.
+    #[inline(always)]
     fn retire_plain(&mut self, e: Arc<Entry<T>>, decision: u8) {
-        let keep = self.has_room();
-        let orphan = if keep { 0 } else { ORPHAN };
-        // Release: the slot written by a claimer comes first (for `WITHDRAWN`, only the
-        // owner reads it, on this thread).
-        e.state.store(decision | orphan, Ordering::Release);
-        if keep {
-            self.0.push(e);
+        if self.has_room() {
+            // Release: the slot written by a claimer comes first (for `WITHDRAWN`, only the
+            // owner reads it, on this thread).
+            e.state.store(decision, Ordering::Release);
+            self.spare.push(e);
         } else {
+            self.retire_plain_beyond(e, decision);
+        }
+    }
+
+    /// [`Self::retire_plain`] without room among the spares: hold a `HANDED` entry, hand any
+    /// other to its owner.
+    #[cold]
+    #[inline(never)]
+    fn retire_plain_beyond(&mut self, e: Arc<Entry<T>>, decision: u8) {
+        if decision == HANDED {
+            e.state.store(HANDED, Ordering::Release);
+            self.hold(e);
+        } else {
+            e.state.store(decision | ORPHAN, Ordering::Release);
             std::mem::forget(e);
         }
     }
 
     /// Retires a select's entry, whose owner may be finishing it concurrently: if there is no
     /// room, the `ORPHAN` bit and the owner's final swap decide, in the order of the two
-    /// read-modify-writes, which side frees it.
+    /// read-modify-writes, which side frees it. A `HANDED` entry (set by its claimer, just
+    /// before) is held instead.
     fn retire_case(&mut self, e: Arc<Entry<T>>) {
         if self.has_room() {
-            self.0.push(e);
+            self.spare.push(e);
+        } else if e.state.load(Ordering::Relaxed) == HANDED {
+            self.hold(e); // written on this thread, under this lock: no race on the load
         } else if e.state.fetch_or(ORPHAN, Ordering::AcqRel) == FREE {
             drop(e); // the owner is done: free it here
         } else {
             std::mem::forget(e); // the owner's `finish` sees `ORPHAN` and frees it
+        }
+    }
+
+    /// `close`: takes the value out of every `HANDED` entry whose owner has not claimed it
+    /// yet (`HANDED → STOLEN`; the owner's claim then fails and it never touches the slot).
+    /// Every `HANDED` entry is a spare or held, so none is missed.
+    pub(crate) fn steal(&mut self, mut f: impl FnMut(T)) {
+        for e in self.spare.iter().chain(self.held.iter()) {
+            if e.state.load(Ordering::Relaxed) == HANDED
+                && e.state
+                    .compare_exchange(HANDED, STOLEN, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                // SAFETY: this compare-and-swap won the value against the owner's claim
+                // (`Parked::finish`), which leaves the slot alone once it sees `STOLEN`; the
+                // claimer that filled it did so under the channel lock, which we hold.
+                let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+                f(v.expect("gokio: a HANDED entry holds its value"));
+            }
         }
     }
 
@@ -447,14 +522,20 @@ impl<T> Spares<T> {
     /// else a new one.
     #[inline(always)]
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
-        let Some(i) = self.0.iter().position(Self::is_free) else {
+        let Some(i) = self.spare.iter().position(Self::is_free) else {
+            if self.spare.len() >= SPARE_ENTRIES {
+                // Every spare is still owned: evict the oldest, which may never come back
+                // (a forgotten operation), so that the new entry gets its place.
+                let oldest = self.spare.remove(0);
+                self.hold(oldest);
+            }
             return Fresh(Arc::new(Entry {
                 state: AtomicU8::new(OPEN),
                 kind: owner.into_kind(),
                 slot: UnsafeCell::new(value),
             }));
         };
-        let mut e = self.0.swap_remove(i);
+        let mut e = self.spare.swap_remove(i);
         // SAFETY: FREE and out of every queue: nobody else touches the cells (rule 1). Its
         // former owner took the slot, and completion or `finish` took the waker, so nothing
         // is dropped here, under the channel lock.

@@ -191,20 +191,21 @@ impl<T: Send> Case for RecvCase<'_, T> {
 
     fn settle(&mut self) {
         let Some(e) = self.entry.take() else { return };
+        let Some(ch) = self.chan else { return };
         if e.won() {
-            self.result = Some(e.finish()); // None: woken by close
+            self.result = Some(ch.finish_recv(e)); // None: closed and drained
         } else {
-            if let Some(ch) = self.chan {
-                ch.remove(&e, false);
-            }
+            ch.remove(&e, false);
             let nothing = e.finish(); // lets go of the entry
             debug_assert!(nothing.is_none(), "a receive case that lost holds no value");
         }
     }
 
     fn restore(&mut self) {
-        if let (Some(ch), Some(Some(v))) = (self.chan, self.result.take()) {
-            ch.put_back(v);
+        // Before `settle`: the value goes back in the same critical section that claims it,
+        // so that no receive reports "closed and drained" in between.
+        if let Some(ch) = self.chan {
+            ch.cancel_recv(&mut self.entry);
         }
     }
 }
