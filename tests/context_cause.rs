@@ -430,6 +430,19 @@ async fn later_child_deadline_takes_the_parents_cause() {
     assert_cause(&child, &Want::Same(parent_cause), "the parent's cause");
 }
 
+/// Go's `WithDeadlineCause` registers with the parent before it looks at the deadline: under
+/// an already cancelled parent, a past deadline does not override the parent's error and
+/// cause.
+#[test]
+fn cancelled_parent_wins_over_a_past_deadline_cause() {
+    let shutdown = error("shutdown");
+    let (parent, cancel) = Context::background().with_cancel_cause();
+    cancel.cancel(Some(shutdown.clone()));
+    let (child, _c) = parent.with_timeout_cause(Duration::ZERO, error("too slow"));
+    assert_eq!(child.err(), Some(ContextError::Canceled));
+    assert_cause(&child, &Want::Same(shutdown), "the parent's cause");
+}
+
 #[test]
 fn parent_cause_reaches_every_descendant_and_err_stays_canceled() {
     let cause = error("shutdown");
