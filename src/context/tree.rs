@@ -152,6 +152,7 @@ impl Node {
 
     /// Adds `child` to the child set and returns its id, unless this node is cancelled: then
     /// hands `child` back, for the caller to cancel or run (outside this lock).
+    #[inline]
     pub(super) fn register(&self, child: Child) -> Result<u64, Child> {
         let mut state = lock(&self.state);
         if state.err.is_some() {
@@ -165,6 +166,7 @@ impl Node {
 
     /// Takes child `id` out of the set (if it is still there). The caller drops it, after
     /// this lock is released.
+    #[inline]
     pub(super) fn remove(&self, id: u64) -> Option<Child> {
         lock(&self.state).children.remove(&id)
     }
