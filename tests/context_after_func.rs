@@ -221,6 +221,20 @@ async fn a_pending_call_keeps_its_context_attached() {
     assert_eq!(calls.get(), 2, "the deadline task still fires");
 }
 
+/// Once the call is stopped, nothing keeps a context whose handles are gone: it detaches
+/// from its parent as any dropped context does.
+#[test]
+fn stopping_releases_a_context_kept_only_by_its_call() {
+    let (root, cancel) = Context::background().with_cancel();
+    let (ctx, ctx_cancel) = root.with_cancel();
+    let stop = ctx.after_func(|| {});
+    drop((ctx, ctx_cancel));
+    assert_eq!(root.__child_count(), 1);
+    assert!(stop.stop());
+    assert_eq!(root.__child_count(), 0, "detached by the stop");
+    cancel.cancel();
+}
+
 #[tokio::test(start_paused = true)]
 async fn stop_unregisters_and_drops_f() {
     let calls = Calls::default();
