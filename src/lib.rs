@@ -168,6 +168,7 @@
 mod blocking;
 mod chan;
 pub mod context;
+pub mod debug;
 mod goroutine;
 pub mod guide;
 mod loom;
@@ -220,7 +221,7 @@ pub use chan::{
     TryRecvError, TrySendError,
 };
 pub use context::{CancelFunc, CancelGuard, Context, ContextError};
-pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
+pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, Select, SendHandle};
 pub use sync::{
     DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
