@@ -39,7 +39,7 @@ use crate::{debug, runtime};
 /// `goroutine.id` and `panic`) and [`Goroutine::join`] returns it as `Err(Panic)`.
 ///
 /// The goroutine runs inside a `tracing` span `goroutine{id=N, site=file:line:col}`, and
-/// [`debug::dump`](crate::debug::dump) lists it with its spawn site (the caller of `go`).
+/// `gokio::debug::dump` (feature `diagnostics`) lists it with its spawn site (the caller of `go`).
 /// [`Builder`] starts a named goroutine.
 ///
 /// # Examples
@@ -102,7 +102,7 @@ where
     Goroutine { handle, id }
 }
 
-/// Starts goroutines with options: a name shown by [`debug::dump`](crate::debug::dump) and in
+/// Starts goroutines with options: a name shown by `gokio::debug::dump` (feature `diagnostics`) and in
 /// the goroutine's tracing span.
 ///
 /// Go has no goroutine names (pprof labels come closest); a name helps tell apart the

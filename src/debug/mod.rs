@@ -26,7 +26,7 @@
 //!
 //! and [`Dump::grouped`] counts alike goroutines, as pprof's `goroutine?debug=1` does.
 //! [`LeakCheck`] / [`verify_none`] fail a test with the dump of the goroutines it left behind.
-//! With the `sigquit` feature, [`dump_on_sigquit`] makes `SIGQUIT` (Ctrl-\) print the dump and
+//! With the `sigquit` feature, `dump_on_sigquit()` makes `SIGQUIT` (Ctrl-\) print the dump and
 //! exit, as Go does.
 //!
 //! # What is recorded
@@ -70,6 +70,9 @@
 //! 4. Inside a user's own runtime (not `run`), the check is opt-in (a watchdog the user
 //!    starts), because gokio cannot see that runtime's other tasks.
 
+// Without `diagnostics` the public items are compiled out; the docs above still name them.
+#![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
+
 #[cfg(feature = "diagnostics")]
 mod dump;
 #[cfg(feature = "diagnostics")]
@@ -77,11 +80,15 @@ mod leak;
 pub(crate) mod park;
 #[cfg(feature = "diagnostics")]
 pub(crate) mod registry;
+#[cfg(all(unix, feature = "sigquit"))]
+mod sigquit;
 
 #[cfg(feature = "diagnostics")]
 pub use dump::{dump, Dump, GoroutineInfo, Grouped};
 #[cfg(feature = "diagnostics")]
 pub use leak::{verify_none, LeakCheck, Leaked};
+#[cfg(all(unix, feature = "sigquit"))]
+pub use sigquit::dump_on_sigquit;
 
 pub(crate) use park::{Object, Parked, Reason};
 
