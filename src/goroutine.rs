@@ -2,17 +2,23 @@
 //! [`Goroutine`] and [`Panic`].
 //!
 //! A goroutine is a tokio task whose future is wrapped: it counts itself in [`num_goroutine`]
-//! until it is dropped, runs inside a `goroutine{id=N}` tracing span, and has its panic logged
-//! as a tracing error event with its goroutine id. Tokio itself catches the panic and records
-//! it in the task's `JoinError`; [`Join`] turns that into a [`Panic`].
+//! until it is dropped, runs inside a `goroutine{id=N, site=...}` tracing span, and has its
+//! panic logged as a tracing error event with its goroutine id. Tokio itself catches the panic
+//! and records it in the task's `JoinError`; [`Join`] turns that into a [`Panic`]. With the
+//! `diagnostics` feature it is also registered in the goroutine registry
+//! (`crate::debug::registry`) with its spawn site (`#[track_caller]`) and optional name.
 //!
 //! Cost: `go` must stay within 10% of `tokio::spawn` (see `benches/spawn.rs`). Tokio allocates
 //! each task in a 128-byte-aligned cell, and a bare `tokio::spawn` of a small future fills one
 //! 128-byte cell exactly, so any byte the wrapper adds doubles the allocation. Hence:
 //! - the task's output stays `T` (no `Result` around it: tokio already carries the panic);
 //! - when no subscriber would see the span or the panic event (decided at spawn), the wrapper
-//!   is `fut.map(..)` holding only a zero-sized live-count guard: no span, no `catch_unwind`;
-//! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span.
+//!   is `fut.map(..)` holding only the zero-sized live-count guard (`crate::debug::scope`): no
+//!   span, no `catch_unwind`;
+//! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span;
+//! - with `diagnostics`, the `map` becomes tokio's task-local scope holding the registration
+//!   (16 bytes more: a tiny future's cell goes from 128 to 256 bytes, an idle goroutine's
+//!   from its 256 stays 256), which is why that feature is off by default.
 
 use std::any::Any;
 use std::borrow::Cow;

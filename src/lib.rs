@@ -130,6 +130,14 @@
 //! # });
 //! ```
 //!
+//! ## Diagnostics
+//!
+//! With the `diagnostics` feature, `debug::dump()` prints every goroutine as Go's `SIGQUIT`
+//! does — `goroutine 17 [sync.WaitGroup.Wait, 3 minutes]:`, where it waits, `created by
+//! file:line:col` — and `debug::LeakCheck` fails a test that leaves goroutines behind
+//! (goleak). Name goroutines with [`Builder`]; the `sigquit` feature adds the dump on
+//! `SIGQUIT`. See [`debug`].
+//!
 //! ## Guarantees
 //!
 //! Every rule below has a test in `tests/` (and the channel/select core has loom models):
@@ -161,6 +169,8 @@
 //! | `var wg sync.WaitGroup; defer wg.Done()` | `let wg = WaitGroup::new(); let _g = wg.guard();` |
 //! | `mu.Lock(); defer mu.Unlock()` | `let g = mu.lock().await;` |
 //! | `go run -race` | data races do not compile: `Send`/`Sync` reject them |
+//! | `kill -QUIT` / Ctrl-\\ (goroutine dump) | `debug::dump_on_sigquit()` (feature `sigquit`), or print `debug::dump()` |
+//! | `goleak.VerifyNone(t)` | `debug::verify_none().await.unwrap()` (feature `diagnostics`) |
 //! | panic: send on closed channel | `Err(SendError(v))` |
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]

@@ -218,3 +218,14 @@ fn the_main_future_of_run_is_goroutine_0() {
         .to_string()
         .contains("created by gokio::run at tests/debug.rs:"));
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<gokio::Builder>();
+    send_sync::<gokio::debug::Dump>();
+    send_sync::<gokio::debug::GoroutineInfo>();
+    send_sync::<gokio::debug::Grouped<'static>>();
+    send_sync::<gokio::debug::LeakCheck>();
+    send_sync::<gokio::debug::Leaked>();
+}

@@ -38,13 +38,18 @@
 //! `tokio::time::sleep`, a `JoinHandle`, a primitive not yet wired — is shown as
 //! `running or waiting outside gokio`, never as blocked.
 //!
-//! # Cost
+//! # Cost, and the `diagnostics` feature
 //!
-//! The bookkeeping is always on and costs, per goroutine, one 40-byte registry slot (taken
-//! from a per-thread free list, no allocation in the steady state) and a task-local around
-//! its future; per park, a few relaxed stores into the goroutine's own slot. Nothing is
-//! formatted or locked until a dump is requested. The registry module
-//! (`src/debug/registry.rs`) explains the design; the CHANGELOG gives the measured cost.
+//! Everything here needs the `diagnostics` Cargo feature (off by default); without it `go`
+//! compiles to what it was before the registry existed and primitives record nothing. With
+//! it, each goroutine costs one 40-byte registry slot (taken from a per-thread free list: no
+//! allocation in the steady state) and tokio's task-local scope around its future; each park
+//! costs a few relaxed stores into the goroutine's own slot. Nothing is formatted or locked
+//! until a dump is requested. Measured (callgrind, `benches/spawn.rs` `spawn_join_100k` at
+//! `GOKIO_BENCH_SCALE=0.02`): about 10% more instructions per `go` + join, over the 3% that
+//! always-on bookkeeping may cost, hence the feature; an idle goroutine parked on a channel
+//! (`benches/memory.rs`) costs 6 to 7% more memory. `src/debug/registry.rs` explains the
+//! design.
 //!
 //! # Deadlock detection (planned)
 //!
@@ -61,13 +66,15 @@
 //! 3. It must never fire falsely, so it also requires: no pending gokio timer or context
 //!    deadline (a counter kept by `time`/`context`), no thread blocked in a `*_blocking` call
 //!    (a counter kept by `blocking::block_on`), and the tokio runtime having no alive task
-//!    besides goroutines (`RuntimeMetrics::num_alive_tasks`, stable). A goroutine's wait
-//!    state can be stale if it keeps a parked gokio future while awaiting something else
-//!    (a `tokio::select!` of a channel and a socket): primitives will therefore register
-//!    as "the only thing this poll waits on" only through gokio's own `select!`, and the
-//!    goroutine wrapper will count polls so that a wait state set in an earlier poll and
-//!    not renewed is treated as "outside gokio".
-//! 4. Inside a user's own runtime (not `run`), the check is opt-in (a watchdog the user
+//!    besides goroutines (`RuntimeMetrics::num_alive_tasks`, stable).
+//! 4. A wait state can be stale: a goroutine may keep a parked gokio future alive while it
+//!    awaits something else (a `tokio::select!` of a channel and a socket). The detector
+//!    must therefore only trust a wait state renewed by the goroutine's latest poll. That
+//!    needs a per-poll hook in the goroutine wrapper (a poll counter in the slot, compared
+//!    with the counter the park recorded); tokio's task-local scope used today has none, and
+//!    a pin-projecting wrapper of our own needs `unsafe`, so the detector's session adds one
+//!    fenced wrapper (or counts polls through the waker the primitives already see).
+//! 5. Inside a user's own runtime (not `run`), the check is opt-in (a watchdog the user
 //!    starts), because gokio cannot see that runtime's other tasks.
 
 // Without `diagnostics` the public items are compiled out; the docs above still name them.
