@@ -382,3 +382,41 @@ impl fmt::Display for Grouped<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parked_for(since: Duration) -> GoroutineInfo {
+        GoroutineInfo {
+            id: 17,
+            main: false,
+            name: None,
+            created_at: None,
+            age: since,
+            wait: Some(WaitInfo {
+                reason: "chan receive",
+                at: None,
+                since,
+                on: None,
+            }),
+        }
+    }
+
+    // Go's `goroutineheader`: whole minutes, printed only from one minute on ("1 minutes").
+    #[test]
+    fn header_shows_whole_minutes_from_one_minute_on() {
+        let header = |secs| {
+            let text = parked_for(Duration::from_secs(secs)).to_string();
+            text.lines().next().unwrap().to_owned()
+        };
+        assert_eq!(header(0), "goroutine 17 [chan receive]:");
+        assert_eq!(header(59), "goroutine 17 [chan receive]:");
+        assert_eq!(header(60), "goroutine 17 [chan receive, 1 minutes]:");
+        assert_eq!(header(179), "goroutine 17 [chan receive, 2 minutes]:");
+        assert_eq!(
+            header(3 * 3600),
+            "goroutine 17 [chan receive, 180 minutes]:"
+        );
+    }
+}
