@@ -16,6 +16,13 @@
 //!   `WaitGroup::go` (handles dropped) + `wg.wait()` vs `tokio::task::JoinSet::spawn` +
 //!   `join_next` until empty, and vs `tokio+Notify` (the countdown above, without slots).
 //!   ns per task.
+//!
+//! The goroutine registry (`gokio::debug`) is behind the `diagnostics` feature; measure its
+//! cost by running the same workloads with `--features gokio/diagnostics`. Wall-clock figures
+//! are noise on a shared machine, so compare instruction counts:
+//! `GOKIO_BENCH_SCALE=0.02 GOKIO_BENCH_FILTER=spawn GOKIO_BENCH_IMPL=gokio valgrind
+//! --tool=callgrind target/release/deps/spawn-*`, leaving out the instructions of the regime
+//! probe (`round_trip_ns` and its thread), which spins.
 
 #[path = "common/mod.rs"]
 mod common;

@@ -2,29 +2,36 @@
 //! [`Goroutine`] and [`Panic`].
 //!
 //! A goroutine is a tokio task whose future is wrapped: it counts itself in [`num_goroutine`]
-//! until it is dropped, runs inside a `goroutine{id=N}` tracing span, and has its panic logged
-//! as a tracing error event with its goroutine id. Tokio itself catches the panic and records
-//! it in the task's `JoinError`; [`Join`] turns that into a [`Panic`].
+//! until it is dropped, runs inside a `goroutine{id=N, site=...}` tracing span, and has its
+//! panic logged as a tracing error event with its goroutine id. Tokio itself catches the panic
+//! and records it in the task's `JoinError`; [`Join`] turns that into a [`Panic`]. With the
+//! `diagnostics` feature it is also registered in the goroutine registry
+//! (`crate::debug::registry`) with its spawn site (`#[track_caller]`) and optional name.
 //!
 //! Cost: `go` must stay within 10% of `tokio::spawn` (see `benches/spawn.rs`). Tokio allocates
 //! each task in a 128-byte-aligned cell, and a bare `tokio::spawn` of a small future fills one
 //! 128-byte cell exactly, so any byte the wrapper adds doubles the allocation. Hence:
 //! - the task's output stays `T` (no `Result` around it: tokio already carries the panic);
 //! - when no subscriber would see the span or the panic event (decided at spawn), the wrapper
-//!   is `fut.map(..)` holding only a zero-sized live-count guard: no span, no `catch_unwind`;
-//! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span.
+//!   is `fut.map(..)` holding only the zero-sized live-count guard (`crate::debug::scope`): no
+//!   span, no `catch_unwind`;
+//! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span;
+//! - with `diagnostics`, the `map` becomes tokio's task-local scope holding the registration
+//!   (16 bytes more: a tiny future's cell goes from 128 to 256 bytes, an idle goroutine's
+//!   from its 256 stays 256), which is why that feature is off by default.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, IntoFuture};
-use std::panic::AssertUnwindSafe;
+use std::panic::{AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures::FutureExt;
 use tracing::Instrument;
 
-use crate::runtime;
+use crate::{debug, runtime};
 
 /// Starts a goroutine: runs `fut` concurrently on the tokio runtime (Go: `go f(x)`).
 ///
@@ -37,7 +44,9 @@ use crate::runtime;
 /// process down: it is logged as a `tracing` error event (`goroutine panicked`, with fields
 /// `goroutine.id` and `panic`) and [`Goroutine::join`] returns it as `Err(Panic)`.
 ///
-/// The goroutine runs inside a `tracing` span `goroutine{id=N}`.
+/// The goroutine runs inside a `tracing` span `goroutine{id=N, site=file:line:col}`, and
+/// `gokio::debug::dump` (feature `diagnostics`) lists it with its spawn site (the caller of `go`).
+/// [`Builder`] starts a named goroutine.
 ///
 /// # Examples
 ///
@@ -47,47 +56,125 @@ use crate::runtime;
 /// assert_eq!(g.join().await.unwrap(), 42);
 /// # });
 /// ```
+#[track_caller]
 pub fn go<F>(fut: F) -> Goroutine<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    spawn_goroutine(fut, Location::caller(), None)
+}
+
+/// Starts goroutine `fut` spawned at `site`: registers it, then spawns it.
+fn spawn_goroutine<F>(
+    fut: F,
+    site: &'static Location<'static>,
+    name: Option<Cow<'static, str>>,
+) -> Goroutine<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let id = runtime::next_id();
-    let live = runtime::LiveGuard::new();
-    // Combinators rather than an `async` block: an async block would store `fut` twice (as a
-    // captured variable and as the awaited value), doubling the task's size. The closure owns
-    // the live guard, so the count drops when the goroutine completes or when its future is
-    // dropped unfinished (abort).
-    let span = runtime::span(id);
+    let span = runtime::span(id, site, name.as_deref());
+    // The registration (registry slot and live count) rides in the task-local that wraps the
+    // future, so it is dropped with the future however the goroutine ends, and primitives
+    // find it on every poll. Combinators rather than an `async` block: an async block would
+    // store `fut` twice (as a captured variable and as the awaited value).
+    let reg = debug::register(id, false, site, name);
     let handle = if span.is_disabled() && !runtime::panic_event_enabled() {
         // Lean path (no subscriber would see the span or the panic event): tokio catches the
-        // panic itself and `Join` reads it from the `JoinError`. The live guard rides in the
-        // `map` closure, which is dropped with the future however the goroutine ends.
-        spawn(fut.map(move |value| {
-            drop(live);
-            value
-        }))
+        // panic itself and `Join` reads it from the `JoinError`.
+        spawn(debug::scope(reg, fut))
     } else {
         // Traced path: catch the panic just long enough to log it with the goroutine id,
         // then resume it so that tokio records it in the `JoinError` as on the lean path.
-        let task = AssertUnwindSafe(fut).catch_unwind().map(move |res| {
-            drop(live);
-            match res {
+        let task = AssertUnwindSafe(fut)
+            .catch_unwind()
+            .map(move |res| match res {
                 Ok(value) => value,
                 Err(payload) => {
                     let message = panic_message(payload.as_ref());
                     tracing::error!(goroutine.id = id, panic = %message, "goroutine panicked");
                     std::panic::resume_unwind(payload)
                 }
-            }
-        });
+            });
         if span.is_disabled() {
-            spawn(task)
+            spawn(debug::scope(reg, task))
         } else {
-            spawn(task.instrument(span))
+            spawn(debug::scope(reg, task.instrument(span)))
         }
     };
     Goroutine { handle, id }
+}
+
+/// Starts goroutines with options: a name shown by `gokio::debug::dump` (feature `diagnostics`) and in
+/// the goroutine's tracing span.
+///
+/// Go has no goroutine names (pprof labels come closest); a name helps tell apart the
+/// goroutines of one spawn site in a dump or a leak report.
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let g = gokio::Builder::new().name("worker 1").go(async { 7 });
+/// assert_eq!(g.await.unwrap(), 7);
+/// # });
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    name: Option<Cow<'static, str>>,
+}
+
+impl Builder {
+    /// A builder with no name set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// gokio::Builder::new().go(async {}).await.unwrap();
+    /// # });
+    /// ```
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Names the goroutine (a `&'static str` is stored without allocating).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// for i in 0..3 {
+    ///     gokio::Builder::new().name(format!("worker {i}")).go(async {});
+    /// }
+    /// # });
+    /// ```
+    pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Builder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Starts the goroutine, as [`go`](fn@crate::go) does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// let g = gokio::Builder::new().name("answer").go(async { 42 });
+    /// assert_eq!(g.join().await.unwrap(), 42);
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn go<F>(self, fut: F) -> Goroutine<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        spawn_goroutine(fut, Location::caller(), self.name)
+    }
 }
 
 /// Spawns on the ambient runtime, else on the global one.
@@ -160,7 +247,8 @@ pub fn run<F: Future>(main: F) -> F::Output {
         !runtime::in_runtime(),
         "gokio::run called from inside a tokio runtime; `.await` the future instead"
     );
-    runtime::global().block_on(main)
+    let reg = debug::register(0, true, Location::caller(), None);
+    runtime::global().block_on(debug::scope(reg, main))
 }
 
 /// Yields to other goroutines (Go: `runtime.Gosched()`).

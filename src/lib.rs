@@ -132,6 +132,14 @@
 //! # });
 //! ```
 //!
+//! ## Diagnostics
+//!
+//! With the `diagnostics` feature, `debug::dump()` prints every goroutine as Go's `SIGQUIT`
+//! does — `goroutine 17 [sync.WaitGroup.Wait, 3 minutes]:`, where it waits, `created by
+//! file:line:col` — and `debug::LeakCheck` fails a test that leaves goroutines behind
+//! (goleak). Name goroutines with [`Builder`]; the `sigquit` feature adds the dump on
+//! `SIGQUIT`. See [`debug`].
+//!
 //! ## Guarantees
 //!
 //! Every rule below has a test in `tests/` (and the channel/select core has loom models):
@@ -166,6 +174,8 @@
 //! | `mu.Lock(); defer mu.Unlock()` | `let g = mu.lock().await;` |
 //! | `c := sync.NewCond(&mu)`; `c.Wait()` | `let c = Cond::new();` `g = c.wait(g).await;` |
 //! | `go run -race` | data races do not compile: `Send`/`Sync` reject them |
+//! | `kill -QUIT` / Ctrl-\\ (goroutine dump) | `debug::dump_on_sigquit()` (feature `sigquit`), or print `debug::dump()` |
+//! | `goleak.VerifyNone(t)` | `debug::verify_none().await.unwrap()` (feature `diagnostics`) |
 //! | panic: send on closed channel | `Err(SendError(v))` |
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]
@@ -173,6 +183,7 @@
 mod blocking;
 mod chan;
 pub mod context;
+pub mod debug;
 mod goroutine;
 pub mod guide;
 mod loom;
@@ -225,7 +236,7 @@ pub use chan::{
     TryRecvError, TrySendError,
 };
 pub use context::{CancelFunc, CancelGuard, Context, ContextError};
-pub use goroutine::{go, num_goroutine, run, yield_now, Goroutine, Join, Panic};
+pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, Select, SendHandle};
 pub use sync::{
     Cond, DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,

@@ -37,11 +37,14 @@ pub(crate) mod atomic {
 }
 
 /// Process-wide statics (goroutine ids, the live-goroutine count, the lazily started global
-/// runtime). Loom cannot model `static` items (its atomics are not `const`-constructible and
+/// runtime, the goroutine registry). Loom cannot model `static` items (its atomics are not `const`-constructible and
 /// its state is per model run), so these are always `std`'s, under loom too.
 pub(crate) mod global {
     pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize};
     pub(crate) use std::sync::OnceLock;
+    // The goroutine registry (`src/debug/registry.rs`) is process-wide too.
+    pub(crate) use std::sync::atomic::{fence, AtomicU32};
+    pub(crate) use std::sync::Mutex;
 }
 
 /// Hint to the CPU (or to loom's scheduler) that we are spinning.

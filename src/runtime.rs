@@ -9,10 +9,12 @@
 //!   and is never shut down, like Go's scheduler.
 //! - **Goroutine ids.** One global counter, starting at 1 like Go's (Go's main goroutine is 1;
 //!   gokio has no main goroutine, so the first spawned goroutine gets 1).
-//! - **Live count.** [`LiveGuard`] increments the count when a goroutine is spawned and
-//!   decrements it when dropped; the guard is moved into the goroutine's future, so the count
-//!   drops whether that future completes, panics, is aborted, or is never polled.
-//! - **Tracing span.** Every goroutine runs in a span `goroutine{id=N}`.
+//! - **Live count.** The goroutine's registry entry (`crate::debug::Registration`, moved into
+//!   its task) increments the count when the goroutine is spawned and decrements it when
+//!   dropped, so the count drops whether the future completes, panics, is aborted, or is never
+//!   polled.
+//! - **Tracing span.** Every goroutine runs in a span `goroutine{id=N, site=file:line:col}`,
+//!   with `name` too when it has one.
 //!
 //! Invariant: the sum of the `LIVE` shards equals the number of spawned goroutine futures not
 //! yet dropped. The count is sharded by thread: a goroutine is usually counted up on the
@@ -83,15 +85,29 @@ pub(crate) fn live() -> usize {
     })
 }
 
-/// Counts one live goroutine from creation until drop.
+/// Counts a new goroutine (called by its registry entry).
+#[inline]
+pub(crate) fn live_inc() {
+    shard().fetch_add(1, Ordering::Relaxed);
+}
+
+/// Uncounts a goroutine whose future was dropped.
+#[inline]
+pub(crate) fn live_dec() {
+    shard().fetch_sub(1, Ordering::Release);
+}
+
+/// Counts one live goroutine from creation until drop (without the `diagnostics` feature;
+/// with it, the registry entry counts).
 #[derive(Debug)]
 pub(crate) struct LiveGuard(());
 
 impl LiveGuard {
     /// Counts a new goroutine.
     #[inline]
+    #[allow(dead_code)] // used without the `diagnostics` feature
     pub(crate) fn new() -> Self {
-        shard().fetch_add(1, Ordering::Relaxed);
+        live_inc();
         LiveGuard(())
     }
 }
@@ -99,7 +115,7 @@ impl LiveGuard {
 impl Drop for LiveGuard {
     #[inline]
     fn drop(&mut self) {
-        shard().fetch_sub(1, Ordering::Release);
+        live_dec();
     }
 }
 
@@ -111,11 +127,15 @@ pub(crate) fn panic_event_enabled() -> bool {
     tracing::event_enabled!(tracing::Level::ERROR)
 }
 
-/// The span a goroutine runs in: `goroutine{id=N}`. Disabled (free to enter) when no
-/// subscriber wants INFO spans.
+/// The span a goroutine runs in: `goroutine{id=N, site=file:line:col, name=...}`. Disabled
+/// (free to enter, its fields never formatted) when no subscriber wants INFO spans.
 #[inline]
-pub(crate) fn span(id: u64) -> tracing::Span {
-    tracing::info_span!("goroutine", id)
+pub(crate) fn span(
+    id: u64,
+    site: &'static std::panic::Location<'static>,
+    name: Option<&str>,
+) -> tracing::Span {
+    tracing::info_span!("goroutine", id, site = %site, name)
 }
 
 /// Spawns an internal background task (timers, context deadlines) on the ambient runtime, or

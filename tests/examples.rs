@@ -95,6 +95,8 @@ fn check_for(name: &str) -> Check {
         "tour" => Check::Custom(tour),
         "prime_sieve" => Check::Exact(&["2", "3", "5", "7", "11", "13", "17", "19", "23", "29"]),
         "ping_pong" => Check::Custom(ping_pong),
+        // Built only with `--features diagnostics` (skipped otherwise).
+        "dump" => Check::Custom(dump),
         _ => Check::ExitOnly,
     }
 }
@@ -427,4 +429,79 @@ fn ping_pong(lines: &[&str]) -> Result<(), String> {
         return Err(format!("last line {last:?} after {} hits", hits.len()));
     }
     Ok(())
+}
+
+/// `examples/dump.rs`: the goroutine dump and its grouped form, exactly, once the addresses
+/// (which differ from run to run) are replaced by `0x_`.
+fn dump(lines: &[&str]) -> Result<(), String> {
+    const DUMP: &[&str] = &[
+        "goroutine 0 [running or waiting outside gokio]:",
+        "created by gokio::run at examples/dump.rs:19:5",
+        "",
+        "goroutine 1 [semacquire]:",
+        "gokio::Semaphore::acquire(semaphore 0x_ (want 1, available 0))",
+        "\texamples/dump.rs:28:21",
+        "created by examples/dump.rs:26:56",
+        "name: worker 1",
+        "",
+        "goroutine 2 [semacquire]:",
+        "gokio::Semaphore::acquire(semaphore 0x_ (want 1, available 0))",
+        "\texamples/dump.rs:28:21",
+        "created by examples/dump.rs:26:56",
+        "name: worker 2",
+        "",
+        "goroutine 3 [semacquire]:",
+        "gokio::Semaphore::acquire(semaphore 0x_ (want 1, available 0))",
+        "\texamples/dump.rs:28:21",
+        "created by examples/dump.rs:26:56",
+        "name: worker 3",
+        "",
+        "goroutine 4 [sync.WaitGroup.Wait]:",
+        "gokio::WaitGroup::wait(sync.WaitGroup 0x_ (counter 3))",
+        "\texamples/dump.rs:36:37",
+        "created by examples/dump.rs:36:18",
+        "name: coordinator",
+        "",
+        "goroutine 5 [running or waiting outside gokio]:",
+        "created by examples/dump.rs:38:23",
+        "",
+        "goroutine profile: total 6",
+        "3 @ [semacquire] created by examples/dump.rs:26:56",
+        "#\tgokio::Semaphore::acquire at examples/dump.rs:28:21",
+        "",
+        "1 @ [running or waiting outside gokio] created by examples/dump.rs:38:23",
+        "",
+        "1 @ [running or waiting outside gokio] created by gokio::run at examples/dump.rs:19:5",
+        "",
+        "1 @ [sync.WaitGroup.Wait] created by examples/dump.rs:36:18",
+        "#\tgokio::WaitGroup::wait at examples/dump.rs:36:37",
+    ];
+    let mut got: Vec<String> = lines.iter().map(|l| mask_addresses(l)).collect();
+    while got.last().is_some_and(String::is_empty) {
+        got.pop(); // the grouped form ends each group with a blank line
+    }
+    for (i, want) in DUMP.iter().enumerate() {
+        let line = got.get(i).map_or("<missing>", String::as_str);
+        ensure(
+            line == *want,
+            format!("line {}: got {line:?}, want {want:?}", i + 1),
+        )?;
+    }
+    ensure(
+        got.len() == DUMP.len(),
+        format!("{} lines, want {}", got.len(), DUMP.len()),
+    )
+}
+
+/// `line` with every `0x` hex number replaced by `0x_`.
+fn mask_addresses(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("0x") {
+        out.push_str(&rest[..at + 2]);
+        rest = rest[at + 2..].trim_start_matches(|c: char| c.is_ascii_hexdigit());
+        out.push('_');
+    }
+    out.push_str(rest);
+    out
 }

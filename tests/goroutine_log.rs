@@ -17,6 +17,10 @@ fn panic_emits_tracing_error_event_in_goroutine_span() {
             let g = go(async { panic!("kaboom") });
             let id = g.id();
             assert!(g.join().await.is_err());
+            let named = gokio::Builder::new()
+                .name("worker 7")
+                .go(async { panic!("named") });
+            assert!(named.join().await.is_err());
             id
         })
     });
@@ -24,5 +28,13 @@ fn panic_emits_tracing_error_event_in_goroutine_span() {
     assert!(out.contains("goroutine panicked"), "{out}");
     assert!(out.contains("panic=kaboom"), "{out}");
     assert!(out.contains(&format!("goroutine.id={id}")), "{out}");
-    assert!(out.contains(&format!("goroutine{{id={id}}}")), "{out}");
+    // The span carries the goroutine's spawn site (the `go` call above).
+    assert!(
+        out.contains(&format!(
+            "goroutine{{id={id} site=tests/goroutine_log.rs:17:21}}"
+        )),
+        "{out}"
+    );
+    // A named goroutine's span has the name too.
+    assert!(out.contains("name=\"worker 7\"}"), "{out}");
 }

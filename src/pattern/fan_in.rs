@@ -51,6 +51,7 @@ use crate::{chan, go, Context, Receiver};
 /// assert_eq!(sum, 6 + 33);
 /// # });
 /// ```
+#[track_caller]
 pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>, cap: usize) -> Receiver<T> {
     let (tx, rx) = chan(cap).split();
     for input in inputs {
@@ -99,6 +100,7 @@ pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>, cap: usize) -> Receive
 /// assert_eq!(flat, [0, 1, 10, 11, 20, 21]);
 /// # });
 /// ```
+#[track_caller]
 pub fn bridge<T: Send + 'static>(inputs: Receiver<Receiver<T>>, cap: usize) -> Receiver<T> {
     let (tx, rx) = chan(cap).split();
     go(async move {
@@ -160,6 +162,7 @@ pub fn bridge<T: Send + 'static>(inputs: Receiver<Receiver<T>>, cap: usize) -> R
 /// assert!(rest <= 1);
 /// # });
 /// ```
+#[track_caller]
 pub fn or_done<T: Send + 'static>(ctx: &Context, input: Receiver<T>) -> Receiver<T> {
     let (tx, rx) = chan(0).split();
     let done = ctx.done();

@@ -310,6 +310,7 @@ pub fn distribute<T: Send + 'static>(input: Receiver<T>, n: usize, cap: usize) -
 /// assert_eq!(b.await.unwrap(), ["x", "y", "z"]);
 /// # });
 /// ```
+#[track_caller]
 pub fn tee<T: Clone + Send + 'static>(
     input: Receiver<T>,
     cap: usize,

@@ -1,7 +1,9 @@
 //! Go's pipeline and fan-in / fan-out idioms as ready-made stages.
 //!
 //! Each helper starts its goroutines with [`go`](fn@crate::go) (so
-//! [`num_goroutine`](crate::num_goroutine) counts them) and returns [`Receiver`]s. They compose
+//! [`num_goroutine`](crate::num_goroutine) counts them, and a goroutine dump gives the
+//! helper's caller as their spawn site: the helpers are `#[track_caller]`) and returns
+//! [`Receiver`]s. They compose
 //! the way Go pipeline stages do: the output of one is the input of the next.
 //!
 //! | helper | the Go idiom it replaces |

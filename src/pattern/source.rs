@@ -41,6 +41,7 @@ use crate::{chan, go, Receiver};
 /// drop(naturals);
 /// # });
 /// ```
+#[track_caller]
 pub fn generate<I>(iter: I, cap: usize) -> Receiver<I::Item>
 where
     I: IntoIterator + Send + 'static,
@@ -92,6 +93,7 @@ where
 /// assert_eq!(first.collect::<Vec<i32>>().await, [1, 2, 3]);
 /// # });
 /// ```
+#[track_caller]
 pub fn take<T: Send + 'static>(input: Receiver<T>, n: usize, cap: usize) -> Receiver<T> {
     let (tx, rx) = chan(cap).split();
     if n == 0 {

@@ -41,6 +41,7 @@ use crate::{chan, go, Receiver};
 /// assert_eq!(lens.collect::<Vec<_>>().await, [2, 5]);
 /// # });
 /// ```
+#[track_caller]
 pub fn map<T, U, F, Fut>(input: Receiver<T>, cap: usize, mut f: F) -> Receiver<U>
 where
     F: FnMut(T) -> Fut + Send + 'static,
@@ -105,6 +106,7 @@ where
 /// assert_eq!(short.collect::<Vec<_>>().await, ["a", "ef"]);
 /// # });
 /// ```
+#[track_caller]
 pub fn filter<T, F, Fut>(input: Receiver<T>, cap: usize, mut keep: F) -> Receiver<T>
 where
     F: FnMut(&T) -> Fut + Send + 'static,

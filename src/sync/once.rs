@@ -11,9 +11,11 @@
 //! closure ever runs again.
 
 use std::future::Future;
+use std::panic::Location;
 
 use event_listener::Event;
 
+use crate::debug::{Object, Parked, Reason};
 use crate::loom::atomic::{AtomicUsize, Ordering};
 
 const NEW: usize = 0;
@@ -85,30 +87,42 @@ impl Once {
     /// assert_eq!(runs, 1);
     /// # });
     /// ```
-    pub async fn call_once<F, Fut>(&self, f: F)
+    #[track_caller]
+    pub fn call_once<F, Fut>(&self, f: F) -> impl Future<Output = ()> + use<'_, F, Fut>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = ()>,
     {
-        loop {
-            match self
-                .state
-                .compare_exchange(NEW, RUNNING, Ordering::Acquire, Ordering::Acquire)
-            {
-                Ok(_) => {
-                    let mut guard = RunGuard {
-                        once: self,
-                        completed: false,
-                    };
-                    f().await;
-                    guard.completed = true;
-                    return;
-                }
-                Err(DONE) => return,
-                Err(_) => {
-                    let listener = self.changed.listen();
-                    if self.state.load(Ordering::Acquire) == RUNNING {
-                        listener.await;
+        // A plain fn returning the future, so that `#[track_caller]` sees the user's call
+        // (for the wait state a dump shows); `async fn` cannot be `#[track_caller]` on stable.
+        let site = Location::caller();
+        async move {
+            loop {
+                match self.state.compare_exchange(
+                    NEW,
+                    RUNNING,
+                    Ordering::Acquire,
+                    Ordering::Acquire,
+                ) {
+                    Ok(_) => {
+                        let mut guard = RunGuard {
+                            once: self,
+                            completed: false,
+                        };
+                        f().await;
+                        guard.completed = true;
+                        return;
+                    }
+                    Err(DONE) => return,
+                    Err(_) => {
+                        let listener = self.changed.listen();
+                        if self.state.load(Ordering::Acquire) == RUNNING {
+                            let object = Object::Once {
+                                addr: self as *const Once as usize,
+                            };
+                            let _parked = Parked::new(Reason::SyncOnceDo, object, site);
+                            listener.await;
+                        }
                     }
                 }
             }

@@ -19,9 +19,11 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use crate::debug::{Object, Parked, Reason};
 use crate::loom::{lock, Mutex};
 
 /// A weighted semaphore with FIFO fairness (Go: `golang.org/x/sync/semaphore.Weighted`).
@@ -133,11 +135,14 @@ impl Semaphore {
     /// sem.release(2);
     /// # });
     /// ```
+    #[track_caller]
     pub fn acquire(&self, n: usize) -> Acquire<'_> {
         Acquire {
             sem: self,
             n,
             id: None,
+            parked: None,
+            site: Location::caller(),
         }
     }
 
@@ -219,6 +224,10 @@ pub struct Acquire<'a> {
     n: usize,
     /// `Some(id)` while queued (or granted but not yet observed).
     id: Option<u64>,
+    /// The goroutine's recorded wait state while queued (for `gokio::debug::dump`).
+    parked: Option<Parked>,
+    /// The user's call of `acquire`, shown by the dump.
+    site: &'static Location<'static>,
 }
 
 impl fmt::Debug for Acquire<'_> {
@@ -256,6 +265,13 @@ impl Future for Acquire<'_> {
                     waker: cx.waker().clone(),
                 });
                 this.id = Some(id);
+                let object = Object::Semaphore {
+                    addr: this.sem as *const Semaphore as usize,
+                    want: this.n,
+                    available: st.size - st.cur,
+                };
+                drop(st);
+                this.parked = Parked::new(Reason::Semacquire, object, this.site);
                 Poll::Pending
             }
             Some(id) => match st.position(id) {
@@ -269,6 +285,7 @@ impl Future for Acquire<'_> {
                 None => {
                     // Granted by a release: the permits are ours.
                     this.id = None;
+                    this.parked = None;
                     Poll::Ready(Ok(()))
                 }
             },

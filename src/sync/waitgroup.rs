@@ -10,12 +10,14 @@
 //! undone and panics with Go's message.
 
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use event_listener::{Event, EventListener};
 use futures::FutureExt;
 
+use crate::debug::{Object, Parked, Reason};
 use crate::goroutine::{go, Goroutine};
 use crate::loom::atomic::{AtomicIsize, Ordering};
 use crate::loom::Arc;
@@ -157,10 +159,13 @@ impl WaitGroup {
     /// wg.wait().await;
     /// # });
     /// ```
+    #[track_caller]
     pub fn wait(&self) -> Wait<'_> {
         Wait {
             inner: &self.inner,
             listener: None,
+            parked: None,
+            site: Location::caller(),
         }
     }
 
@@ -196,6 +201,7 @@ impl WaitGroup {
     /// wg.wait().await;
     /// # });
     /// ```
+    #[track_caller]
     pub fn go<F>(&self, fut: F) -> Goroutine<F::Output>
     where
         F: Future + Send + 'static,
@@ -267,6 +273,16 @@ impl Inner {
     fn is_zero(&self) -> bool {
         self.count.load(Ordering::Acquire) == 0
     }
+
+    /// Records the current goroutine as parked in `wait` (Go: `sync.WaitGroup.Wait`).
+    #[cold]
+    fn parked(&self, site: &'static Location<'static>) -> Option<Parked> {
+        let object = Object::WaitGroup {
+            addr: self as *const Inner as usize,
+            count: self.count.load(Ordering::Relaxed).max(0) as usize,
+        };
+        Parked::new(Reason::SyncWaitGroupWait, object, site)
+    }
 }
 
 /// Calls [`WaitGroup::done`] when dropped; made by [`WaitGroup::guard`].
@@ -306,6 +322,10 @@ impl Drop for DoneGuard {
 pub struct Wait<'a> {
     inner: &'a Inner,
     listener: Option<EventListener>,
+    /// The goroutine's recorded wait state while parked (for `gokio::debug::dump`).
+    parked: Option<Parked>,
+    /// The user's call of `wait`, shown by the dump.
+    site: &'static Location<'static>,
 }
 
 impl std::fmt::Debug for Wait<'_> {
@@ -324,6 +344,7 @@ impl Future for Wait<'_> {
         loop {
             if this.inner.is_zero() {
                 this.listener = None;
+                this.parked = None;
                 return Poll::Ready(());
             }
             match this.listener.as_mut() {
@@ -331,6 +352,9 @@ impl Future for Wait<'_> {
                 None => this.listener = Some(this.inner.zero.listen()),
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
+                        if this.parked.is_none() {
+                            this.parked = this.inner.parked(this.site);
+                        }
                         return Poll::Pending;
                     }
                     this.listener = None;

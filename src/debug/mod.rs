@@ -1,0 +1,155 @@
+//! Goroutine diagnostics: a dump of every goroutine and what it waits for, and a leak check
+//! for tests (Go: the `SIGQUIT` traceback, pprof's goroutine profile, `goleak`).
+//!
+//! Every goroutine records where it was started (`#[track_caller]` on [`go`](fn@crate::go),
+//! [`go!`](crate::go!), [`WaitGroup::go`](crate::WaitGroup::go), [`Builder::go`](crate::Builder::go)
+//! and the [`pattern`](crate::pattern) helpers), its optional name
+//! ([`Builder::name`](crate::Builder::name)) and when it started. A gokio primitive that parks
+//! a goroutine records Go's wait reason, where the call is, what it waits on, and since when.
+//! [`dump`] snapshots all of it; its `Display` is Go's format:
+//!
+//! ```text
+//! goroutine 0 [sync.WaitGroup.Wait]:
+//! gokio::WaitGroup::wait(sync.WaitGroup 0x55d0c0a1b2c0 (counter 1))
+//!         examples/dump.rs:31:13
+//! created by gokio::run at examples/dump.rs:12:5
+//!
+//! goroutine 2 [semacquire, 3 minutes]:
+//! gokio::Semaphore::acquire(semaphore 0x55d0c0a1b300 (want 1, available 0))
+//!         examples/dump.rs:22:33
+//! created by examples/dump.rs:20:9
+//! name: worker 2
+//!
+//! goroutine 3 [running or waiting outside gokio]:
+//! created by examples/dump.rs:26:5
+//! ```
+//!
+//! and [`Dump::grouped`] counts alike goroutines, as pprof's `goroutine?debug=1` does.
+//! [`LeakCheck`] / [`verify_none`] fail a test with the dump of the goroutines it left behind.
+//! With the `sigquit` feature, `dump_on_sigquit()` makes `SIGQUIT` (Ctrl-\) print the dump and
+//! exit, as Go does.
+//!
+//! # What is recorded
+//!
+//! Wait states are recorded today by [`WaitGroup::wait`](crate::WaitGroup::wait)
+//! (`sync.WaitGroup.Wait`), [`Semaphore::acquire`](crate::Semaphore::acquire) (`semacquire`)
+//! and [`Once::call_once`](crate::Once::call_once) (`sync.Once.Do`); channels, `select!`,
+//! mutexes, timers and contexts follow. A goroutine pending on anything else — a socket,
+//! `tokio::time::sleep`, a `JoinHandle`, a primitive not yet wired — is shown as
+//! `running or waiting outside gokio`, never as blocked.
+//!
+//! # Cost, and the `diagnostics` feature
+//!
+//! Everything here needs the `diagnostics` Cargo feature (off by default); without it `go`
+//! compiles to what it was before the registry existed and primitives record nothing. With
+//! it, each goroutine costs one 40-byte registry slot (taken from a per-thread free list: no
+//! allocation in the steady state) and tokio's task-local scope around its future; each park
+//! costs a few relaxed stores into the goroutine's own slot. Nothing is formatted or locked
+//! until a dump is requested. Measured (callgrind, `benches/spawn.rs` `spawn_join_100k` at
+//! `GOKIO_BENCH_SCALE=0.02`): about 10% more instructions per `go` + join, over the 3% that
+//! always-on bookkeeping may cost, hence the feature; an idle goroutine parked on a channel
+//! (`benches/memory.rs`) costs 6 to 7% more memory. `src/debug/registry.rs` explains the
+//! design.
+//!
+//! # Deadlock detection (planned)
+//!
+//! Go's `fatal error: all goroutines are asleep - deadlock!` needs every primitive wired, so
+//! it is not here yet. The registry is laid out for it:
+//!
+//! 1. A `gokio-sysmon` thread already ticks the coarse clock every 100 ms; it will also run
+//!    the check, so nothing is added to spawn or park paths.
+//! 2. The check is a walk over the slots (a load of `id` and `wait` per slot) deciding that
+//!    every live goroutine *and* every `run` main future is parked on a gokio primitive. To
+//!    rule out a wake-up in flight, it walks twice, one tick apart, and requires the same
+//!    wait words (the since-tick makes each park distinct) and the same goroutine-id
+//!    counter (no spawn in between).
+//! 3. It must never fire falsely, so it also requires: no pending gokio timer or context
+//!    deadline (a counter kept by `time`/`context`), no thread blocked in a `*_blocking` call
+//!    (a counter kept by `blocking::block_on`), and the tokio runtime having no alive task
+//!    besides goroutines (`RuntimeMetrics::num_alive_tasks`, stable).
+//! 4. A wait state can be stale: a goroutine may keep a parked gokio future alive while it
+//!    awaits something else (a `tokio::select!` of a channel and a socket). The detector
+//!    must therefore only trust a wait state renewed by the goroutine's latest poll. That
+//!    needs a per-poll hook in the goroutine wrapper (a poll counter in the slot, compared
+//!    with the counter the park recorded); tokio's task-local scope used today has none, and
+//!    a pin-projecting wrapper of our own needs `unsafe`, so the detector's session adds one
+//!    fenced wrapper (or counts polls through the waker the primitives already see).
+//! 5. Inside a user's own runtime (not `run`), the check is opt-in (a watchdog the user
+//!    starts), because gokio cannot see that runtime's other tasks.
+
+// Without `diagnostics` the public items are compiled out; the docs above still name them.
+#![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
+
+#[cfg(feature = "diagnostics")]
+mod dump;
+#[cfg(feature = "diagnostics")]
+mod leak;
+pub(crate) mod park;
+#[cfg(feature = "diagnostics")]
+pub(crate) mod registry;
+#[cfg(all(unix, feature = "sigquit"))]
+mod sigquit;
+
+#[cfg(feature = "diagnostics")]
+pub use dump::{dump, Dump, GoroutineInfo, Grouped};
+#[cfg(feature = "diagnostics")]
+pub use leak::{verify_none, LeakCheck, Leaked};
+#[cfg(all(unix, feature = "sigquit"))]
+pub use sigquit::dump_on_sigquit;
+
+pub(crate) use park::{Object, Parked, Reason};
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::panic::Location;
+
+/// What a goroutine's task holds from spawn to drop: its registry entry (which also counts
+/// it in `num_goroutine`), or only the live count without the `diagnostics` feature.
+#[cfg(feature = "diagnostics")]
+pub(crate) type Registration = registry::Registration;
+#[cfg(not(feature = "diagnostics"))]
+pub(crate) type Registration = crate::runtime::LiveGuard;
+
+/// Registers goroutine `id` (a `run` main future when `main`) started at `site`.
+#[inline]
+#[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
+pub(crate) fn register(
+    id: u64,
+    main: bool,
+    site: &'static Location<'static>,
+    name: Option<Cow<'static, str>>,
+) -> Option<Registration> {
+    #[cfg(feature = "diagnostics")]
+    {
+        let id = if main { registry::MAIN } else { id };
+        Some(registry::Registration::new(id, site, name))
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        (!main).then(crate::runtime::LiveGuard::new)
+    }
+}
+
+/// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, the registration is
+/// the task-local that wait states find on every poll; either way it is dropped with the
+/// future, however the goroutine ends.
+#[inline]
+pub(crate) fn scope<F: Future>(
+    reg: Option<Registration>,
+    fut: F,
+) -> impl Future<Output = F::Output> {
+    #[cfg(feature = "diagnostics")]
+    {
+        park::CURRENT.scope(reg.expect("registered"), fut)
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        // The guard rides in the `map` closure (zero-sized inside `Option` only when it is
+        // `None`; `LiveGuard` itself is zero-sized), as before the registry existed.
+        use futures::FutureExt;
+        fut.map(move |value| {
+            drop(reg);
+            value
+        })
+    }
+}

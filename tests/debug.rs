@@ -1,0 +1,231 @@
+//! `gokio::debug`: the goroutine dump (ids, names, spawn sites, wait reasons and sites, the
+//! grouped form). Needs `--features diagnostics`; leak checks are in `tests/debug_leak.rs`
+//! (they see every goroutine of the process, so they get a binary of their own).
+#![cfg(feature = "diagnostics")]
+
+mod common;
+
+use std::panic::Location;
+use std::sync::Arc;
+use std::time::Duration;
+
+use gokio::debug::{dump, GoroutineInfo};
+use gokio::{Builder, Once, Semaphore, WaitGroup};
+
+/// The dump entry of goroutine `id`, once `ready` holds for it.
+async fn entry(id: u64, ready: impl Fn(&GoroutineInfo) -> bool) -> GoroutineInfo {
+    common::no_hang("goroutine parked", async {
+        loop {
+            if let Some(g) = dump().goroutines().iter().find(|g| g.id() == id) {
+                if ready(g) {
+                    return g.clone();
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await
+}
+
+/// The location `lines` lines below the caller, at `column`.
+#[track_caller]
+fn here() -> &'static Location<'static> {
+    Location::caller()
+}
+
+fn same_line(a: Option<&Location<'_>>, b: &Location<'_>, plus: u32) -> bool {
+    a.is_some_and(|a| a.file() == b.file() && a.line() == b.line() + plus)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_shows_waitgroup_wait_with_name_and_sites() {
+    let wg = WaitGroup::new();
+    let hold = wg.guard();
+    let at = here();
+    let g = Builder::new().name("waiter").go({
+        let wg = wg.clone();
+        async move { wg.wait().await }
+    });
+    let info = entry(g.id(), |g| g.wait_reason().is_some()).await;
+    assert_eq!(info.name(), Some("waiter"));
+    assert_eq!(info.wait_reason(), Some("sync.WaitGroup.Wait"));
+    assert!(same_line(info.created_at(), at, 1), "{info}");
+    assert!(same_line(info.waiting_at(), at, 3), "{info}");
+    assert!(info.waiting_on().unwrap().contains("(counter 1)"), "{info}");
+    assert!(!info.is_main());
+    let text = info.to_string();
+    assert!(
+        text.starts_with(&format!("goroutine {} [sync.WaitGroup.Wait]:\n", g.id())),
+        "{text}"
+    );
+    assert!(text.contains("\nname: waiter\n"), "{text}");
+    assert!(
+        text.contains(&format!("\ncreated by tests/debug.rs:{}:", at.line() + 1)),
+        "{text}"
+    );
+    drop(hold);
+    g.await.unwrap();
+    // Gone from the dump once it has ended.
+    assert!(dump().goroutines().iter().all(|x| x.id() != info.id()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_shows_semaphore_acquire_as_semacquire() {
+    let sem = Arc::new(Semaphore::new(2));
+    assert!(sem.try_acquire(2));
+    let at = here();
+    let g = gokio::go({
+        let sem = sem.clone();
+        async move { sem.acquire(1).await.unwrap() }
+    });
+    let info = entry(g.id(), |g| g.wait_reason().is_some()).await;
+    assert_eq!(info.wait_reason(), Some("semacquire"));
+    assert!(same_line(info.waiting_at(), at, 3), "{info}");
+    assert!(
+        info.waiting_on().unwrap().contains("(want 1, available 0)"),
+        "{info}"
+    );
+    assert_eq!(info.name(), None);
+    sem.release(2);
+    g.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_shows_once_waiters() {
+    let once = Arc::new(Once::new());
+    let (started, release) = (
+        Arc::new(tokio::sync::Notify::new()),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let runner = gokio::go({
+        let (once, started, release) = (once.clone(), started.clone(), release.clone());
+        async move {
+            once.call_once(|| async move {
+                started.notify_one();
+                release.notified().await;
+            })
+            .await
+        }
+    });
+    started.notified().await;
+    let waiter = gokio::go({
+        let once = once.clone();
+        async move { once.call_once(|| async {}).await }
+    });
+    let info = entry(waiter.id(), |g| g.wait_reason().is_some()).await;
+    assert_eq!(info.wait_reason(), Some("sync.Once.Do"));
+    // The runner is inside its own closure, waiting on tokio: not a gokio wait.
+    let runner_info = entry(runner.id(), |_| true).await;
+    assert_eq!(runner_info.wait_reason(), None);
+    release.notify_one();
+    runner.await.unwrap();
+    waiter.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_goroutine_waiting_on_tokio_is_running_or_waiting_outside_gokio() {
+    let g = gokio::go(tokio::time::sleep(Duration::from_secs(3600)));
+    // Give it time to start sleeping; it must never show a gokio wait reason.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let info = entry(g.id(), |_| true).await;
+    assert_eq!(info.wait_reason(), None);
+    assert_eq!(info.waiting_for(), Duration::ZERO);
+    assert!(
+        info.to_string().starts_with(&format!(
+            "goroutine {} [running or waiting outside gokio]:\n",
+            g.id()
+        )),
+        "{info}"
+    );
+    g.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spawn_sites_are_the_callers_of_go_go_macro_waitgroup_go_and_patterns() {
+    let wg = WaitGroup::new();
+    let hold = wg.guard();
+    let at = here();
+    let a = gokio::go(std::future::pending::<()>());
+    let b = gokio::go! { std::future::pending::<()>().await };
+    let c = wg.go(std::future::pending::<()>());
+    let out = gokio::pattern::generate(0..10u32, 0); // its goroutine parks sending
+    for (g, plus) in [(&a, 1), (&b, 2), (&c, 3)] {
+        let info = entry(g.id(), |_| true).await;
+        assert!(same_line(info.created_at(), at, plus), "{info}");
+    }
+    let from_generate = common::no_hang("generate's goroutine", async {
+        loop {
+            let d = dump();
+            if d.goroutines()
+                .iter()
+                .any(|g| same_line(g.created_at(), at, 4))
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    from_generate.await;
+    drop(out);
+    for g in [&a, &b, &c] {
+        g.abort();
+    }
+    drop(hold);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grouped_form_counts_alike_goroutines() {
+    let wg = WaitGroup::new();
+    let hold = wg.guard();
+    let mut ids = Vec::new();
+    let at = here();
+    for _ in 0..5 {
+        let wg = wg.clone();
+        ids.push(gokio::go(async move { wg.wait().await }));
+    }
+    for g in &ids {
+        entry(g.id(), |g| g.wait_reason().is_some()).await;
+    }
+    let grouped = dump().grouped().to_string();
+    let line = format!(
+        "5 @ [sync.WaitGroup.Wait] created by tests/debug.rs:{}:",
+        at.line() + 3
+    );
+    assert!(grouped.contains(&line), "no {line:?} in\n{grouped}");
+    assert!(
+        grouped.starts_with("goroutine profile: total "),
+        "{grouped}"
+    );
+    drop(hold);
+    for g in ids {
+        g.await.unwrap();
+    }
+}
+
+#[test]
+fn the_main_future_of_run_is_goroutine_0() {
+    let at = here();
+    let main = gokio::run(async {
+        dump()
+            .goroutines()
+            .iter()
+            .find(|g| g.is_main() && g.created_at().is_some_and(|s| s.line() == at.line() + 1))
+            .cloned()
+    })
+    .expect("run's main future in the dump");
+    assert_eq!(main.id(), 0);
+    assert!(main
+        .to_string()
+        .contains("created by gokio::run at tests/debug.rs:"));
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<gokio::Builder>();
+    send_sync::<gokio::debug::Dump>();
+    send_sync::<gokio::debug::GoroutineInfo>();
+    send_sync::<gokio::debug::Grouped<'static>>();
+    send_sync::<gokio::debug::LeakCheck>();
+    send_sync::<gokio::debug::Leaked>();
+}
