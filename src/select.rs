@@ -513,10 +513,10 @@ fn register_all(cases: &mut [&mut dyn Case], order: &Order, token: &Arc<Token>) 
 /// case's entry, and if a counterpart had won a case first, undoes what can be undone (a
 /// received value goes back to its channel; a sent value stays sent).
 fn abandon(cases: &mut [&mut dyn Case], token: &Token) {
-    if !token.abort() {
-        if let Some(won) = token.selected() {
-            cases[won].restore(); // first: it needs the winning entry
-        }
+    if !token.abort()
+        && let Some(won) = token.selected()
+    {
+        cases[won].restore(); // first: it needs the winning entry
     }
     cases.iter_mut().for_each(|c| c.settle());
 }

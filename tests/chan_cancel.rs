@@ -117,10 +117,10 @@ fn run_case(seed: u64, cap: usize) {
         }
     }
     for slot in &mut recvs {
-        if let Some(mut f) = slot.take() {
-            if let std::task::Poll::Ready(r) = f.poll() {
-                got(r, &mut received);
-            }
+        if let Some(mut f) = slot.take()
+            && let std::task::Poll::Ready(r) = f.poll()
+        {
+            got(r, &mut received);
         }
     }
     while let Ok(v) = ch.try_recv() {

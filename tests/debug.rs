@@ -16,10 +16,10 @@ use gokio::{Builder, Once, Semaphore, WaitGroup};
 async fn entry(id: u64, ready: impl Fn(&GoroutineInfo) -> bool) -> GoroutineInfo {
     common::no_hang("goroutine parked", async {
         loop {
-            if let Some(g) = dump().goroutines().iter().find(|g| g.id() == id) {
-                if ready(g) {
-                    return g.clone();
-                }
+            if let Some(g) = dump().goroutines().iter().find(|g| g.id() == id)
+                && ready(g)
+            {
+                return g.clone();
             }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }

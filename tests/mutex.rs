@@ -204,12 +204,14 @@ async fn starvation_mode_run(poll_every: u32) {
         }
         // ... then the woken waiters run.
         for (i, w) in waiters.iter_mut().enumerate() {
-            if served_at[i].is_none() && queued_at[i].is_some() && w.is_woken() {
-                if let Poll::Ready(g) = w.poll() {
-                    assert!(held.is_none(), "two holders");
-                    held = Some(g);
-                    served_at[i] = Some(now);
-                }
+            if served_at[i].is_none()
+                && queued_at[i].is_some()
+                && w.is_woken()
+                && let Poll::Ready(g) = w.poll()
+            {
+                assert!(held.is_none(), "two holders");
+                held = Some(g);
+                served_at[i] = Some(now);
             }
         }
         assert!(now < Duration::from_secs(1), "a waiter starves");

@@ -248,11 +248,11 @@ impl<T> Shared<T> {
         if let Some(v) = st.buf.pop_front() {
             // A slot opened: move the first parked sender's value in (Go's full-buffer case).
             let mut w = None;
-            if st.buf.len() < self.cap {
-                if let Some((sv, sw)) = Self::take_sender(st) {
-                    st.buf.push_back(sv);
-                    w = sw;
-                }
+            if st.buf.len() < self.cap
+                && let Some((sv, sw)) = Self::take_sender(st)
+            {
+                st.buf.push_back(sv);
+                w = sw;
             }
             return TryRecv::Got(v, w);
         }
@@ -418,11 +418,11 @@ impl<T> Shared<T> {
     ) -> Poll<Result<(), T>> {
         if entry.is_none() {
             let mut st = self.lock();
-            if self.buffers_directly(&st) {
-                if let Some(v) = value.take() {
-                    st.buf.push_back(v);
-                    return Poll::Ready(Ok(()));
-                }
+            if self.buffers_directly(&st)
+                && let Some(v) = value.take()
+            {
+                st.buf.push_back(v);
+                return Poll::Ready(Ok(()));
             }
             return self.poll_send_slow(st, cx, value, entry);
         }
@@ -472,10 +472,10 @@ impl<T> Shared<T> {
     ) -> Poll<Option<T>> {
         if entry.is_none() {
             let mut st = self.lock();
-            if st.sendq.is_empty() {
-                if let Some(v) = st.buf.pop_front() {
-                    return Poll::Ready(Some(v));
-                }
+            if st.sendq.is_empty()
+                && let Some(v) = st.buf.pop_front()
+            {
+                return Poll::Ready(Some(v));
             }
             return self.poll_recv_slow(st, cx, entry);
         }

@@ -107,10 +107,10 @@ impl Context {
     /// The child of [`with_deadline_cause`](Context::with_deadline_cause) (`cause: None`:
     /// [`with_deadline`](Context::with_deadline)).
     fn deadline_child(&self, deadline: Instant, cause: Option<Cause>) -> (Context, CancelFunc) {
-        if let Some(parent) = self.deadline() {
-            if parent <= deadline {
-                return self.with_cancel();
-            }
+        if let Some(parent) = self.deadline()
+            && parent <= deadline
+        {
+            return self.with_cancel();
         }
         let (ctx, handle, alive) = self.child(Some(deadline), true);
         let node = Arc::clone(&handle.node);

@@ -452,10 +452,8 @@ where
             }
             (failed, start)
         };
-        if failed {
-            if let Some(cancel) = &inner.cancel {
-                cancel.cancel();
-            }
+        if failed && let Some(cancel) = &inner.cancel {
+            cancel.cancel();
         }
         start_all(&inner, start);
     });

@@ -4,7 +4,7 @@
 //!
 //! Each timer has a capacity-1 channel and, when it needs one, one background task (spawned
 //! with `crate::runtime::spawn_detached`, not counted as a goroutine). The arming state
-//! (`when`, `period`, and a generation number `gen`) sits behind one mutex. Invariant: a
+//! (`when`, `period`, and a generation number `generation`) sits behind one mutex. Invariant: a
 //! value is sent only while holding that mutex and only for the current generation;
 //! `stop`/`reset` bump the generation and drain the buffered value under the same mutex. So a
 //! stale value is either already received before the call, or never. A deadline that has
@@ -36,7 +36,7 @@ pub(super) type Callback = Box<dyn FnMut() + Send>;
 /// Arming state shared by a timer handle and its task.
 struct State {
     /// Bumped by every `stop`/`reset`; the task fires only for the generation it armed for.
-    gen: u64,
+    generation: u64,
     /// When the next value is due; `None` = stopped or expired.
     when: Option<Instant>,
     /// `Some` for tickers.
@@ -77,7 +77,7 @@ impl Core {
         let (tx, rx) = chan::<Instant>(1).split();
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                gen: 0,
+                generation: 0,
                 when: Some(when),
                 period,
                 task: false,
@@ -111,7 +111,7 @@ impl Core {
     pub(super) fn rearm(&self, when: Option<Instant>, period: Option<Duration>) -> bool {
         let mut state = lock(&self.shared.state);
         let mut pending = state.when.is_some();
-        state.gen = state.gen.wrapping_add(1);
+        state.generation = state.generation.wrapping_add(1);
         state.when = when;
         if period.is_some() {
             state.period = period;
@@ -176,9 +176,9 @@ impl Shared {
 /// `after_func` timer, only once nothing is pending either.
 async fn run(shared: Arc<Shared>, mut func: Option<Callback>) {
     loop {
-        let (gen, when) = {
+        let (generation, when) = {
             let state = lock(&shared.state);
-            (state.gen, state.when)
+            (state.generation, state.when)
         };
         // `notify_one` stores a permit, so a re-arm between the read above and this wait
         // still wakes us.
@@ -198,7 +198,7 @@ async fn run(shared: Arc<Shared>, mut func: Option<Callback>) {
         // The deadline passed: fire if this is still the generation we armed for.
         let Some(when) = when else { continue };
         let mut state = lock(&shared.state);
-        if state.gen != gen {
+        if state.generation != generation {
             continue;
         }
         let now = Instant::now();
