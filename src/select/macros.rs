@@ -20,6 +20,13 @@
 /// }
 /// ```
 ///
+/// | arm | Go | binds |
+/// |---|---|---|
+/// | `recv(ch) -> v => body` | `case v, ok := <-ch:` | `v: Option<T>`; `None` once `ch` is closed and drained |
+/// | `send(ch, value) -> res => body` | `case ch <- value:` | `res: Result<(), SendError<T>>`; `Err` gives the value back if `ch` is closed |
+/// | `default => body` | `default:` | taken only if no case is ready at that instant |
+/// | `biased;` before the arms | (none) | pick the first ready case in source order instead of at random |
+///
 /// * Channel and value expressions are evaluated once, in source order, before waiting.
 /// * If several cases are ready, one is chosen **uniformly at random** (a random permutation,
 ///   as Go does). Write `biased;` first to pick the first ready case in source order.
@@ -43,6 +50,26 @@
 ///   when no hint says ready, the select reads them all again, and the two passes must
 ///   agree (each hint carries a generation that grows with every change); if they do not,
 ///   it tries again, and in the end locks every channel at once, as Go does.
+///
+/// # Porting from Go
+///
+/// `break` in a Go `select` case leaves only the `select`; in an arm of `select!` it leaves
+/// the enclosing loop, as in a `match`. To leave only the arm, use a labelled block:
+///
+/// ```
+/// # gokio::run(async {
+/// let ch = gokio::chan::<i32>(1);
+/// ch.send(0).await.unwrap();
+/// gokio::select! {
+///     recv(ch) -> v => 'arm: {
+///         if v == Some(0) {
+///             break 'arm; // Go: break (leaves the select only)
+///         }
+///         unreachable!();
+///     },
+/// }
+/// # });
+/// ```
 ///
 /// # Cancel safety
 ///
@@ -111,51 +138,64 @@
 /// ```
 #[macro_export]
 macro_rules! select {
+    (biased; $($cases:tt)*) => {
+        $crate::__select!(@start true $($cases)*)
+    };
+    ($($cases:tt)*) => {
+        $crate::__select!(@start false $($cases)*)
+    };
+}
+
+/// The stages of [`select!`]'s expansion (see the module docs of `select/macros.rs`). Not
+/// part of the API: call `select!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __select {
     // ----- stage 1: parse -----
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] [$($def:tt)*]) => {
-        $crate::select!(@emit $biased [$($cases)*] [$($def)*])
+        $crate::__select!(@emit $biased [$($cases)*] [$($def)*])
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
         recv($ch:expr $(,)?) -> $p:pat => $body:block, $($rest:tt)*) => {
-        $crate::select!(@parse $biased [$($names)*]
+        $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (recv $next ($ch) () ($p) ($body))] [$($def)*] $($rest)*)
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
         recv($ch:expr $(,)?) -> $p:pat => $body:block $($rest:tt)*) => {
-        $crate::select!(@parse $biased [$($names)*]
+        $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (recv $next ($ch) () ($p) ($body))] [$($def)*] $($rest)*)
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
         recv($ch:expr $(,)?) -> $p:pat => $body:expr $(, $($rest:tt)*)?) => {
-        $crate::select!(@parse $biased [$($names)*]
+        $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (recv $next ($ch) () ($p) ($body))] [$($def)*] $($($rest)*)?)
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
         send($ch:expr, $v:expr $(,)?) -> $p:pat => $body:block, $($rest:tt)*) => {
-        $crate::select!(@parse $biased [$($names)*]
+        $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($rest)*)
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
         send($ch:expr, $v:expr $(,)?) -> $p:pat => $body:block $($rest:tt)*) => {
-        $crate::select!(@parse $biased [$($names)*]
+        $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($rest)*)
     };
     (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
         send($ch:expr, $v:expr $(,)?) -> $p:pat => $body:expr $(, $($rest:tt)*)?) => {
-        $crate::select!(@parse $biased [$($names)*]
+        $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($($rest)*)?)
     };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []
         default => $body:block, $($rest:tt)*) => {
-        $crate::select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
+        $crate::__select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
     };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []
         default => $body:block $($rest:tt)*) => {
-        $crate::select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
+        $crate::__select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
     };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []
         default => $body:expr $(, $($rest:tt)*)?) => {
-        $crate::select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($($rest)*)?)
+        $crate::__select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($($rest)*)?)
     };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] [$($def:tt)+] default $($rest:tt)*) => {
         ::core::compile_error!("select!: more than one `default` case")
@@ -180,19 +220,19 @@ macro_rules! select {
     (@emit $biased:tt [$(($kind:ident ($idx:tt $h:ident $c:ident) ($ch:expr) ($($v:expr)?) ($p:pat) ($body:expr)))*] [$($def:expr)?]) => {{
         $(
             let $h = &$ch;
-            let mut $c = $crate::select!(@case $kind $h $($v)?);
+            let mut $c = $crate::__select!(@case $kind $h $($v)?);
         )*
         // Fast path, with static calls: try the case that `first_pick` draws from those whose
         // lock-free hint says ready, or take `default` if none does (confirmed). Everything
         // else (a stale hint, a look that changed, waiting) is the runtime `SelectFuture`'s job.
         // With `default`, "none looks ready" is confirmed by a second look at every case: the
         // same looks twice mean no case was ready at one instant (`SelectFuture::unchanged`).
-        let __gokio_looks: [usize; $crate::select!(@count $($idx)*)] =
+        let __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
             [$($crate::__private::Case::look(&$c)),*];
         let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*;
         let __gokio_won: ::core::option::Option<usize> = match (
             $crate::__private::first_pick(__gokio_ready, $biased),
-            $crate::select!(@has_default $($def)?),
+            $crate::__select!(@has_default $($def)?),
         ) {
             $(
                 (::core::option::Option::Some($idx), _)
@@ -204,11 +244,11 @@ macro_rules! select {
                 ::core::option::Option::None
             }
             _ => {
-                let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::select!(@count $($idx)*)] = [$(&mut $c),*];
+                let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::__select!(@count $($idx)*)] = [$(&mut $c),*];
                 $crate::__private::SelectFuture::new(
                     &mut __gokio_cases,
                     $biased,
-                    $crate::select!(@has_default $($def)?),
+                    $crate::__select!(@has_default $($def)?),
                 ).await
             }
         };
@@ -219,7 +259,7 @@ macro_rules! select {
                     $body
                 }
             )*
-            ::core::option::Option::None => $crate::select!(@default_arm $($def)?),
+            ::core::option::Option::None => $crate::__select!(@default_arm $($def)?),
             #[allow(unreachable_patterns)]
             _ => ::core::unreachable!(),
         }
@@ -230,13 +270,13 @@ macro_rules! select {
     (@default_arm $def:expr) => { $def };
     (@has_default) => { false };
     (@has_default $def:expr) => { true };
-    (@count $($idx:tt)*) => { 0 $(+ $crate::select!(@one $idx))* };
+    (@count $($idx:tt)*) => { 0 $(+ $crate::__select!(@one $idx))* };
     (@one $idx:tt) => { 1 };
 
     // ----- entry points -----
     (@start $biased:tt $($cases:tt)*) => {
         // The supply of hygienic names: an index and two locals per case.
-        $crate::select!(@parse $biased [
+        $crate::__select!(@parse $biased [
             (0 __h0 __c0) (1 __h1 __c1) (2 __h2 __c2) (3 __h3 __c3) (4 __h4 __c4) (5 __h5 __c5)
             (6 __h6 __c6) (7 __h7 __c7) (8 __h8 __c8) (9 __h9 __c9) (10 __h10 __c10)
             (11 __h11 __c11) (12 __h12 __c12) (13 __h13 __c13) (14 __h14 __c14) (15 __h15 __c15)
@@ -245,11 +285,5 @@ macro_rules! select {
             (26 __h26 __c26) (27 __h27 __c27) (28 __h28 __c28) (29 __h29 __c29) (30 __h30 __c30)
             (31 __h31 __c31)
         ] [] [] $($cases)*)
-    };
-    (biased; $($cases:tt)*) => {
-        $crate::select!(@start true $($cases)*)
-    };
-    ($($cases:tt)*) => {
-        $crate::select!(@start false $($cases)*)
     };
 }
