@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{imp, imp_timed, Bench};
+use common::{imp, imp_timed, Bench, Impl};
 
 fn main() {
     let mut b = Bench::from_env();
@@ -44,65 +44,9 @@ fn main() {
 // mutex_uncontended
 
 fn uncontended(b: &mut Bench) {
+    // One task alone on the mutex: the contended workload with a single task.
     let n = b.n(1_000_000, 1);
-    let impls = vec![
-        imp("gokio", move || async move {
-            tokio::spawn(async move {
-                let m = gokio::Mutex::new(0u64);
-                for _ in 0..n {
-                    *m.lock().await += 1;
-                }
-                assert_eq!(m.into_inner(), n as u64);
-            })
-            .await
-            .unwrap();
-        }),
-        imp("tokio", move || async move {
-            tokio::spawn(async move {
-                let m = tokio::sync::Mutex::new(0u64);
-                for _ in 0..n {
-                    *m.lock().await += 1;
-                }
-                assert_eq!(m.into_inner(), n as u64);
-            })
-            .await
-            .unwrap();
-        }),
-        imp("futures", move || async move {
-            tokio::spawn(async move {
-                let m = futures::lock::Mutex::new(0u64);
-                for _ in 0..n {
-                    *m.lock().await += 1;
-                }
-                assert_eq!(m.into_inner(), n as u64);
-            })
-            .await
-            .unwrap();
-        }),
-        imp("async-lock", move || async move {
-            tokio::spawn(async move {
-                let m = async_lock::Mutex::new(0u64);
-                for _ in 0..n {
-                    *m.lock().await += 1;
-                }
-                assert_eq!(m.into_inner(), n as u64);
-            })
-            .await
-            .unwrap();
-        }),
-        imp("std (blocking)", move || async move {
-            tokio::spawn(async move {
-                let m = std::sync::Mutex::new(0u64);
-                for _ in 0..n {
-                    *m.lock().unwrap() += 1;
-                }
-                assert_eq!(m.into_inner().unwrap(), n as u64);
-            })
-            .await
-            .unwrap();
-        }),
-    ];
-    b.workload("mutex_uncontended", n, impls);
+    b.workload("mutex_uncontended", n, mutex_impls(1, n));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -136,7 +80,16 @@ macro_rules! contended_impl {
 
 fn contended(b: &mut Bench, tasks: usize) {
     let n = b.n(1_600_000, tasks);
-    let impls = vec![
+    b.workload(
+        &format!("mutex_contended_{tasks}"),
+        n,
+        mutex_impls(tasks, n),
+    );
+}
+
+/// Every mutex peer, `tasks` tasks sharing one mutex for `n` lock/unlock in all.
+fn mutex_impls(tasks: usize, n: usize) -> Vec<Impl> {
+    vec![
         contended_impl!("gokio", tasks, n, gokio::Mutex::new(0u64), |m| m
             .lock()
             .await),
@@ -156,8 +109,7 @@ fn contended(b: &mut Bench, tasks: usize) {
             std::sync::Mutex::new(0u64),
             |m| m.lock().unwrap()
         ),
-    ];
-    b.workload(&format!("mutex_contended_{tasks}"), n, impls);
+    ]
 }
 
 // ---------------------------------------------------------------------------------------
