@@ -35,7 +35,10 @@
 //!   unbuffered `own` channels, in a fixed pseudo-random order. Each send wakes one select, which withdraws its `done`
 //!   entry and parks again: Go's `dequeueSudoG` makes that O(1), and so must gokio's, so the
 //!   per-send cost at N = 65 536 should stay within 2x of N = 16. Only the sends are timed
-//!   (every task has parked once before). gokio only.
+//!   (every task has parked once before). Peers: `tokio+Notify`, the same loop with
+//!   `tokio::select!` over a tokio `mpsc::channel(1)` and a shared `Notify`; and `tokio mpsc`,
+//!   the floor: tasks that only receive from their own channel, which is what waking one of
+//!   N parked tokio tasks costs (cold task, cold channel) whatever the channel does.
 //! * `select_first_ready` / `recv_prefilled`: a single task drains a pre-filled capacity-1024
 //!   channel, 1 000 000 values in all, with a 2-case select whose first case is ready (the
 //!   second channel stays empty) or with a plain `recv()`. Only the draining is timed.
@@ -864,45 +867,126 @@ fn select_32(b: &mut Bench) {
 fn select_wake_scaling(b: &mut Bench) {
     for waiters in [16usize, 4096, 65_536] {
         let n = b.n(200_000, 1);
-        let impls = vec![imp_timed("gokio", move || {
-            spawn(async move {
-                let done = gokio::chan::<()>(0);
-                let own: Vec<gokio::Chan<u64>> = (0..waiters).map(|_| gokio::chan(0)).collect();
-                let workers: Vec<_> = own
-                    .iter()
-                    .map(|ch| {
-                        let (ch, done) = (ch.clone(), done.clone());
-                        tokio::spawn(async move {
-                            let mut got = 0u64;
-                            loop {
-                                gokio::select! {
-                                    recv(ch) -> v => got += v.unwrap(),
-                                    recv(done) -> _ => break got,
-                                }
-                            }
-                        })
-                    })
-                    .collect();
-                for ch in &own {
-                    ch.send(0).await.unwrap(); // every select has parked on `done`
-                }
-                // A fixed pseudo-random order: the woken select's `done` entry is anywhere in
-                // the queue (round-robin would always wake the one at its head).
-                let mut rng = fastrand::Rng::with_seed(waiters as u64);
-                let t0 = Instant::now();
-                for _ in 0..n {
-                    own[rng.usize(..waiters)].send(1).await.unwrap();
-                }
-                let timed = t0.elapsed();
-                done.close();
-                let mut total = 0;
-                for w in workers {
-                    total += w.await.unwrap();
-                }
-                assert_eq!(total, n as u64);
-                timed
-            })
-        })];
+        let impls = vec![
+            imp_timed("gokio", move || spawn(gokio_wake_scaling(waiters, n))),
+            imp_timed("tokio+Notify", move || {
+                spawn(tokio_wake_scaling(waiters, n, true))
+            }),
+            imp_timed("tokio mpsc (no select: floor)", move || {
+                spawn(tokio_wake_scaling(waiters, n, false))
+            }),
+        ];
         b.workload(&format!("select_wake_scaling_{waiters}"), n, impls);
     }
+}
+
+async fn gokio_wake_scaling(waiters: usize, n: usize) -> Duration {
+    let done = gokio::chan::<()>(0);
+    let own: Vec<gokio::Chan<u64>> = (0..waiters).map(|_| gokio::chan(0)).collect();
+    let workers: Vec<_> = own
+        .iter()
+        .map(|ch| {
+            let (ch, done) = (ch.clone(), done.clone());
+            tokio::spawn(async move {
+                let mut got = 0u64;
+                loop {
+                    gokio::select! {
+                        recv(ch) -> v => got += v.unwrap(),
+                        recv(done) -> _ => break got,
+                    }
+                }
+            })
+        })
+        .collect();
+    for ch in &own {
+        ch.send(0).await.unwrap(); // every select has parked on `done`
+    }
+    // A fixed pseudo-random order: the woken select's `done` entry is anywhere in the queue
+    // (round-robin would always wake the one at its head).
+    let mut rng = fastrand::Rng::with_seed(waiters as u64);
+    let t0 = Instant::now();
+    for _ in 0..n {
+        own[rng.usize(..waiters)].send(1).await.unwrap();
+    }
+    let timed = t0.elapsed();
+    done.close();
+    let mut total = 0;
+    for w in workers {
+        total += w.await.unwrap();
+    }
+    assert_eq!(total, n as u64);
+    timed
+}
+
+/// The tokio references for `select_wake_scaling`: every task has its own `mpsc::channel(1)`.
+/// With `done` (tokio+Notify): the same loop as gokio's, a `tokio::select!` (biased: the own
+/// channel first) over `own.recv()` and `done.notified()` on one `Notify` shared by all, so a
+/// task woken by its own channel drops a `Notified` registered in `done`'s list (tokio's
+/// intrusive list: O(1)) and registers a new one. Without (the floor): the task only receives
+/// from its own channel, which is what waking one of N parked tokio tasks costs whatever the
+/// channel does.
+async fn tokio_wake_scaling(waiters: usize, n: usize, with_done: bool) -> Duration {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let done = Arc::new(tokio::sync::Notify::new());
+    let stop = Arc::new(AtomicBool::new(false));
+    let parked = Arc::new(AtomicUsize::new(0));
+    let mut own = Vec::with_capacity(waiters);
+    let mut workers = Vec::with_capacity(waiters);
+    for _ in 0..waiters {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<u64>(1);
+        own.push(tx);
+        let (done, stop, parked) = (done.clone(), stop.clone(), parked.clone());
+        workers.push(tokio::spawn(async move {
+            let (mut got, mut first) = (0u64, true);
+            loop {
+                if !with_done {
+                    match rx.recv().await {
+                        Some(v) => got += v,
+                        None => break got,
+                    }
+                } else {
+                    // Created before `stop` is read: `notify_waiters` completes it even if it
+                    // was not polled yet.
+                    let notified = done.notified();
+                    if stop.load(Ordering::Acquire) {
+                        break got;
+                    }
+                    tokio::select! {
+                        biased;
+                        v = rx.recv() => match v {
+                            Some(v) => got += v,
+                            None => break got,
+                        },
+                        _ = notified => break got,
+                    }
+                }
+                if first {
+                    first = false; // received its 0: from now on it waits again
+                    parked.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for tx in &own {
+        tx.send(0).await.unwrap();
+    }
+    while parked.load(Ordering::Relaxed) < waiters {
+        tokio::task::yield_now().await; // until every task took its 0
+    }
+    let mut rng = fastrand::Rng::with_seed(waiters as u64);
+    let t0 = Instant::now();
+    for _ in 0..n {
+        own[rng.usize(..waiters)].send(1).await.unwrap();
+    }
+    let timed = t0.elapsed();
+    stop.store(true, Ordering::Release);
+    done.notify_waiters();
+    drop(own); // ends the floor's loops
+    let mut total = 0;
+    for w in workers {
+        total += w.await.unwrap();
+    }
+    assert_eq!(total, n as u64);
+    timed
 }

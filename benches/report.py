@@ -57,12 +57,16 @@ WORKLOADS = [
      "N = 16 tasks each loop on a 2-case select, `recv(own)` and `recv(done)`, with one "
      "`done` channel shared by all; one task sends 200 000 values on the unbuffered `own` "
      "channels in a fixed pseudo-random order, so each send wakes one select, which withdraws "
-     "its `done` entry and parks again. Only the sends are timed. gokio and Go. ns per send."),
+     "its `done` entry and parks again. Only the sends are timed. ns per send. Peers: Go; "
+     "**tokio+Notify**, the same loop in tokio (`tokio::select!` over the task's own "
+     "`mpsc::channel(1)` and `done.notified()` on one shared `Notify`); **tokio** *(no "
+     "select: floor)*, each task only receives from its own `mpsc::channel(1)`: what waking "
+     "one of N parked tokio tasks costs, whatever the channel does."),
     ("select_wake_scaling_4096",
      "The same with N = 4 096: the withdrawal from `done`'s queue of N entries is O(1) (Go's "
      "`dequeueSudoG`), so what grows with N is memory traffic."),
     ("select_wake_scaling_65536",
-     "The same with N = 65 536."),
+     "The same with N = 65 536 (see *Waiter scaling* below)."),
     ("pipeline",
      "`benches/pipeline.rs`: a generator sends 500 000 `u64`s on a capacity-128 channel, 4 "
      "workers compute `x * x % 7919` into one shared capacity-128 channel, one consumer sums "
@@ -405,6 +409,7 @@ def markdown(data, mem, args, by_regime, passes):
     out.append("![chart](benches/chart.svg)\n")
     out.extend(regime_tables(data, by_regime, passes))
     out.extend(targets_table(data, by_regime, passes))
+    out.extend(scaling_table(data))
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     if os.path.exists(analysis):
         with open(analysis) as f:
@@ -437,6 +442,8 @@ TARGETS = [
      "async-channel", 1.0),
     ("ready select within 2× of a plain receive", "select_first_ready", "gokio",
      ("recv_prefilled", "gokio"), 2.0),
+    ("select wake + re-park at 65,536 waiters within 2× of 16", "select_wake_scaling_65536",
+     "gokio", ("select_wake_scaling_16", "gokio"), 2.0),
     ("Mutex within 2× of Go's sync.Mutex", "mutex_uncontended", "gokio", "go", 2.0),
     ("Mutex within 2× of Go's sync.Mutex", "mutex_contended_8", "gokio", "go", 2.0),
 ] + [
@@ -504,6 +511,49 @@ def targets_table(data, by_regime, passes):
             met = "yes"
         out.append(f"| {desc} | `{workload}` (gokio ÷ {against}) | {r:.2f} | "
                    + " | ".join(cells) + f" | {bound:g} | {met} |")
+    out.append("")
+    return out
+
+
+# select_wake_scaling's sizes, smallest first (benches/chan.rs).
+SCALING = [16, 4096, 65536]
+
+
+def scaling_table(data):
+    """Waiter scaling: select_wake_scaling per N for every implementation, and the ratio of
+    the largest N to the smallest (issue 15: gokio's must stay within 2×)."""
+    rows = {n: data.get(f"select_wake_scaling_{n}", {}) for n in SCALING}
+    peers = [p for p in peer_order(rows) if any(p in r for r in rows.values())]
+    if not peers:
+        return []
+    lo, hi = SCALING[0], SCALING[-1]
+    out = ["## Waiter scaling\n",
+           "`select_wake_scaling_N`: N tasks parked in a 2-case select on their own channel "
+           "and one shared `done` channel; one send wakes one of them, which withdraws its "
+           "`done` entry and parks again. ns per send (lower is better), median over all "
+           f"rounds, and the ratio N = {hi:,} ÷ N = {lo} per implementation (issue 15's "
+           "target: at most 2 for gokio). **tokio** is the floor: its tasks only receive "
+           "from their own channel, so what grows there with N is waking one of N parked "
+           "tokio tasks (cold task, cold channel), which every implementation on tokio pays; "
+           "*Where the time goes* explains the rest.\n",
+           "| N | " + " | ".join(peers) + " |",
+           "|---:|" + "---:|" * len(peers)]
+    for n in SCALING:
+        cells = []
+        for p in peers:
+            cell = rows[n].get(p)
+            cells.append("" if cell is None else fmt_ns(cell[0]))
+        out.append(f"| {n:,} | " + " | ".join(cells) + " |")
+    ratios = []
+    for p in peers:
+        a, b = rows[hi].get(p), rows[lo].get(p)
+        ratios.append(f"**{a[0] / b[0]:.2f}×**" if a and b and b[0] > 0 else "")
+    out.append(f"| {hi:,} ÷ {lo} | " + " | ".join(ratios) + " |")
+    notes = {p: rows[lo][p][1] for p in peers if p in rows[lo] and rows[lo][p][1]}
+    if notes:
+        out.append("")
+        out.append("Notes: " + "; ".join(f"{p}: *{note}*" for p, note in notes.items())
+                   + ".")
     out.append("")
     return out
 
