@@ -130,4 +130,47 @@ fn parking_allocates_nothing_in_the_steady_state() {
         selects, 0,
         "10 000 parked selects allocated {selects} times"
     );
+
+    // Tasks in a select loop on their own channel and one shared `done` channel, woken in a
+    // pseudo-random order (`select_wake_scaling` in `benches/chan.rs`), on a current-thread
+    // runtime (this thread). A woken select withdraws its `done` entry, which keeps its
+    // token referenced until a later park reuses the entry: a select must reuse the spare
+    // retired last, or the tokens in the thread's pool all stay referenced by other spares
+    // and parks allocate new ones.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let done = chan::<()>(0);
+    let own: Vec<_> = (0..16).map(|_| chan::<u64>(0)).collect();
+    let tasks: Vec<_> = (own.iter())
+        .map(|ch| {
+            let (ch, done) = (ch.clone(), done.clone());
+            rt.spawn(async move {
+                let mut got = 0;
+                loop {
+                    select! {
+                        recv(ch) -> v => got += v.unwrap(),
+                        recv(done) -> _ => break got,
+                    }
+                }
+            })
+        })
+        .collect();
+    let (mut rng, mut sent) = (0x2545_f491_4f6c_dd1d_u64, 0);
+    let mut wake = |i| {
+        rng ^= rng << 13; // xorshift: a fixed pseudo-random order
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rt.block_on(own[(rng % 16) as usize].send(i)).unwrap();
+        sent += i;
+    };
+    (0..1_000).for_each(&mut wake); // the runtime's and the channels' vectors grow first
+    let wakes = allocations(10_000, &mut wake);
+    done.close();
+    let got: u64 = (tasks.into_iter()).map(|t| rt.block_on(t).unwrap()).sum();
+    assert_eq!(got, sent);
+    assert_eq!(
+        wakes, 0,
+        "10 000 wakes of selects parked on a shared channel allocated {wakes} times"
+    );
 }

@@ -520,9 +520,24 @@ impl<T> Spares<T> {
 
     /// An entry for `owner` about to park (`value` is `Some` for a send): a `FREE` spare,
     /// else a new one.
+    ///
+    /// A select's case takes the `FREE` spare retired last (last in, first out): usually the
+    /// entry this select withdrew from this channel just before parking again, still in
+    /// cache, whose token reference is the select's previous token. Re-kinding it drops that
+    /// reference, so the token is unique again when the thread's pool looks for one; taking
+    /// the oldest spare instead left the pooled tokens referenced by other spares, and with
+    /// many selects parked on one channel about every second park allocated a token
+    /// (`select_wake_scaling` in `benches/chan.rs`: 175 instructions a wake). A plain
+    /// operation takes the oldest, which its counterpart is done with: on a rendezvous the
+    /// newest is often not `FREE` yet (callgrind: `pingpong` and `spsc_unbuffered` +3% with
+    /// last in, first out for them too).
     #[inline(always)]
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
-        let Some(i) = self.spare.iter().position(Self::is_free) else {
+        let found = match owner {
+            Owner::Plain(_) => self.spare.iter().position(Self::is_free),
+            Owner::Case(..) => self.spare.iter().rposition(Self::is_free),
+        };
+        let Some(i) = found else {
             if self.spare.len() >= SPARE_ENTRIES {
                 // Every spare is still owned: evict the oldest, which may never come back
                 // (a forgotten operation), so that the new entry gets its place.
