@@ -34,8 +34,8 @@
 //!   all, so `done`'s receive queue holds N entries; one task sends 200 000 values on the
 //!   unbuffered `own` channels, in a fixed pseudo-random order. Each send wakes one select, which withdraws its `done`
 //!   entry and parks again: Go's `dequeueSudoG` makes that O(1), and so must gokio's, so the
-//!   per-send cost at N = 65 536 should stay within 2x of N = 16. Only the sends are timed
-//!   (every task has parked once before). Peers: `tokio+Notify`, the same loop with
+//!   per-send cost at N = 65 536 should stay within 2x of N = 16. Only the sends are timed,
+//!   from when every task has received a first value and parked again. Peers: `tokio+Notify`, the same loop with
 //!   `tokio::select!` over a tokio `mpsc::channel(1)` and a shared `Notify`; and `tokio mpsc`,
 //!   the floor: tasks that only receive from their own channel, which is what waking one of
 //!   N parked tokio tasks costs (cold task, cold channel) whatever the channel does.
@@ -881,25 +881,38 @@ fn select_wake_scaling(b: &mut Bench) {
 }
 
 async fn gokio_wake_scaling(waiters: usize, n: usize) -> Duration {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
     let done = gokio::chan::<()>(0);
     let own: Vec<gokio::Chan<u64>> = (0..waiters).map(|_| gokio::chan(0)).collect();
+    let parked = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = own
         .iter()
         .map(|ch| {
-            let (ch, done) = (ch.clone(), done.clone());
+            let (ch, done, parked) = (ch.clone(), done.clone(), parked.clone());
             tokio::spawn(async move {
-                let mut got = 0u64;
+                let (mut got, mut first) = (0u64, true);
                 loop {
                     gokio::select! {
                         recv(ch) -> v => got += v.unwrap(),
                         recv(done) -> _ => break got,
+                    }
+                    if first {
+                        first = false; // received its 0: parks again in this same poll
+                        parked.fetch_add(1, Ordering::Relaxed);
                     }
                 }
             })
         })
         .collect();
     for ch in &own {
-        ch.send(0).await.unwrap(); // every select has parked on `done`
+        ch.send(0).await.unwrap(); // every select has parked on `done` once
+    }
+    // Each 0 woke its task, which parks again only when it runs: wait for all of them, or
+    // the timed sends would include running that backlog of N tasks once (about 300 ns a
+    // send at N = 65 536), which is not a wake's cost.
+    while parked.load(Ordering::Relaxed) < waiters {
+        tokio::task::yield_now().await;
     }
     // A fixed pseudo-random order: the woken select's `done` entry is anywhere in the queue
     // (round-robin would always wake the one at its head).
@@ -972,7 +985,7 @@ async fn tokio_wake_scaling(waiters: usize, n: usize, with_done: bool) -> Durati
         tx.send(0).await.unwrap();
     }
     while parked.load(Ordering::Relaxed) < waiters {
-        tokio::task::yield_now().await; // until every task took its 0
+        tokio::task::yield_now().await; // until every task took its 0 (see gokio's)
     }
     let mut rng = fastrand::Rng::with_seed(waiters as u64);
     let t0 = Instant::now();

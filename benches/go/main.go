@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -471,18 +472,24 @@ func selectWakeScaling(waiters, n int) time.Duration {
 	done := make(chan struct{})
 	own := make([]chan uint64, waiters)
 	got := make([]uint64, waiters)
+	var parked int64
 	var wg sync.WaitGroup
 	for i := range own {
 		own[i] = make(chan uint64)
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
+			first := true
 			for {
 				select {
 				case v := <-own[i]:
 					got[i] += v
 				case <-done:
 					return
+				}
+				if first {
+					first = false // received its 0: blocks in the select again next
+					atomic.AddInt64(&parked, 1)
 				}
 			}
 		}(i)
@@ -491,6 +498,10 @@ func selectWakeScaling(waiters, n int) time.Duration {
 	go func() {
 		for _, ch := range own {
 			ch <- 0
+		}
+		// As in benches/chan.rs: every goroutine runs again once before the timed sends.
+		for atomic.LoadInt64(&parked) < int64(waiters) {
+			runtime.Gosched()
 		}
 		rng := rand.New(rand.NewSource(int64(waiters)))
 		t0 := time.Now()
