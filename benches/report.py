@@ -60,8 +60,8 @@ WORKLOADS = [
      "its `done` entry and parks again. Only the sends are timed. ns per send. Peers: Go; "
      "**tokio+Notify**, the same loop in tokio (`tokio::select!` over the task's own "
      "`mpsc::channel(1)` and `done.notified()` on one shared `Notify`); **tokio** *(no "
-     "select: floor)*, each task only receives from its own `mpsc::channel(1)`: what waking "
-     "one of N parked tokio tasks costs, whatever the channel does."),
+     "select: floor)*, each task only receives from its own `mpsc::channel(1)`: no select and "
+     "no shared queue, a cold task and a cold channel per wake."),
     ("select_wake_scaling_4096",
      "The same with N = 4 096: the withdrawal from `done`'s queue of N entries is O(1) (Go's "
      "`dequeueSudoG`), so what grows with N is memory traffic."),
@@ -534,8 +534,10 @@ def scaling_table(data):
            f"rounds, and the ratio N = {hi:,} ÷ N = {lo} per implementation (issue 15's "
            "target: at most 2 for gokio). **tokio** is the floor: its tasks only receive "
            "from their own channel, so what grows there with N is waking one of N parked "
-           "tokio tasks (cold task, cold channel), which every implementation on tokio pays; "
-           "*Where the time goes* explains the rest.\n",
+           "tokio tasks through a channel of its own (a cold task and a cold channel), "
+           "with no select and no shared queue; **tokio+Notify** is the same loop as "
+           "gokio's in tokio. *Where the time goes* (Waiter scaling) says where gokio's "
+           "growth comes from.\n",
            "| N | " + " | ".join(peers) + " |",
            "|---:|" + "---:|" * len(peers)]
     for n in SCALING:
