@@ -520,8 +520,9 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
             this.mutex = None;
             return Poll::Ready(mutex.guard());
         }
-        // Contended: take part in tokio's cooperative budget, as tokio's own locks do, so
-        // that tasks hammering one lock still yield to the others now and then.
+        // Contended (held, or free with a waiter not yet woken): take part in tokio's
+        // cooperative budget, as tokio's own locks do, so that tasks hammering one lock
+        // yield to the others, the waiter they are about to wake among them.
         let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
         match mutex.raw.poll_lock(&mut this.key, cx) {
             Poll::Ready(()) => {

@@ -36,7 +36,9 @@
 //! - **State word** (`AtomicUsize`): `LOCKED`, `HAS_WAITERS`, `WOKEN` (the head is
 //!   `Notified`: Go's `mutexWoken`), and above them the number of unlocks that passed over the
 //!   woken head since it was woken (`PASS` each).
-//! - **Fast lock**: CAS `0 → LOCKED`; failing that, CAS from any state without `LOCKED`
+//! - **Fast lock**: CAS `0 → LOCKED`, or `s → s | LOCKED` when `s` has `WOKEN` and not
+//!   `LOCKED` (one in 32 of these spends a unit of tokio's budget); failing that, spending a
+//!   unit, CAS from any state without `LOCKED`
 //!   (barging, as in Go's normal mode), then (if the lock is held and nobody is queued) a few
 //!   rounds of spinning with exponential back-off, each retrying that CAS.
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
@@ -243,14 +245,19 @@ impl RawMutex {
         !n.is_multiple_of(BUDGET_EVERY)
     }
 
-    /// The uncontended fast path: CAS `0 → LOCKED`. It looks before it CASes: with waiters
-    /// queued the word is never 0, and a failing CAS costs as much as a successful one.
+    /// The fast path, which skips tokio's budget most of the time: CAS `0 → LOCKED`, or take
+    /// a free lock whose first waiter is already woken (`WOKEN`: nobody else to wake, and its
+    /// age is still checked by the unlocks, see the module docs). Only a free lock with a
+    /// waiter not yet woken goes the slow way, spending a budget unit on every lock, so that
+    /// a task that keeps re-locking yields its worker to that waiter soon. It looks before
+    /// it CASes: a failing CAS costs as much as a successful one.
     #[inline]
     pub(super) fn try_lock_fast(&self) -> bool {
-        self.state.load(Ordering::Relaxed) == 0
+        let s = self.state.load(Ordering::Relaxed);
+        (s == 0 || s & (LOCKED | WOKEN) == WOKEN)
             && self
                 .state
-                .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+                .compare_exchange(s, s | LOCKED, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
     }
 
