@@ -33,6 +33,13 @@
 //! * `buffered_chan_128`: 10 000 capacity-128 `u64` channels, each holding 128 values (gokio
 //!   `chan::<u64>(128)`, tokio `mpsc::channel::<u64>(128)`), kept in a pre-sized `Vec`.
 //!   Bytes per channel.
+//! * `live_handles`: 100 000 goroutines that each return their index at once, their handles
+//!   kept: gokio `go` into a pre-sized `Vec<Goroutine<u64>>`, tokio `tokio::spawn` into a
+//!   pre-sized `Vec<JoinHandle<u64>>`, and tokio `JoinSet::spawn` (marked *JoinSet*). Measured
+//!   once every goroutine has finished (each counts itself in a static counter as it
+//!   returns), when what is left per goroutine is its handle and the finished task that holds
+//!   its output until it is joined; then all are joined and the sum is checked. Bytes per
+//!   handle. Go has no join handle (a finished goroutine leaves nothing behind).
 //! * `million_goroutines`: 1 000 000 goroutines (`WaitGroup::go`) each park in `recv()` on
 //!   one shared capacity-0 channel; once all have parked the channel is closed, which wakes
 //!   them all, and `wg.wait()` joins them. Reported: the wall time from the first spawn to
@@ -66,6 +73,9 @@ const CASES: &[(&str, &str)] = &[
     ("idle_goroutine_own_chan", "tokio"),
     ("buffered_chan_128", "gokio"),
     ("buffered_chan_128", "tokio"),
+    ("live_handles", "gokio"),
+    ("live_handles", "tokio"),
+    ("live_handles", "tokio (JoinSet)"),
     ("million_goroutines", "gokio"),
 ];
 
@@ -101,6 +111,8 @@ fn main() {
                 "MB"
             } else if name.starts_with("buffered") {
                 "bytes/channel"
+            } else if name.starts_with("live_handles") {
+                "bytes/handle"
             } else {
                 "bytes/goroutine"
             };
@@ -258,6 +270,57 @@ fn child(spec: &str, scale: f64) {
             println!("buffered_chan_128\t{}", per(now, chans));
             assert!(all.iter().all(|(_, rx)| rx.len() == 128));
         }
+        "live_handles/gokio" => rt.block_on(async {
+            let mut handles = Vec::with_capacity(idle);
+            for i in 0..idle as u64 {
+                handles.push(gokio::go(async move {
+                    PARKED.fetch_add(1, Ordering::Relaxed);
+                    i
+                }));
+            }
+            all_parked(idle).await; // here: all have returned
+            let (now, _) = rss();
+            println!("live_handles\t{}", per(now, idle));
+            let mut sum = 0;
+            for h in handles {
+                sum += h.join().await.unwrap();
+            }
+            assert_eq!(sum, (idle as u64 - 1) * idle as u64 / 2);
+        }),
+        "live_handles/tokio" => rt.block_on(async {
+            let mut handles = Vec::with_capacity(idle);
+            for i in 0..idle as u64 {
+                handles.push(tokio::spawn(async move {
+                    PARKED.fetch_add(1, Ordering::Relaxed);
+                    i
+                }));
+            }
+            all_parked(idle).await; // here: all have returned
+            let (now, _) = rss();
+            println!("live_handles\t{}", per(now, idle));
+            let mut sum = 0;
+            for h in handles {
+                sum += h.await.unwrap();
+            }
+            assert_eq!(sum, (idle as u64 - 1) * idle as u64 / 2);
+        }),
+        "live_handles/tokio (JoinSet)" => rt.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for i in 0..idle as u64 {
+                set.spawn(async move {
+                    PARKED.fetch_add(1, Ordering::Relaxed);
+                    i
+                });
+            }
+            all_parked(idle).await; // here: all have returned
+            let (now, _) = rss();
+            println!("live_handles\t{}", per(now, idle));
+            let mut sum = 0;
+            while let Some(r) = set.join_next().await {
+                sum += r.unwrap();
+            }
+            assert_eq!(sum, (idle as u64 - 1) * idle as u64 / 2);
+        }),
         "million_goroutines/gokio" => rt.block_on(async {
             let start = Instant::now();
             let ch = gokio::chan::<u64>(0);

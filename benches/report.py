@@ -128,6 +128,13 @@ MEMORY = [
      "10 000 capacity-128 `u64` channels, each holding 128 values, kept in a pre-sized "
      "vector/slice: gokio `chan::<u64>(128)`, tokio `mpsc::channel::<u64>(128)`, Go "
      "`make(chan uint64, 128)`. The 128 values alone are 1 024 bytes."),
+    ("live_handles", "bytes per handle",
+     "100 000 goroutines that each return their index at once, their handles kept: gokio "
+     "`go` into a pre-sized `Vec<Goroutine<u64>>` (16 bytes a handle), tokio `tokio::spawn` "
+     "into a pre-sized `Vec<JoinHandle<u64>>` (8 bytes), and tokio `JoinSet::spawn`. Measured "
+     "once every goroutine has returned: what is left is each finished task, holding its "
+     "output until it is joined, and its handle. Go has no join handle, and a finished "
+     "goroutine leaves nothing behind."),
     ("million_goroutines_wall", "ms",
      "1 000 000 goroutines (gokio `WaitGroup::go`, Go `go` + `sync.WaitGroup`) each park in a "
      "receive on one shared capacity-0 channel; once all have parked (each counts itself "
@@ -139,7 +146,7 @@ MEMORY = [
      "(`VmRSS`) before the first spawn."),
 ]
 MEMORY_NAMES = {name for name, _, _ in MEMORY}
-MEMORY_PEERS = ["gokio", "tokio", "go", "go RSS"]
+MEMORY_PEERS = ["gokio", "tokio", "tokio (JoinSet)", "go", "go RSS"]
 
 # Column order; an implementation name may carry a " (note)" suffix, e.g. "tokio mpsc (cap 1)".
 # "tokio mpsc" (channel workloads) and "tokio" (Mutex, spawn, JoinSet) share one column.

@@ -44,10 +44,15 @@ use crate::loom::StdArc as Arc;
 ///   it first queued, through any lost races), the next unlock hands it the lock directly.
 ///   The mutex never looks free in between, so no `lock`, `lock_blocking` or `try_lock` can
 ///   barge; the unlocking task's next `lock` queues behind. Waiters behind it that have waited
-///   1 ms too are then served the same way, in arrival order.
+///   1 ms too are then served the same way, in arrival order. (One exception keeps the
+///   contended mutex fast: a woken waiter that has been passed over 16 times since it was
+///   woken, by critical sections so short that 16 of them took under 1 ms, has its age read
+///   only at every 16th unlock after that, so it may be handed the lock up to 15 such short
+///   critical sections late. Reading the clock at every unlock cost as much as the rest of
+///   the lock/unlock.)
 /// - **So** new arrivals overtake a waiter during its first 1 ms at most, plus one critical
-///   section (the one that ends with the hand-off); after that it waits only for the
-///   waiters ahead of it, each handed the lock in turn.
+///   section (the one that ends with the hand-off; or the short ones above); after that it
+///   waits only for the waiters ahead of it, each handed the lock in turn.
 ///
 /// For a Go porter: ported code gets Go's behaviour, with two differences of the runtime. In
 /// Go the woken waiter itself notices it is starving; a woken tokio task may not run for a
@@ -328,6 +333,18 @@ impl<T: ?Sized> Mutex<T> {
     }
 }
 
+#[cfg(loom)]
+impl<T> Mutex<T> {
+    /// Under loom only: the age check (counted from 1) at which a waiter at the head starves
+    /// and is handed the lock; 2 by default. A model raises it to reach the unlocks that pass
+    /// a woken waiter over without checking its age (see `mutex/raw.rs`).
+    #[doc(hidden)]
+    pub fn loom_starve_after(mut self, checks: u8) -> Self {
+        self.raw.starve_after = checks;
+        self
+    }
+}
+
 impl<T: Default> Default for Mutex<T> {
     fn default() -> Self {
         Mutex::new(T::default())
@@ -503,8 +520,9 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
             this.mutex = None;
             return Poll::Ready(mutex.guard());
         }
-        // Contended: take part in tokio's cooperative budget, as tokio's own locks do, so
-        // that tasks hammering one lock still yield to the others now and then.
+        // Contended (held, or free with a waiter not yet woken): take part in tokio's
+        // cooperative budget, as tokio's own locks do, so that tasks hammering one lock
+        // yield to the others, the waiter they are about to wake among them.
         let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
         match mutex.raw.poll_lock(&mut this.key, cx) {
             Poll::Ready(()) => {

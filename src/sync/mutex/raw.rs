@@ -15,39 +15,62 @@
 //! before), its claim vanished with it: the unlocks saw no waiters, took the one-CAS fast path,
 //! and the waiter waited until the worker's cooperative budget ran out (about a second).
 //! Therefore a woken waiter stays linked at the head, in state `Notified`, until its owner
-//! polls it; every unlock meanwhile takes the slow path and looks at its age; and once it is
-//! starving, the unlock hands the lock over (`Granted`, `LOCKED` never cleared). The
-//! re-locking task then finds the lock held, queues behind, returns `Pending`, and so yields
-//! its worker to the waiter.
+//! polls it; unlocks meanwhile look at its age; and once it is starving, the unlock hands the
+//! lock over (`Granted`, `LOCKED` never cleared). The re-locking task then finds the lock
+//! held, queues behind, returns `Pending`, and so yields its worker to the waiter.
+//!
+//! # Why not every unlock reads the clock
+//! Reading the clock costs about 25 ns on the machine `benches/sync.rs` runs on, as much as
+//! the rest of a contended lock/unlock. With two workers in parallel, a woken waiter waits in
+//! its worker's LIFO slot while the task there re-locks about 128 times (tokio's cooperative
+//! budget), and when every one of those unlocks took the queue lock and read the clock,
+//! `perf` put 40% of `mutex_contended_128`'s time in `clock_gettime` (57–60 ns per
+//! lock/unlock, Go: 24). So the unlocks that pass over a woken head count themselves in the
+//! state word, and read the clock (under the queue lock) only for the first
+//! [`EXACT_PASSES`] pass-overs since the wake and then every [`CHECK_EVERY`]th; the others
+//! are one CAS, as Go's unlock is while `mutexWoken` is set. A critical section of
+//! 1 ms / [`EXACT_PASSES`] (62.5 µs) or more makes the check exact; with shorter ones a
+//! starving waiter is handed the lock at most `CHECK_EVERY - 1` critical sections late.
 //!
 //! # Algorithm
-//! - **State word** (`AtomicUsize`): `LOCKED` and `HAS_WAITERS`.
-//! - **Fast lock**: CAS `0 → LOCKED`; failing that, CAS from any state without `LOCKED`
+//! - **State word** (`AtomicUsize`): `LOCKED`, `HAS_WAITERS`, `WOKEN` (the head is
+//!   `Notified`: Go's `mutexWoken`), and above them the number of unlocks that passed over the
+//!   woken head since it was woken (`PASS` each).
+//! - **Fast lock**: CAS `0 → LOCKED`, or `s → s | LOCKED` when `s` has `WOKEN` and not
+//!   `LOCKED` (one in 32 of these spends a unit of tokio's budget); failing that, spending a
+//!   unit, CAS from any state without `LOCKED`
 //!   (barging, as in Go's normal mode), then (if the lock is held and nobody is queued) a few
 //!   rounds of spinning with exponential back-off, each retrying that CAS.
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
 //!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with a
 //!   fresh [`Age`] and return `Pending`. The future remembers its slot key.
 //! - **Fast unlock**: CAS `LOCKED → 0` (release); it fails only when `HAS_WAITERS` is set.
+//! - **Pass-over unlock**: `WOKEN` is set and this pass-over's age check is not due
+//!   ([`check_due`]): CAS clearing `LOCKED` and adding one `PASS`. No queue lock, no clock,
+//!   nobody woken.
 //! - **Slow unlock**: lock the queue and look at the head.
 //!   - Starving (waited ≥ [`STARVATION_THRESHOLD`] since it first queued, woken or not):
-//!     **hand off**. Unlink it, mark it `Granted`, wake it if it was not woken already;
-//!     `LOCKED` stays set, so no new arrival can barge (Go's starvation mode).
-//!   - Already `Notified` (woken, not yet polled): clear `LOCKED` and wake nobody else (Go's
+//!     **hand off**. Unlink it, mark it `Granted`, wake it if it was not woken already, clear
+//!     `WOKEN` and the passes; `LOCKED` stays set, so no new arrival can barge (Go's
+//!     starvation mode).
+//!   - Already `Notified`: clear `LOCKED`, add one `PASS`, wake nobody else (Go's
 //!     `mutexWoken`: one woken waiter at a time).
-//!   - Otherwise: mark it `Notified`, clear `LOCKED`, wake it. It stays at the head.
-//! - **A `Notified` waiter is polled**: if `LOCKED` is clear it takes the lock and leaves the
-//!   queue; if a barger won, it goes back to `Waiting` where it is, at the front, its age kept
-//!   (Go's LIFO re-queue with the original `waitStartTime`).
+//!   - Otherwise: mark it `Notified`, set `WOKEN`, reset the passes, clear `LOCKED`, wake it.
+//!     It stays at the head.
+//! - **A `Notified` waiter is polled**: in one CAS, it clears `WOKEN` and the passes and, if
+//!   `LOCKED` is clear, takes the lock and leaves the queue; if a barger won, it goes back to
+//!   `Waiting` where it is, at the front, its age kept (Go's LIFO re-queue with the original
+//!   `waitStartTime`), and the next unlock wakes it again.
 //! - **Cancellation** (a pending `Lock` dropped): `Waiting` → leave the queue; `Notified` →
-//!   leave and pass the wake-up on to the new head; `Granted` → it owns the lock, so unlock
-//!   (which hands it on in turn).
+//!   leave and pass the wake-up on to the new head (passes reset), or clear `WOKEN`;
+//!   `Granted` → it owns the lock, so unlock (which hands it on in turn).
 //!
-//! Go switches a *mode* on and off; here each unlock decides from the head's age. The head is
-//! always the oldest waiter (arrivals link at the back, a woken waiter never leaves the
-//! front), so "the head is starving" is Go's starvation mode, entered at the same moment and
-//! left when the head is younger than the threshold (Go leaves it when a waiter that waited
-//! under 1 ms, or the last one, receives the lock: at most one hand-off earlier).
+//! Go switches a *mode* on and off; here each checking unlock decides from the head's age.
+//! The head is always the oldest waiter (arrivals link at the back, a woken waiter never
+//! leaves the front), so "the head is starving" is Go's starvation mode, entered at the same
+//! moment (or within `CHECK_EVERY - 1` short critical sections, see above) and left when the
+//! head is younger than the threshold (Go leaves it when a waiter that waited under 1 ms, or
+//! the last one, receives the lock: at most one hand-off earlier).
 //!
 //! # Invariants
 //! 1. `HAS_WAITERS` changes only under the queue lock, and whenever the queue lock is free,
@@ -62,6 +85,13 @@
 //!    by a poll; so turning it into `Granted` needs no second wake.
 //! 5. `Granted` means `LOCKED` was never cleared: ownership passed directly, and every
 //!    barging path (fast CAS, spin, `try_lock`, slow lock) fails while it is set.
+//! 6. `WOKEN` changes only under the queue lock, and whenever the queue lock is free,
+//!    `WOKEN` is set iff the head is `Notified`. A pass-over unlock relies on it without the
+//!    queue lock: its CAS succeeds only on a word with `WOKEN` set, so a woken waiter is on
+//!    its way; a waiter that clears `WOKEN` (losing a race) does so in one CAS with its look
+//!    at `LOCKED`, so an unlock either sees `WOKEN` clear (and takes the slow path, which
+//!    wakes it again) or frees the lock before that CAS (which then takes it). No lost
+//!    wake-up. The passes change only while `WOKEN` is set, and are reset with it.
 //!
 //! # Data
 //! This file holds no user data: it only decides who holds the lock. The value lives in
@@ -79,6 +109,32 @@ use crate::sync::waiters::{WaitQueue, WaitState};
 const LOCKED: usize = 1;
 /// The queue is not empty (see invariant 1).
 const HAS_WAITERS: usize = 2;
+/// The head waiter is `Notified`: woken and not yet polled (Go's `mutexWoken`; invariant 6).
+const WOKEN: usize = 4;
+/// One unlock that passed over the woken head; the count fills the bits above `WOKEN`.
+const PASS: usize = 8;
+/// The pass-over count's bits.
+const PASSES: usize = !(PASS - 1);
+
+/// Pass-overs of a woken head (since its wake) that all check its age.
+#[cfg(not(loom))]
+const EXACT_PASSES: usize = 16;
+/// After the first [`EXACT_PASSES`], every `CHECK_EVERY`th pass-over checks its age.
+#[cfg(not(loom))]
+const CHECK_EVERY: usize = 16;
+// Under loom: the first pass-over checks (so that the models' waiter starves at the second
+// unlock that finds it at the head, as before), the second does not, the third does.
+#[cfg(loom)]
+const EXACT_PASSES: usize = 1;
+#[cfg(loom)]
+const CHECK_EVERY: usize = 3;
+
+/// Whether pass-over number `pass` (1 for the first unlock after the wake) must take the
+/// queue lock and check the woken head's age.
+#[inline]
+fn check_due(pass: usize) -> bool {
+    pass <= EXACT_PASSES || pass.is_multiple_of(CHECK_EVERY)
+}
 
 /// Go's `starvationThresholdNs`: a waiter that has waited this long is handed the lock.
 #[cfg_attr(loom, allow(dead_code))]
@@ -91,15 +147,16 @@ const STARVATION_THRESHOLD: Duration = Duration::from_millis(1);
 /// as std's, except in a runtime whose time is paused (tokio's `test-util`), where ages follow
 /// the paused clock, so tests can step over the threshold exactly.
 ///
-/// Under loom there is no time: a waiter counts the unlocks that passed it over at the head
-/// instead, and starves at the second. Models thus reach both the normal-mode race
+/// Under loom there is no time: a waiter counts the age checks made while it was at the head
+/// instead, and starves at the second (or at the mutex's `starve_after`th, set by the
+/// hidden `Mutex::loom_starve_after`). Models thus reach both the normal-mode race
 /// (`Notified`) and the hand-off (`Granted`, and its cancellation).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Age {
     #[cfg(not(loom))]
     since: tokio::time::Instant,
     #[cfg(loom)]
-    passed_over: u8,
+    checked: u8,
 }
 
 impl Age {
@@ -108,20 +165,20 @@ impl Age {
             #[cfg(not(loom))]
             since: tokio::time::Instant::now(),
             #[cfg(loom)]
-            passed_over: 0,
+            checked: 0,
         }
     }
 
     /// Asked by an unlock that finds this waiter at the head: must it be handed the lock?
-    fn starving(&mut self) -> bool {
+    fn starving(&mut self, _raw: &RawMutex) -> bool {
         #[cfg(not(loom))]
         {
             self.since.elapsed() >= STARVATION_THRESHOLD
         }
         #[cfg(loom)]
         {
-            self.passed_over = self.passed_over.saturating_add(1);
-            self.passed_over > 1
+            self.checked = self.checked.saturating_add(1);
+            self.checked >= _raw.starve_after
         }
     }
 }
@@ -141,6 +198,9 @@ pub(super) struct RawMutex {
     /// Counts fast-path attempts; see [`RawMutex::skip_budget`].
     fast_polls: AtomicUsize,
     queue: crate::loom::Mutex<WaitQueue<Age>>,
+    /// Under loom: the age check at which a head waiter starves (see [`Age`]).
+    #[cfg(loom)]
+    pub(super) starve_after: u8,
 }
 
 impl RawMutex {
@@ -149,6 +209,8 @@ impl RawMutex {
             state: AtomicUsize::new(0),
             fast_polls: AtomicUsize::new(0),
             queue: crate::loom::Mutex::new(WaitQueue::new()),
+            #[cfg(loom)]
+            starve_after: 2,
         }
     }
 
@@ -183,12 +245,20 @@ impl RawMutex {
         !n.is_multiple_of(BUDGET_EVERY)
     }
 
-    /// The uncontended fast path: CAS `0 → LOCKED`.
+    /// The fast path, which skips tokio's budget most of the time: CAS `0 → LOCKED`, or take
+    /// a free lock whose first waiter is already woken (`WOKEN`: nobody else to wake, and its
+    /// age is still checked by the unlocks, see the module docs). Only a free lock with a
+    /// waiter not yet woken goes the slow way, spending a budget unit on every lock, so that
+    /// a task that keeps re-locking yields its worker to that waiter soon. It looks before
+    /// it CASes: a failing CAS costs as much as a successful one.
     #[inline]
     pub(super) fn try_lock_fast(&self) -> bool {
-        self.state
-            .compare_exchange(0, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
+        let s = self.state.load(Ordering::Relaxed);
+        (s == 0 || s & (LOCKED | WOKEN) == WOKEN)
+            && self
+                .state
+                .compare_exchange(s, s | LOCKED, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
     }
 
     /// One poll of a `lock()` future whose slot (if queued) is `key`.
@@ -240,15 +310,17 @@ impl RawMutex {
     /// Under the queue lock: sets `HAS_WAITERS`, then takes the lock if it is free, leaving
     /// `HAS_WAITERS` set iff `others_waiting` (the queue without the caller is not empty).
     /// Returns whether the lock was taken; if not, the caller must be (or get) linked before
-    /// it releases the queue lock, so that `HAS_WAITERS` stays true to invariant 1.
+    /// it releases the queue lock, so that `HAS_WAITERS` stays true to invariant 1. `WOKEN`
+    /// and the passes are kept (they belong to the head, if it is `Notified`).
     fn acquire_or_flag(&self, others_waiting: bool) -> bool {
         let mut s = self.state.fetch_or(HAS_WAITERS, Ordering::Acquire) | HAS_WAITERS;
-        let new = if others_waiting {
-            LOCKED | HAS_WAITERS
-        } else {
-            LOCKED
-        };
         while s & LOCKED == 0 {
+            let new = if others_waiting {
+                s | LOCKED
+            } else {
+                // The queue is empty, so `WOKEN` and the passes are clear (invariant 6).
+                LOCKED
+            };
             match self
                 .state
                 .compare_exchange_weak(s, new, Ordering::Acquire, Ordering::Relaxed)
@@ -258,6 +330,30 @@ impl RawMutex {
             }
         }
         false
+    }
+
+    /// Under the queue lock, by the `Notified` head's owner: clears `WOKEN` and the passes
+    /// and, in the same CAS, takes the lock if it is free (leaving `HAS_WAITERS` set iff
+    /// `others_waiting`). Returns whether the lock was taken. One CAS for both, so that no
+    /// pass-over unlock can free the lock between the look and the clearing (invariant 6).
+    fn take_woken(&self, others_waiting: bool) -> bool {
+        let mut s = self.state.load(Ordering::Relaxed);
+        loop {
+            let cleared = s & !(WOKEN | PASSES);
+            let won = s & LOCKED == 0;
+            let new = match (won, others_waiting) {
+                (false, _) => cleared,
+                (true, true) => cleared | LOCKED,
+                (true, false) => LOCKED,
+            };
+            match self
+                .state
+                .compare_exchange_weak(s, new, Ordering::Acquire, Ordering::Relaxed)
+            {
+                Ok(_) => return won,
+                Err(actual) => s = actual,
+            }
+        }
     }
 
     /// A queued future is polled again.
@@ -271,8 +367,8 @@ impl RawMutex {
                 return Poll::Ready(());
             }
             WaitState::Notified => {
-                // We are the head, still linked (invariant 4).
-                if self.acquire_or_flag(q.len() > 1) {
+                // We are the head, still linked (invariant 4), and `WOKEN` is set.
+                if self.take_woken(q.len() > 1) {
                     q.free(k);
                     *key = None;
                     return Poll::Ready(());
@@ -297,37 +393,72 @@ impl RawMutex {
             .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
             .is_err()
         {
-            self.unlock_slow();
+            self.unlock_contended();
         }
+    }
+
+    /// Waiters are queued. While a woken head is on its way and no age check is due, pass it
+    /// over with one CAS (Go: `unlockSlow` returning at once when `mutexWoken` is set).
+    #[inline(never)]
+    fn unlock_contended(&self) {
+        let mut s = self.state.load(Ordering::Relaxed);
+        while s & WOKEN != 0 && !check_due((s >> PASS.trailing_zeros()) + 1) {
+            match self.state.compare_exchange_weak(
+                s,
+                (s & !LOCKED) + PASS,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => s = actual,
+            }
+        }
+        self.unlock_slow();
+    }
+
+    /// Updates the state word while this thread holds both the lock and the queue lock: then
+    /// nobody else can change it (every other writer needs one of the two), but the update
+    /// stays a read-modify-write so that loom checks that claim.
+    fn update_held(&self, f: impl Fn(usize) -> usize) {
+        let _ = self
+            .state
+            .fetch_update(Ordering::Release, Ordering::Relaxed, |s| Some(f(s)));
     }
 
     #[cold]
     fn unlock_slow(&self) {
         let mut q = crate::loom::lock(&self.queue);
         let Some(k) = q.front() else {
-            // Every waiter left since the fast CAS failed.
+            // Every waiter left since the fast CAS failed (and `WOKEN` went with them).
             self.state.fetch_and(!LOCKED, Ordering::Release);
             return;
         };
         let slot = q.slot(k);
-        let waker = if slot.kind.starving() {
+        let waker = if slot.kind.starving(self) {
             // Starvation mode: hand off; LOCKED stays set (invariant 5). A `Notified` head
             // has a wake-up pending and no waker left: it will be polled and see `Granted`.
             slot.state = WaitState::Granted;
             let waker = slot.waker.take();
             q.unlink(k);
-            if q.is_empty() {
-                self.state.fetch_and(!HAS_WAITERS, Ordering::Relaxed);
-            }
+            let empty = q.is_empty();
+            self.update_held(|s| {
+                let s = s & !(WOKEN | PASSES);
+                if empty {
+                    s & !HAS_WAITERS
+                } else {
+                    s
+                }
+            });
             waker
         } else if slot.state == WaitState::Notified {
-            // Woken already and not yet polled: free the lock, wake nobody else.
-            self.state.fetch_and(!LOCKED, Ordering::Release);
+            // Woken already and not yet polled: free the lock, count the pass-over, wake
+            // nobody else.
+            self.update_held(|s| (s & !LOCKED) + PASS);
             None
         } else {
             slot.state = WaitState::Notified;
             let waker = slot.waker.take();
-            self.state.fetch_and(!LOCKED, Ordering::Release);
+            self.update_held(|s| (s & !(LOCKED | PASSES)) | WOKEN);
             waker
         };
         drop(q);
@@ -345,11 +476,16 @@ impl RawMutex {
             WaitState::Waiting => {}
             WaitState::Notified => {
                 // The wake-up was ours and the lock may be free with nobody else woken:
-                // pass it on to the new head.
+                // pass it on to the new head, whose passes start from zero; or, with nobody
+                // left, clear `WOKEN` (invariant 6). A concurrent pass-over unlock changes
+                // only `LOCKED` and the passes: these RMWs leave its bits alone.
                 if let Some(next) = q.front() {
                     let slot = q.slot(next);
                     slot.state = WaitState::Notified;
                     waker = slot.waker.take();
+                    self.state.fetch_and(!PASSES, Ordering::Relaxed);
+                } else {
+                    self.state.fetch_and(!(WOKEN | PASSES), Ordering::Relaxed);
                 }
             }
             WaitState::Granted => {
