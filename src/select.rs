@@ -397,39 +397,56 @@ impl<S: Cases> RawSelect<S> {
     /// look like nil cases and are not polled again).
     fn future_round(&mut self, cx: &mut Context<'_>) -> Look {
         let n = self.len();
-        let small = n <= STACK_CASES;
-        let mut order = Order::new(n, self.biased);
+        if !self.has_default {
+            // No double collect to prepare: registration checks every channel again.
+            return self
+                .visit_all(cx, &mut [])
+                .map_or(Look::NoneReady, Look::Won);
+        }
+        if n > STACK_CASES {
+            // Too large for a double collect: the locked path confirms "none ready".
+            return self.visit_all(cx, &mut []).map_or(Look::Stale, Look::Won);
+        }
         let mut looks = [0usize; STACK_CASES];
-        // Large selects cannot confirm "none ready" with a double collect: locked path.
-        let mut stale = !small;
+        match self.visit_all(cx, &mut looks[..n]) {
+            Ok(i) => Look::Won(i),
+            // A case looked ready but was not (a stale hint): confirm under the locks.
+            Err(true) => Look::Stale,
+            Err(false) if self.unchanged(&looks[..n]) => Look::NoneReady,
+            Err(false) => Look::Stale,
+        }
+    }
+
+    /// [`Self::future_round`]'s visit: `Ok` with the first case in a fresh random (or the
+    /// biased) order that completes, else `Err(stale)`, `stale` saying whether a case
+    /// looked ready but was not. Records each channel case's look in `looks` unless it is
+    /// empty (for a double collect).
+    #[inline]
+    fn visit_all(&mut self, cx: &mut Context<'_>, looks: &mut [usize]) -> Result<usize, bool> {
+        let n = self.len();
+        let mut order = Order::new(n, self.biased);
+        let mut stale = false;
         for k in 0..n {
             let i = order.pick(k);
             let c = self.cases.case_mut(i);
             if c.is_future() {
                 if c.poll_future(cx) {
-                    return Look::Won(i);
+                    return Ok(i);
                 }
                 continue;
             }
             let look = c.look();
-            if small {
-                looks[i] = look;
-            }
             if c.ready_in(look) {
                 if c.try_now() {
-                    return Look::Won(i);
+                    return Ok(i);
                 }
-                stale = true; // a stale hint: confirm under the locks
+                stale = true;
+            }
+            if let Some(l) = looks.get_mut(i) {
+                *l = look;
             }
         }
-        if !self.has_default {
-            return Look::NoneReady; // registration checks every channel again
-        }
-        if stale || !self.unchanged(&looks[..n]) {
-            Look::Stale
-        } else {
-            Look::NoneReady
-        }
+        Err(stale)
     }
 
     /// The second pass of a double collect: whether every case's look is still `looks`,

@@ -126,3 +126,14 @@ fn under_contention_cancel_tells_exactly_which_sends_were_delivered() {
         );
     });
 }
+
+#[test]
+fn select_wait_is_send_and_unpin() {
+    fn check<T: Send + Unpin + std::future::Future>(_: &T) {}
+    let a = chan::<u32>(0);
+    let wait = Select::new()
+        .recv(&a, |v| v)
+        .future(tokio::time::sleep(std::time::Duration::ZERO), |()| None)
+        .wait();
+    check(&wait);
+}
