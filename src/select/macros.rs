@@ -4,8 +4,9 @@
 //! 1. `@parse` munches the cases one by one into a normalized list, giving each the next
 //!    unused `(index handle case)` triple from a fixed supply of hygienic names, and rejects
 //!    misuse with `compile_error!`.
-//! 2. `@emit` evaluates every channel and value expression once, in source order (Go's rule),
-//!    builds the cases on the caller's stack, awaits one [`super::SelectFuture`], and matches
+//! 2. `@emit` evaluates every channel, value and future expression once, in source order
+//!    (Go's rule; a future is pinned on the caller's stack with `pin!`), builds the cases on
+//!    the caller's stack, awaits one [`super::SelectFuture`], and matches
 //!    the winning index to run its arm **in the caller's context** — so `break`, `continue`,
 //!    `return` and `?` in an arm act on the enclosing loop or function.
 
@@ -30,7 +31,8 @@
 /// | `default => body` | `default:` | taken only if no case is ready at that instant |
 /// | `biased;` before the arms | (none) | pick the first ready case in source order instead of at random |
 ///
-/// * Channel and value expressions are evaluated once, in source order, before waiting.
+/// * Channel, value and future expressions are evaluated once, in source order, before
+///   waiting.
 /// * If several cases are ready, one is chosen **uniformly at random** (a random permutation,
 ///   as Go does). Write `biased;` first to pick the first ready case in source order.
 /// * **Exactly one case commits.** A receive case not chosen consumes nothing; a send case not
