@@ -29,6 +29,10 @@
 //!   `select!`, peers `tokio::select!` over their receive futures): nearly every case is
 //!   ready, so this is the cost of choosing among many ready cases. Only the draining is
 //!   timed; ns per select.
+//! * `select_2_future` / `select_2_future_drain`: `select_2` (and a single-task drain of two
+//!   pre-filled capacity-1024 channels) with a third arm on a tokio `Sleep` that never
+//!   fires: gokio's `fut(..)` arm against `tokio::select!` over tokio mpsc and
+//!   async-channel with the same `Sleep`.
 //! * `select_wake_scaling_{16,4096,65536}`: N tasks each loop on
 //!   `select! { recv(own) -> v, recv(done) -> _ => break }` with one `done` channel shared by
 //!   all, so `done`'s receive queue holds N entries; one task sends 200 000 values on the
@@ -64,6 +68,7 @@ fn main() {
     select_8(&mut b);
     first_ready(&mut b);
     select_32(&mut b);
+    select_2_future(&mut b);
     select_wake_scaling(&mut b);
     if let (Some(sel), Some(recv)) = (
         b.median("select_first_ready", "gokio"),
@@ -859,6 +864,170 @@ fn select_32(b: &mut Bench) {
         }),
     ];
     b.workload("select_32", n, impls);
+}
+
+// ---------------------------------------------------------------------------------------
+// select_2_future, select_2_future_drain
+
+/// A timer that does not fire during a run: the future arm of the `select_2_future`
+/// workloads, polled (and `Pending`) whenever a select reaches it.
+fn far_sleep() -> tokio::time::Sleep {
+    tokio::time::sleep(Duration::from_secs(3600))
+}
+
+/// Two channels and one future: `select_2`'s producers and consumer with a third arm on a
+/// pinned tokio `Sleep` (a timeout that never fires), gokio's `fut(..)` arm against
+/// `tokio::select!` over tokio mpsc and async-channel receive futures plus the same `Sleep`
+/// (what a tokio program would write; both poll the timer in their random order).
+/// `select_2_future_drain` is the single-task form (pre-filled capacity-1024 channels,
+/// drained in chunks, only the draining timed): the cost of one such select, for
+/// instruction counts.
+fn select_2_future(b: &mut Bench) {
+    let n = b.n(500_000, 2);
+    let half = (n / 2) as u64;
+    let all = n as u64;
+    let impls = vec![
+        imp("gokio", move || async move {
+            let (ta, ra) = gokio::chan::<u64>(CAP).split();
+            let (tb, rb) = gokio::chan::<u64>(CAP).split();
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let mut timeout = std::pin::pin!(far_sleep());
+                let (mut a, mut b) = (Some(&ra), Some(&rb));
+                let mut sum = 0u64;
+                while a.is_some() || b.is_some() {
+                    gokio::select! {
+                        recv(a) -> v => match v {
+                            Some(v) => sum += v,
+                            None => a = None,
+                        },
+                        recv(b) -> v => match v {
+                            Some(v) => sum += v,
+                            None => b = None,
+                        },
+                        fut(timeout.as_mut()) -> () => unreachable!(),
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("tokio mpsc + tokio::select!", move || async move {
+            let (ta, mut ra) = tokio::sync::mpsc::channel::<u64>(CAP);
+            let (tb, mut rb) = tokio::sync::mpsc::channel::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let mut timeout = std::pin::pin!(far_sleep());
+                let (mut a_open, mut b_open) = (true, true);
+                let mut sum = 0u64;
+                loop {
+                    tokio::select! {
+                        v = ra.recv(), if a_open => match v {
+                            Some(v) => sum += v,
+                            None => a_open = false,
+                        },
+                        v = rb.recv(), if b_open => match v {
+                            Some(v) => sum += v,
+                            None => b_open = false,
+                        },
+                        () = &mut timeout => unreachable!(),
+                    }
+                    if !a_open && !b_open {
+                        break;
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+        imp("async-channel + tokio::select!", move || async move {
+            let (ta, ra) = async_channel::bounded::<u64>(CAP);
+            let (tb, rb) = async_channel::bounded::<u64>(CAP);
+            let pa = producer!(ta, 0..half, |v| ta.send(v).await.unwrap());
+            let pb = producer!(tb, half..all, |v| tb.send(v).await.unwrap());
+            let c = tokio::spawn(async move {
+                let mut timeout = std::pin::pin!(far_sleep());
+                let (mut a_open, mut b_open) = (true, true);
+                let mut sum = 0u64;
+                loop {
+                    tokio::select! {
+                        v = ra.recv(), if a_open => match v {
+                            Ok(v) => sum += v,
+                            Err(_) => a_open = false,
+                        },
+                        v = rb.recv(), if b_open => match v {
+                            Ok(v) => sum += v,
+                            Err(_) => b_open = false,
+                        },
+                        () = &mut timeout => unreachable!(),
+                    }
+                    if !a_open && !b_open {
+                        break;
+                    }
+                }
+                sum
+            });
+            pa.await.unwrap();
+            pb.await.unwrap();
+            assert_eq!(c.await.unwrap(), sum_to(n));
+        }),
+    ];
+    b.workload("select_2_future", n, impls);
+
+    let n = b.n(1_000_000, 2);
+    let impls = vec![
+        imp_timed("gokio", move || {
+            spawn(async move {
+                let (a, c) = (gokio::chan::<u64>(CHUNK), gokio::chan::<u64>(CHUNK));
+                let mut timeout = std::pin::pin!(far_sleep());
+                let fill = |v: u64| [&a, &c][(v % 2) as usize].try_send(v).unwrap();
+                drain_chunks!(n, |v| fill(v), {
+                    gokio::select! {
+                        recv(a) -> v => v.unwrap(),
+                        recv(c) -> v => v.unwrap(),
+                        fut(timeout.as_mut()) -> () => unreachable!(),
+                    }
+                })
+            })
+        }),
+        imp_timed("tokio mpsc + tokio::select!", move || {
+            spawn(async move {
+                let (ta, mut ra) = tokio::sync::mpsc::channel::<u64>(CHUNK);
+                let (tc, mut rc) = tokio::sync::mpsc::channel::<u64>(CHUNK);
+                let mut timeout = std::pin::pin!(far_sleep());
+                let fill = |v: u64| [&ta, &tc][(v % 2) as usize].try_send(v).unwrap();
+                drain_chunks!(n, |v| fill(v), {
+                    tokio::select! {
+                        v = ra.recv() => v.unwrap(),
+                        v = rc.recv() => v.unwrap(),
+                        () = &mut timeout => unreachable!(),
+                    }
+                })
+            })
+        }),
+        imp_timed("async-channel + tokio::select!", move || {
+            spawn(async move {
+                let (ta, ra) = async_channel::bounded::<u64>(CHUNK);
+                let (tc, rc) = async_channel::bounded::<u64>(CHUNK);
+                let mut timeout = std::pin::pin!(far_sleep());
+                let fill = |v: u64| [&ta, &tc][(v % 2) as usize].try_send(v).unwrap();
+                drain_chunks!(n, |v| fill(v), {
+                    tokio::select! {
+                        v = ra.recv() => v.unwrap(),
+                        v = rc.recv() => v.unwrap(),
+                        () = &mut timeout => unreachable!(),
+                    }
+                })
+            })
+        }),
+    ];
+    b.workload("select_2_future_drain", n, impls);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ fn main() {
         directional_handles().await;
         select_timeout_default().await;
         nil_channels().await;
+        select_any_future().await;
         timers_and_tickers().await;
         context_tree().await;
         errgroup().await;
@@ -407,6 +408,42 @@ async fn nil_channels() {
     }
     merged.sort();
     show(format!("merged {merged:?}; both inputs closed, loop ended"));
+}
+
+async fn select_any_future() {
+    step(
+        "9b. Any future in select!",
+        "`fut(expr) -> v` waits on any future next to channel cases: a socket's accept(),\n\
+         a JoinHandle, a tokio timer. It shares the uniform choice; its output is never lost.",
+    );
+    // Go has no futures; this is what an accept loop with a quit channel looks like in gokio.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let quit = chan::<()>(0);
+    let client = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        c.write_all(b"hello").await.unwrap();
+    });
+    let mut served = 0;
+    loop {
+        select! {
+            fut(listener.accept()) -> conn => {
+                let (mut socket, _) = conn.unwrap();
+                let mut buf = Vec::new();
+                tokio::io::AsyncReadExt::read_to_end(&mut socket, &mut buf).await.unwrap();
+                show(format!("accepted a connection that said {:?}", String::from_utf8_lossy(&buf)));
+                served += 1;
+                quit.close(); // one is enough for the tour
+            }
+            recv(quit) -> _ => break,
+            fut(tokio::time::sleep(Duration::from_secs(10))) -> () => panic!("no client came"),
+        }
+    }
+    client.await.unwrap();
+    show(format!(
+        "served {served} connection(s), then quit was closed: loop ended"
+    ));
 }
 
 async fn timers_and_tickers() {

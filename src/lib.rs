@@ -237,7 +237,7 @@ pub use chan::{
 };
 pub use context::{CancelFunc, CancelGuard, Context, ContextError};
 pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic};
-pub use select::{recv_any, RecvHandle, Select, SendHandle};
+pub use select::{recv_any, RecvHandle, Select, SelectWait, SendHandle};
 pub use sync::{
     Cond, DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
     OwnedRwMutexWriteGuard, RwMutex, RwMutexReadGuard, RwMutexWriteGuard, Semaphore, WaitGroup,
@@ -246,5 +246,7 @@ pub use sync::{
 /// Macro plumbing: what `select!` expands to. Not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::select::{first_pick, Case, RecvCase, SelectFuture, SendCase};
+    pub use crate::select::{
+        first_pick, Case, FutArm, FutArmAny, FutCase, RecvCase, SelectFuture, SendCase,
+    };
 }

@@ -1,4 +1,4 @@
-//! Go's `select`: the runtime algorithm behind [`select!`](crate::select!) and
+//! Go's `select`: the runtime algorithm behind [`select!`](crate::select!), [`Select`] and
 //! [`recv_any`].
 //!
 //! The algorithm follows Go's `runtime/select.go`, adapted to per-channel locks that are taken
@@ -22,7 +22,7 @@
 //!      case looks ready the hints are read a second time: each carries a generation that
 //!      grows with every change, and two equal passes prove that nothing changed in between,
 //!      so at the instant between the passes no case was ready (the argument is at
-//!      [`SelectFuture::unchanged`]). If a hint changed, the select tries again; after a few
+//!      [`RawSelect::unchanged`]). If a hint changed, the select tries again; after a few
 //!      rounds it locks every channel at once, in address order (Go's `sellock`), and looks
 //!      there. [`select!`](crate::select!) runs the first look and this confirmation inline,
 //!      with static calls, before it builds a [`SelectFuture`].
@@ -52,17 +52,34 @@
 //! own entries, and a select's entries are only ever claimed by other parties. Dropping a
 //! pending select aborts the token; if a case had already won, a received value is put back at
 //! the head of its channel (nothing is lost) and a sent value stays sent.
+//!
+//! **Future cases** (`fut(..)`, beyond Go). Only a poll tells whether a future is ready, and
+//! a `Ready` poll hands over an output that cannot be put back, so a future is polled only
+//! when the select can commit to it: in pass 1, which visits every case in the random (or
+//! biased) order, trying channels and polling futures, the first to complete winning
+//! ([`RawSelect::future_round`], which argues the guarantees); never while a token is live.
+//! To the channel machinery (hints, locks, registration) a future case is a nil case. A
+//! parked select with future cases that is woken without a decided token aborts the token
+//! (a counterpart that claimed it first wins instead), withdraws its entries and starts a
+//! new round, which polls the futures again.
+//!
+//! **Cancelling by hand** ([`SelectWait::cancel`]): aborting the token of a parked select
+//! either succeeds, and nothing was or can be committed, or fails because a counterpart had
+//! already completed a case, whose result is then returned instead of undone
+//! ([`RawSelect::cancel`]).
 
 mod builder;
 mod case;
+mod future;
 mod macros;
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-pub use self::builder::Select;
+pub use self::builder::{Select, SelectWait};
 pub use self::case::{RecvCase, RecvHandle, SendCase, SendHandle};
+pub use self::future::{FutArm, FutArmAny, FutCase};
 use crate::chan::waiter::Token;
 use crate::loom::Arc;
 
@@ -74,7 +91,15 @@ pub trait Held {}
 impl<L> Held for L {}
 
 /// One case of a select, as the algorithm sees it (object-safe over the channel's type).
+///
+/// A `fut(..)` case ([`FutCase`]) is a case of its own kind: only [`Case::poll_future`]
+/// ever completes it, and to everything else (hints, locks, registration) it is a nil
+/// case that is never ready and parks nothing.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "a `select!` case must be `Send`",
+    note = "channel items, and the future and its output in a `fut(..)` arm, must be `Send`; for a `!Send` future use `tokio::select!`"
+)]
 pub trait Case: Send {
     /// A case on a nil channel: never ready, never parked.
     fn is_nil(&self) -> bool;
@@ -101,6 +126,39 @@ pub trait Case: Send {
     /// The select is dropped after this case won, before [`Case::settle`]: undo what can be
     /// undone (put a received value back).
     fn restore(&mut self);
+    /// Whether this is a `fut(..)` case.
+    fn is_future(&self) -> bool {
+        false
+    }
+    /// Polls a `fut(..)` case's future; `true` if it completed (its output stays in the case,
+    /// and the case must win: see [`RawSelect::future_round`]). `false` for channel cases.
+    fn poll_future(&mut self, _cx: &mut Context<'_>) -> bool {
+        false
+    }
+}
+
+/// The cases of one select: the array `select!` keeps on the caller's stack, or the boxed
+/// cases a [`Select`] owns.
+#[doc(hidden)]
+pub trait Cases {
+    fn count(&self) -> usize;
+    fn case(&self, i: usize) -> &dyn Case;
+    fn case_mut(&mut self, i: usize) -> &mut dyn Case;
+}
+
+impl Cases for &mut [&mut dyn Case] {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn case(&self, i: usize) -> &dyn Case {
+        &*self[i]
+    }
+    #[inline]
+    fn case_mut(&mut self, i: usize) -> &mut dyn Case {
+        &mut *self[i]
+    }
 }
 
 /// Upper bound on cases drawn into a stack-allocated permutation; larger selects allocate.
@@ -215,7 +273,7 @@ pub fn first_pick(ready: u32, biased: bool) -> Option<usize> {
     Some(rest.trailing_zeros() as usize)
 }
 
-/// What [`SelectFuture::first_look`] found.
+/// What [`RawSelect::first_look`] found.
 enum Look {
     /// This case completed.
     Won(usize),
@@ -233,26 +291,48 @@ enum Look {
 const COLLECT_ROUNDS: u32 = if cfg!(loom) { 1 } else { 3 };
 
 /// The future of one select: resolves to the index of the case that completed, or `None` when
-/// `default` was taken. Created by [`select!`](crate::select!) over cases it keeps on the
-/// caller's stack.
+/// `default` was taken. Runs over any [`Cases`]: [`SelectFuture`] is the one
+/// [`select!`](crate::select!) builds over cases it keeps on the caller's stack, and
+/// [`Select`]'s [`Wait`] owns its cases.
 #[doc(hidden)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct SelectFuture<'a, 'c> {
-    cases: &'a mut [&'c mut dyn Case],
+pub struct RawSelect<S: Cases> {
+    cases: S,
     biased: bool,
     has_default: bool,
+    /// Some case is a `fut(..)` case: every round polls the futures (see
+    /// [`Self::future_round`]).
+    futures: bool,
     /// The token of the parked select (pass 2 done), if parked.
     parked: Option<Arc<Token>>,
 }
 
-impl<'a, 'c> SelectFuture<'a, 'c> {
-    pub fn new(cases: &'a mut [&'c mut dyn Case], biased: bool, has_default: bool) -> Self {
-        SelectFuture {
+/// The select that [`select!`](crate::select!) runs, over the cases on the caller's stack.
+#[doc(hidden)]
+pub type SelectFuture<'a, 'c> = RawSelect<&'a mut [&'c mut dyn Case]>;
+
+impl<S: Cases> RawSelect<S> {
+    /// A select over `cases`; `futures` says whether some case is a `fut(..)` case.
+    pub fn new(cases: S, biased: bool, has_default: bool, futures: bool) -> Self {
+        RawSelect {
             cases,
             biased,
             has_default,
+            futures,
             parked: None,
         }
+    }
+
+    fn len(&self) -> usize {
+        self.cases.count()
+    }
+
+    fn each(&self) -> impl Iterator<Item = &dyn Case> {
+        (0..self.len()).map(|i| self.cases.case(i))
+    }
+
+    fn settle_all(&mut self) {
+        (0..self.len()).for_each(|i| self.cases.case_mut(i).settle());
     }
 
     /// Pass 1's lock-free first look: read every case's readiness hint, then try one case
@@ -261,7 +341,7 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
     /// costs one lock, as a plain receive does. If none looks ready and the select has a
     /// `default`, the look is confirmed by a second pass ([`Self::unchanged`]).
     fn first_look(&mut self) -> Look {
-        let n = self.cases.len();
+        let n = self.len();
         if n > STACK_CASES {
             // Large dynamic selects take the locked path; with a `default`, they first look
             // at every case under all locks, which decides "none ready" at once (the locked
@@ -274,14 +354,13 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
         }
         let mut looks = [0usize; STACK_CASES];
         let ready = if self.has_default {
-            self.cases.iter().enumerate().fold(0u32, |m, (i, c)| {
+            self.each().enumerate().fold(0u32, |m, (i, c)| {
                 looks[i] = c.look();
                 m | (u32::from(c.ready_in(looks[i])) << i)
             })
         } else {
             // Without a default, "none ready" only leads to registration, which checks again.
-            self.cases
-                .iter()
+            self.each()
                 .enumerate()
                 .fold(0u32, |m, (i, c)| m | (u32::from(c.ready_in(c.look())) << i))
         };
@@ -291,7 +370,7 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
             }
             return Look::NoneReady;
         };
-        if self.cases[i].try_now() {
+        if self.cases.case_mut(i).try_now() {
             Look::Won(i)
         } else {
             Look::Stale
@@ -320,9 +399,10 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
     /// after the second, so they fit the order too.
     ///
     /// This is the argument of a double-collect snapshot; the generation rules out a word
-    /// that changed and changed back between the two passes.
+    /// that changed and changed back between the two passes. (A `fut(..)` case's look is a
+    /// constant: it takes no part.)
     fn unchanged(&self, looks: &[usize]) -> bool {
-        self.cases.iter().zip(looks).all(|(c, &l)| c.look() == l)
+        self.each().zip(looks).all(|(c, &l)| c.look() == l)
     }
 
     /// A select with `default` whose locked pass completed nothing: the locks were taken one
@@ -332,7 +412,7 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
     /// its double collect for the first [`COLLECT_ROUNDS`] rounds, then by looking at every
     /// case with all their channels locked at once.
     fn confirm_none(&mut self, round: u32) -> Look {
-        if round <= COLLECT_ROUNDS && self.cases.len() <= STACK_CASES {
+        if round <= COLLECT_ROUNDS && self.len() <= STACK_CASES {
             return self.first_look();
         }
         self.look_locked()
@@ -345,14 +425,16 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
     /// address order, so it cannot deadlock.
     #[cold]
     fn look_locked(&self) -> Look {
-        let mut chans: Vec<(usize, usize)> = (self.cases.iter().enumerate())
+        let mut chans: Vec<(usize, usize)> = (self.each().enumerate())
             .map(|(i, c)| (c.channel(), i))
             .filter(|&(ch, _)| ch != 0)
             .collect();
         chans.sort_unstable();
         chans.dedup_by_key(|&mut (ch, _)| ch);
-        let held: Vec<_> = chans.iter().map(|&(_, i)| self.cases[i].hold()).collect();
-        let any_ready = self.cases.iter().any(|c| c.ready_in(c.look()));
+        let held: Vec<_> = (chans.iter())
+            .map(|&(_, i)| self.cases.case(i).hold())
+            .collect();
+        let any_ready = self.each().any(|c| c.ready_in(c.look()));
         drop(held); // republishes each hint and unlocks
         if any_ready {
             Look::Stale
@@ -363,12 +445,12 @@ impl<'a, 'c> SelectFuture<'a, 'c> {
 
     /// Pass 3: the token is decided for `won`; settle every case.
     fn finish(&mut self, won: usize) -> usize {
-        self.cases.iter_mut().for_each(|c| c.settle());
+        self.settle_all();
         won
     }
 }
 
-impl Future for SelectFuture<'_, '_> {
+impl<S: Cases + Unpin> Future for RawSelect<S> {
     type Output = Option<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<usize>> {
@@ -376,22 +458,46 @@ impl Future for SelectFuture<'_, '_> {
         if this.parked.is_some() {
             return this.poll_parked(cx);
         }
-        // The common cases stay short: a case that looks ready is, or nothing looks ready
-        // and there is a default.
-        match this.first_look() {
-            Look::Won(i) => Poll::Ready(Some(i)),
-            Look::NoneReady if this.has_default => Poll::Ready(None),
-            look => this.poll_slow(cx, look),
-        }
+        this.poll_round(cx)
     }
 }
 
-impl SelectFuture<'_, '_> {
-    /// A parked select is polled: done if its token was decided, else wait again.
+impl<S: Cases> RawSelect<S> {
+    /// A new round (the select is not parked).
+    #[inline]
+    fn poll_round(&mut self, cx: &mut Context<'_>) -> Poll<Option<usize>> {
+        let look = if self.futures {
+            self.future_round(cx)
+        } else {
+            self.first_look()
+        };
+        // The common cases stay short: a case that looks ready is, or nothing looks ready
+        // and there is a default.
+        match look {
+            Look::Won(i) => Poll::Ready(Some(i)),
+            Look::NoneReady if self.has_default => Poll::Ready(None),
+            look => self.poll_slow(cx, look),
+        }
+    }
+
+    /// A parked select is polled: done if its token was decided, else wait again. With
+    /// `fut(..)` cases, a wake-up that no channel case explains is a future's: the select
+    /// aborts its token (a counterpart that claimed it first wins instead), withdraws its
+    /// entries and runs a new round, which polls the futures ([`Self::future_round`]).
     fn poll_parked(&mut self, cx: &mut Context<'_>) -> Poll<Option<usize>> {
         let token = self.parked.as_ref().expect("parked");
         let won = match token.selected() {
             Some(i) => i,
+            None if self.futures => {
+                if token.abort() {
+                    self.settle_all();
+                    Token::recycle(self.parked.take().expect("parked"));
+                    return self.poll_round(cx);
+                }
+                token
+                    .selected()
+                    .expect("a token that cannot be aborted was selected")
+            }
             None => {
                 token.set_waker(cx);
                 match token.selected() {
@@ -408,7 +514,7 @@ impl SelectFuture<'_, '_> {
     /// Passes 1 (locked) and 2, after [`Self::first_look`] gave `look`.
     #[inline(never)]
     fn poll_slow(&mut self, cx: &mut Context<'_>, mut look: Look) -> Poll<Option<usize>> {
-        let n = self.cases.len();
+        let n = self.len();
         // The token of this poll's registrations, kept across retries; recycled on return
         // unless the select stays parked with it.
         let mut token = TokenSlot(None);
@@ -427,7 +533,7 @@ impl SelectFuture<'_, '_> {
                     // Pass 1 under the locks, in poll order.
                     for k in 0..n {
                         let i = order.pick(k);
-                        if self.cases[i].try_now() {
+                        if self.cases.case_mut(i).try_now() {
                             return Poll::Ready(Some(i));
                         }
                     }
@@ -438,7 +544,7 @@ impl SelectFuture<'_, '_> {
                     }
                 }
             }
-            if self.cases.iter().all(|c| c.is_nil()) {
+            if self.each().all(|c| c.is_nil()) {
                 return Poll::Pending; // Go's `select {}`: blocks forever
             }
             // Pass 2.
@@ -450,7 +556,7 @@ impl SelectFuture<'_, '_> {
                 }
                 None => token.0.insert(Token::pooled(cx.waker().clone())),
             };
-            let parked_all = register_all(self.cases, &order, tok);
+            let parked_all = register_all(&mut self.cases, &order, tok);
             if parked_all {
                 self.parked = token.0.take();
                 return Poll::Pending;
@@ -459,7 +565,7 @@ impl SelectFuture<'_, '_> {
             // counterpart claimed us first. The case that was ready now shows it in its hint
             // (written when its lock was released), so the look does not miss it.
             if tok.abort() {
-                self.cases.iter_mut().for_each(|c| c.settle());
+                self.settle_all();
                 look = self.first_look();
                 continue;
             }
@@ -471,10 +577,10 @@ impl SelectFuture<'_, '_> {
     }
 }
 
-impl Drop for SelectFuture<'_, '_> {
+impl<S: Cases> Drop for RawSelect<S> {
     fn drop(&mut self) {
         if let Some(token) = self.parked.take() {
-            abandon(self.cases, &token);
+            abandon(&mut self.cases, &token);
             Token::recycle(token);
         }
     }
@@ -487,23 +593,23 @@ impl Drop for SelectFuture<'_, '_> {
 /// Unwinding on with the earlier cases' entries live would let a later counterpart
 /// complete a select that is gone, delivering into an entry nobody reads (issue 15, item
 /// 7), so a guard settles them first, as dropping a parked select does.
-fn register_all(cases: &mut [&mut dyn Case], order: &Order, token: &Arc<Token>) -> bool {
+fn register_all<S: Cases>(cases: &mut S, order: &Order, token: &Arc<Token>) -> bool {
     /// Settles `cases` if dropped, that is, if a registration panicked.
-    struct OnUnwind<'s, 'c> {
-        cases: &'s mut [&'c mut dyn Case],
+    struct OnUnwind<'s, S: Cases> {
+        cases: &'s mut S,
         token: &'s Arc<Token>,
     }
 
-    impl Drop for OnUnwind<'_, '_> {
+    impl<S: Cases> Drop for OnUnwind<'_, S> {
         fn drop(&mut self) {
             abandon(self.cases, self.token);
         }
     }
 
     let guard = OnUnwind { cases, token };
-    let parked_all = (0..guard.cases.len()).all(|k| {
+    let parked_all = (0..guard.cases.count()).all(|k| {
         let i = order.get(k);
-        guard.cases[i].register(guard.token, i)
+        guard.cases.case_mut(i).register(guard.token, i)
     });
     std::mem::forget(guard); // no panic: the caller settles (it holds only references)
     parked_all
@@ -512,16 +618,15 @@ fn register_all(cases: &mut [&mut dyn Case], order: &Order, token: &Arc<Token>) 
 /// A select gives up its parked (or partly parked) round: aborts `token`, withdraws every
 /// case's entry, and if a counterpart had won a case first, undoes what can be undone (a
 /// received value goes back to its channel; a sent value stays sent).
-fn abandon(cases: &mut [&mut dyn Case], token: &Token) {
+fn abandon<S: Cases>(cases: &mut S, token: &Token) {
     if !token.abort()
         && let Some(won) = token.selected()
     {
-        cases[won].restore(); // first: it needs the winning entry
+        cases.case_mut(won).restore(); // first: it needs the winning entry
     }
-    cases.iter_mut().for_each(|c| c.settle());
+    (0..cases.count()).for_each(|i| cases.case_mut(i).settle());
 }
-
-/// A select's token while [`SelectFuture::poll_slow`] works with it: recycled when dropped.
+/// A select's token while [`RawSelect::poll_slow`] works with it: recycled when dropped.
 struct TokenSlot(Option<Arc<Token>>);
 
 impl Drop for TokenSlot {
@@ -561,7 +666,7 @@ where
     let mut cases: Vec<RecvCase<'_, H::Item>> = handles.iter().map(RecvCase::new).collect();
     let won = {
         let mut refs: Vec<&mut dyn Case> = cases.iter_mut().map(|c| c as &mut dyn Case).collect();
-        SelectFuture::new(&mut refs, false, false).await
+        SelectFuture::new(&mut refs, false, false, false).await
     };
     let won = won.expect("no default case");
     (won, cases[won].into_result())

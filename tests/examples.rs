@@ -263,6 +263,7 @@ fn tour(lines: &[&str]) -> Result<(), String> {
         "   -> consumer collected [1, 2, 3]",
         "   -> timed out after 30 ms",
         "   -> merged [\"a1\", \"a2\", \"b1\", \"b2\"]; both inputs closed, loop ended",
+        "   -> served 1 connection(s), then quit was closed: loop ended",
         "   -> wait() = Err(\"task 2: disk full\")",
         "   -> 6 jobs done; at most 2 ran at once",
     ] {

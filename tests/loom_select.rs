@@ -1,6 +1,7 @@
 //! Loom models of `select`: the linearizable `default`, the token pool, re-polls with another
 //! waker, a parked select dropped after a case won, two counterparts racing for one parked
-//! select, and a select with a send and a receive case on the same channel.
+//! select, a select with a send and a receive case on the same channel, and a `fut(..)` arm
+//! racing a parked case.
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release --test loom_select`
@@ -325,5 +326,37 @@ fn self_select_pairs_only_with_others() {
         });
         assert_eq!(got, "sent");
         assert_eq!(t.join().unwrap(), Some(1));
+    });
+}
+
+/// A `fut(..)` arm next to a parked receive case: one thread completes the parked case (its
+/// sender claims the select's token) while another makes the future ready (its wake-up
+/// makes the select abort the token and poll the future). Exactly one wins, and neither
+/// value is lost: a future is polled only once the token is aborted, so a `Ready` output
+/// always wins (polling it before the abort would drop `2` whenever the token was already
+/// claimed), and the future that lost was dropped unfinished (a gokio `recv()` puts back
+/// a value handed to it).
+#[test]
+fn future_arm_and_parked_case_commit_once() {
+    loom::model(|| {
+        let (a, b) = (chan::<u32>(1), chan::<u32>(1));
+        let (ta, tb) = (a.clone(), b.clone());
+        let t1 = thread::spawn(move || ta.try_send(1).unwrap());
+        let t2 = thread::spawn(move || tb.try_send(2).unwrap());
+        // `block_on`'s waker, not `poll_rewaked`'s: two parties wake this thread here (the
+        // token's claimer and the future's), and loom lets a `thread::unpark` resume a
+        // thread that is blocked on a mutex.
+        let got = block_on(async {
+            select! {
+                recv(a) -> v => v,
+                fut(b.recv()) -> v => v,
+            }
+        });
+        t1.join().unwrap();
+        t2.join().unwrap();
+        let mut seen = vec![got, a.try_recv().ok(), b.try_recv().ok()];
+        seen.retain(Option::is_some);
+        seen.sort();
+        assert_eq!(seen, [Some(1), Some(2)], "one value lost or doubled");
     });
 }

@@ -1,18 +1,41 @@
 //! [`Select`]: the dynamic select, for a set of cases known only at run time (Go's
 //! `reflect.Select`, including send cases). Each case carries a handler that turns its result
-//! into the select's output, so results stay typed without downcasting. It runs the same
-//! [`SelectFuture`] as `select!`.
+//! into the select's output, so results stay typed without downcasting. Its [`SelectWait`]
+//! runs the same [`RawSelect`] as `select!`, over the boxed cases it owns, which is what
+//! lets it offer [`SelectWait::cancel`].
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use super::case::{RecvCase, RecvHandle, SendCase, SendHandle};
-use super::{Case, SelectFuture};
+use super::future::FutCase;
+use super::{Case, Cases, RawSelect};
 use crate::SendError;
 
 /// A case plus its handler, object-safe over the channel's type.
 trait BuiltCase<'a, R>: Send {
     fn as_case(&mut self) -> &mut dyn Case;
+    fn as_case_ref(&self) -> &dyn Case;
     fn finish(self: Box<Self>) -> R;
+}
+
+type Boxed<'a, R> = Box<dyn BuiltCase<'a, R> + 'a>;
+
+impl<'a, R> Cases for Vec<Boxed<'a, R>> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+    #[inline]
+    fn case(&self, i: usize) -> &dyn Case {
+        self[i].as_case_ref()
+    }
+    #[inline]
+    fn case_mut(&mut self, i: usize) -> &mut dyn Case {
+        self[i].as_case()
+    }
 }
 
 struct Recv<'a, T, F> {
@@ -23,6 +46,9 @@ struct Recv<'a, T, F> {
 impl<'a, T: Send, R, F: FnOnce(Option<T>) -> R + Send> BuiltCase<'a, R> for Recv<'a, T, F> {
     fn as_case(&mut self) -> &mut dyn Case {
         &mut self.case
+    }
+    fn as_case_ref(&self) -> &dyn Case {
+        &self.case
     }
     fn finish(mut self: Box<Self>) -> R {
         let v = self.case.into_result();
@@ -42,9 +68,35 @@ where
     fn as_case(&mut self) -> &mut dyn Case {
         &mut self.case
     }
+    fn as_case_ref(&self) -> &dyn Case {
+        &self.case
+    }
     fn finish(mut self: Box<Self>) -> R {
         let r = self.case.into_result();
         (self.handler)(r)
+    }
+}
+
+struct Fut<F: Future, H> {
+    case: FutCase<Box<F>>,
+    handler: H,
+}
+
+impl<'a, F, R, H> BuiltCase<'a, R> for Fut<F, H>
+where
+    F: Future + Send,
+    F::Output: Send,
+    H: FnOnce(F::Output) -> R + Send,
+{
+    fn as_case(&mut self) -> &mut dyn Case {
+        &mut self.case
+    }
+    fn as_case_ref(&self) -> &dyn Case {
+        &self.case
+    }
+    fn finish(mut self: Box<Self>) -> R {
+        let out = self.case.into_result();
+        (self.handler)(out)
     }
 }
 
@@ -54,15 +106,18 @@ type Default<'a, R> = Box<dyn FnOnce() -> R + Send + 'a>;
 /// [`select!`](crate::select!) (uniform choice, exactly one commit, nil handles, cancel
 /// safety).
 ///
-/// Add cases with [`recv`](Select::recv) and [`send`](Select::send), each with a handler
-/// that maps the case's result to the select's output `R`; optionally a
-/// [`default`](Select::default); then [`wait`](Select::wait). For receive-only sets of one
-/// type, [`recv_any`](crate::recv_any) is simpler.
+/// Add cases with [`recv`](Select::recv), [`send`](Select::send) and
+/// [`future`](Select::future), each with a handler that maps the case's result to the
+/// select's output `R`; optionally a [`default`](Select::default); then
+/// [`wait`](Select::wait). For receive-only sets of one type, [`recv_any`](crate::recv_any)
+/// is simpler.
 ///
 /// # Cancel safety
 ///
 /// As for [`select!`](crate::select!): dropping the `wait` future before it completes
 /// receives nothing, but a send case whose value a counterpart had already taken stays sent.
+/// Unlike `select!`, the [`SelectWait`] can be [cancelled](SelectWait::cancel) by hand, which
+/// says whether a case had already completed (and runs its handler).
 ///
 /// # Examples
 ///
@@ -196,15 +251,56 @@ impl<'a, R> Select<'a, R> {
         self
     }
 
+    /// Adds a case on any future: it takes part in the uniform choice and is chosen when it
+    /// completes; its handler gets the future's output. The future is boxed (a `select!`
+    /// `fut(..)` arm pins it on the stack instead). Like that arm, the future is polled only
+    /// when the select can commit to it, so its output is never lost, and it is polled once
+    /// on each poll of the select (so with a [`default`](Select::default), once).
+    ///
+    /// # Cancel safety
+    ///
+    /// The future's own: if another case wins, or the select is dropped or
+    /// [cancelled](SelectWait::cancel), the future is dropped unfinished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// use std::time::Duration;
+    /// let jobs = gokio::chan::<u32>(0);
+    /// let what = gokio::Select::new()
+    ///     .recv(&jobs, |job| format!("job {job:?}"))
+    ///     .future(tokio::time::sleep(Duration::from_millis(1)), |()| "idle".to_string())
+    ///     .wait()
+    ///     .await;
+    /// assert_eq!(what, "idle");
+    /// # });
+    /// ```
+    pub fn future<F, H>(mut self, fut: F, handler: H) -> Self
+    where
+        F: Future + Send + 'a,
+        F::Output: Send + 'a,
+        H: FnOnce(F::Output) -> R + Send + 'a,
+    {
+        self.cases.push(Box::new(Fut {
+            case: FutCase::new(Some(Box::pin(fut))),
+            handler,
+        }));
+        self
+    }
+
     /// Waits until one case completes (or takes the default) and returns its handler's
-    /// output.
+    /// output: the returned [`SelectWait`] is a future, and can also be
+    /// [cancelled](SelectWait::cancel) to learn whether a case already completed.
     ///
     /// # Cancel safety
     ///
     /// A dropped `wait` receives nothing (a value already handed to a receive case goes back
     /// to the head of its channel). It may have sent: a counterpart can take a send case's
     /// value while the select waits, and that send stays done although no handler ran. With
-    /// receive cases only, a dropped `wait` commits nothing.
+    /// receive cases only, a dropped `wait` commits nothing. To learn what happened, call
+    /// [`SelectWait::cancel`] instead of dropping it. A `future` case's cancel safety is the
+    /// future's own.
     ///
     /// # Examples
     ///
@@ -219,18 +315,94 @@ impl<'a, R> Select<'a, R> {
     /// assert_eq!(sel.wait().await, (3, Some(30)));
     /// # });
     /// ```
-    pub async fn wait(mut self) -> R {
-        let won = {
-            let mut refs: Vec<&mut dyn Case> = self.cases.iter_mut().map(|c| c.as_case()).collect();
-            SelectFuture::new(&mut refs, self.biased, self.default.is_some()).await
+    pub fn wait(self) -> SelectWait<'a, R> {
+        let futures = self.cases.iter().any(|c| c.as_case_ref().is_future());
+        SelectWait {
+            select: RawSelect::new(self.cases, self.biased, self.default.is_some(), futures),
+            default: self.default,
+            done: false,
+        }
+    }
+}
+
+/// The future of [`Select::wait`]: resolves to the output of the handler of the case that
+/// completed (or of the default).
+///
+/// # Cancel safety
+///
+/// See [`Select::wait`]; [`cancel`](SelectWait::cancel) says what a dropped one would not.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct SelectWait<'a, R> {
+    select: RawSelect<Vec<Boxed<'a, R>>>,
+    default: Option<Default<'a, R>>,
+    /// Ready was returned (or `cancel` found a winner): the cases are spent.
+    done: bool,
+}
+
+impl<R> SelectWait<'_, R> {
+    /// Gives up the select and reports whether a case had already completed: `Some` with
+    /// that case's handler output, else `None`, and then nothing was sent or received (the
+    /// values of the send cases are dropped, as when another case wins).
+    ///
+    /// A counterpart can complete a waiting select's case between two polls: take the value
+    /// of a send case, or hand one to a receive case. Dropping the select then leaves the
+    /// send done unseen (a received value is put back). `cancel` tells you instead, and runs
+    /// that case's handler, so a caller that would otherwise retry a send knows whether the
+    /// value was delivered (Go has no such question: its `select` cannot be abandoned).
+    /// A `future` case is not polled here: it is dropped unfinished. `None` also if the
+    /// select was never polled or has already completed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # gokio::run(async {
+    /// use std::task::Poll;
+    /// let ch = gokio::chan::<&str>(0); // rendezvous: the send waits for a receiver
+    /// let mut wait = gokio::Select::new().send(&ch, "job", |r| r.is_ok()).wait();
+    /// // Poll once: nobody receives yet, so the select parks its send case.
+    /// assert!(futures::poll!(&mut wait).is_pending());
+    /// let rx = ch.clone();
+    /// let got = gokio::go(async move { rx.recv().await });
+    /// assert_eq!(got.join().await.unwrap(), Some("job")); // taken while the select waited
+    /// assert_eq!(wait.cancel(), Some(true)); // so cancel reports the send as done
+    /// # let _: Poll<()> = Poll::Pending;
+    /// # });
+    /// ```
+    pub fn cancel(mut self) -> Option<R> {
+        if self.done {
+            return None;
+        }
+        let won = self.select.cancel()?;
+        self.done = true;
+        Some(self.select.cases_mut().swap_remove(won).finish())
+    }
+}
+
+impl<R> Future for SelectWait<'_, R> {
+    type Output = R;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+        let this = self.get_mut();
+        assert!(!this.done, "gokio: `SelectWait` polled after completion");
+        let Poll::Ready(won) = Pin::new(&mut this.select).poll(cx) else {
+            return Poll::Pending;
         };
-        match won {
-            Some(i) => self.cases.swap_remove(i).finish(),
-            None => (self
+        this.done = true;
+        Poll::Ready(match won {
+            Some(i) => this.select.cases_mut().swap_remove(i).finish(),
+            None => (this
                 .default
                 .take()
                 .expect("no case won, so default was set"))(),
-        }
+        })
+    }
+}
+
+impl<R> fmt::Debug for SelectWait<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectWait")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }
 

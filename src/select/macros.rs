@@ -4,18 +4,21 @@
 //! 1. `@parse` munches the cases one by one into a normalized list, giving each the next
 //!    unused `(index handle case)` triple from a fixed supply of hygienic names, and rejects
 //!    misuse with `compile_error!`.
-//! 2. `@emit` evaluates every channel and value expression once, in source order (Go's rule),
-//!    builds the cases on the caller's stack, awaits one [`super::SelectFuture`], and matches
+//! 2. `@emit` evaluates every channel, value and future expression once, in source order
+//!    (Go's rule; a future is pinned on the caller's stack with `pin!`), builds the cases on
+//!    the caller's stack, awaits one [`super::SelectFuture`], and matches
 //!    the winning index to run its arm **in the caller's context** — so `break`, `continue`,
 //!    `return` and `?` in an arm act on the enclosing loop or function.
 
-/// Go's `select` statement: waits on several channel operations and runs exactly one.
+/// Go's `select` statement: waits on several channel operations (and, beyond Go, any
+/// futures) and runs exactly one.
 ///
 /// ```text
 /// select! {
 ///     recv(ch) -> v => { ... }             // v: Option<T>; None when ch is closed
 ///     send(ch, value) -> res => { ... }    // res: Result<(), SendError<T>>
 ///     recv(gokio::time::after(d)) -> _ => { ... }
+///     fut(listener.accept()) -> conn => { ... } // any future: conn is its output
 ///     default => { ... }                   // optional: taken if nothing is ready now
 /// }
 /// ```
@@ -24,10 +27,12 @@
 /// |---|---|---|
 /// | `recv(ch) -> v => body` | `case v, ok := <-ch:` | `v: Option<T>`; `None` once `ch` is closed and drained |
 /// | `send(ch, value) -> res => body` | `case ch <- value:` | `res: Result<(), SendError<T>>`; `Err` gives the value back if `ch` is closed |
+/// | `fut(future) -> out => body` | (none: a socket, `JoinHandle` or timer next to channels) | `out`: the future's output; `future` may be an `Option` of one (`None`: never chosen) |
 /// | `default => body` | `default:` | taken only if no case is ready at that instant |
 /// | `biased;` before the arms | (none) | pick the first ready case in source order instead of at random |
 ///
-/// * Channel and value expressions are evaluated once, in source order, before waiting.
+/// * Channel, value and future expressions are evaluated once, in source order, before
+///   waiting.
 /// * If several cases are ready, one is chosen **uniformly at random** (a random permutation,
 ///   as Go does). Write `biased;` first to pick the first ready case in source order.
 /// * **Exactly one case commits.** A receive case not chosen consumes nothing; a send case not
@@ -35,6 +40,18 @@
 /// * A handle that is `None` (an `Option<Chan<T>>`, say) is Go's nil channel: its case is never
 ///   chosen. A select of only nil cases and no `default` waits forever, as does `select! {}`.
 /// * A select never pairs its own send and receive cases on one channel with each other.
+/// * A `fut(..)` arm takes any `Send` future (its output `Send` too), `Unpin` or not: it is
+///   pinned on the caller's stack. It is ready when a poll returns `Ready`, and takes part
+///   in the uniform choice: the select visits its cases in random order, polling futures and
+///   trying channels, and the first that completes wins. A future is polled only when the
+///   select can commit to it, so its output is never dropped, and a channel case that lost
+///   to it consumed nothing. It is polled once on each poll of the select, so with `default`
+///   once: `default` is taken if it returned `Pending` and no channel case was ready. Pass
+///   `&mut fut` (an `Unpin` future, such as a `JoinHandle` or a `Pin<Box<_>>`) to keep it
+///   across loop iterations, and an `Option` to switch the arm off (`None` is a nil arm).
+///   A select with a `fut(..)` arm costs a little more than one of channels only: it skips
+///   the inline fast path, and each wake-up by a future withdraws and re-parks its channel
+///   cases.
 /// * Handles may be [`Chan`](crate::Chan), [`Sender`](crate::Sender) /
 ///   [`Receiver`](crate::Receiver), references to them, or `Option`s of those; see
 ///   [`RecvHandle`](crate::RecvHandle) and [`SendHandle`](crate::SendHandle).
@@ -83,6 +100,17 @@
 /// not happened (with a rendezvous channel, or one whose receivers can tell duplicates
 /// apart, this matters).
 ///
+/// A `select!` cannot be cancelled by hand: its future is hidden inside the expansion, and
+/// only dropping the enclosing future (a losing `tokio::select!` branch, a timeout) abandons
+/// it. To learn whether a send went out, build the select with [`Select`](crate::Select)
+/// and call [`SelectWait::cancel`](crate::SelectWait::cancel) on its `wait()` future instead
+/// of dropping it; or put the deadline inside the select as one more arm
+/// (`recv(time::after(d))`, `fut(ctx.cancelled())`), so that the select itself decides.
+///
+/// A `fut(..)` arm's cancel safety is its future's own, as in `tokio::select!`: when another
+/// arm wins, or the select is dropped, the future is dropped unfinished, and whatever that
+/// means for it (an `accept()` or a `JoinHandle` loses nothing; a half-done read may) applies.
+///
 /// # Examples
 ///
 /// ```
@@ -111,6 +139,15 @@
 ///     recv(messages) -> msg => println!("received message {msg:?}"),
 ///     default => println!("no message received"),
 /// }
+///
+/// // Any future next to a channel: here a tokio timer and a task's `JoinHandle`.
+/// let worker = tokio::spawn(async { 6 * 7 });
+/// let answer = select! {
+///     recv(messages) -> msg => panic!("unexpected {msg:?}"),
+///     fut(worker) -> joined => joined.unwrap(),
+///     fut(tokio::time::sleep(Duration::from_secs(5))) -> () => panic!("timeout"),
+/// };
+/// assert_eq!(answer, 42);
 /// # });
 /// ```
 ///
@@ -134,6 +171,19 @@
 /// # async fn f() {
 /// let rx = gokio::chan::<i32>(0).receiver();
 /// gokio::select! { send(rx, 1) -> _ => {} } // a Receiver cannot send
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # async fn f() {
+/// gokio::select! { fut(5) -> _ => {} } // not a future
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # async fn f() {
+/// let rc = std::rc::Rc::new(1);
+/// gokio::select! { fut(async move { *rc }) -> _ => {} } // a `!Send` future
 /// # }
 /// ```
 #[macro_export]
@@ -185,6 +235,21 @@ macro_rules! __select {
         $crate::__select!(@parse $biased [$($names)*]
             [$($cases)* (send $next ($ch) ($v) ($p) ($body))] [$($def)*] $($($rest)*)?)
     };
+    (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
+        fut($f:expr $(,)?) -> $p:pat => $body:block, $($rest:tt)*) => {
+        $crate::__select!(@parse $biased [$($names)*]
+            [$($cases)* (fut $next ($f) () ($p) ($body))] [$($def)*] $($rest)*)
+    };
+    (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
+        fut($f:expr $(,)?) -> $p:pat => $body:block $($rest:tt)*) => {
+        $crate::__select!(@parse $biased [$($names)*]
+            [$($cases)* (fut $next ($f) () ($p) ($body))] [$($def)*] $($rest)*)
+    };
+    (@parse $biased:tt [$next:tt $($names:tt)*] [$($cases:tt)*] [$($def:tt)*]
+        fut($f:expr $(,)?) -> $p:pat => $body:expr $(, $($rest:tt)*)?) => {
+        $crate::__select!(@parse $biased [$($names)*]
+            [$($cases)* (fut $next ($f) () ($p) ($body))] [$($def)*] $($($rest)*)?)
+    };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] []
         default => $body:block, $($rest:tt)*) => {
         $crate::__select!(@parse $biased [$($names)*] [$($cases)*] [$body] $($rest)*)
@@ -209,46 +274,65 @@ macro_rules! __select {
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] [$($def:tt)*] send $($rest:tt)*) => {
         ::core::compile_error!("select!: expected `send(channel, value) -> pattern => body`")
     };
+    (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] [$($def:tt)*] fut $($rest:tt)*) => {
+        ::core::compile_error!("select!: expected `fut(future) -> pattern => body`")
+    };
     (@parse $biased:tt [$($names:tt)*] [$($cases:tt)*] [$($def:tt)*] $other:tt $($rest:tt)*) => {
         ::core::compile_error!(::core::concat!(
             "select!: unknown case `", ::core::stringify!($other),
-            "`; expected `recv(..) -> pat => body`, `send(.., ..) -> pat => body` or `default => body`"
+            "`; expected `recv(..) -> pat => body`, `send(.., ..) -> pat => body`, `fut(..) -> pat => body` or `default => body`"
         ))
     };
 
     // ----- stage 2: emit -----
     (@emit $biased:tt [$(($kind:ident ($idx:tt $h:ident $c:ident) ($ch:expr) ($($v:expr)?) ($p:pat) ($body:expr)))*] [$($def:expr)?]) => {{
         $(
-            let $h = &$ch;
+            let $h = $crate::__select!(@handle $kind $ch);
             let mut $c = $crate::__select!(@case $kind $h $($v)?);
         )*
         // Fast path, with static calls: try the case that `first_pick` draws from those whose
         // lock-free hint says ready, or take `default` if none does (confirmed). Everything
         // else (a stale hint, a look that changed, waiting) is the runtime `SelectFuture`'s job.
         // With `default`, "none looks ready" is confirmed by a second look at every case: the
-        // same looks twice mean no case was ready at one instant (`SelectFuture::unchanged`).
-        let __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
-            [$($crate::__private::Case::look(&$c)),*];
-        let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*;
-        let __gokio_won: ::core::option::Option<usize> = match (
-            $crate::__private::first_pick(__gokio_ready, $biased),
-            $crate::__select!(@has_default $($def)?),
-        ) {
-            $(
-                (::core::option::Option::Some($idx), _)
-                    if $crate::__private::Case::try_now(&mut $c) => ::core::option::Option::Some($idx),
-            )*
-            (::core::option::Option::None, true)
-                if true $(&& $crate::__private::Case::look(&$c) == __gokio_looks[$idx])* =>
-            {
+        // same looks twice mean no case was ready at one instant (`RawSelect::unchanged`).
+        // A select with a `fut(..)` arm skips it: only a poll tells whether a future is ready,
+        // and the runtime polls it in its random order with the channel cases
+        // (`RawSelect::future_round`).
+        let __gokio_fast: ::core::option::Option<::core::option::Option<usize>> =
+            if $crate::__select!(@has_future $($kind)*) {
                 ::core::option::Option::None
-            }
-            _ => {
+            } else {
+                let __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
+                    [$($crate::__private::Case::look(&$c)),*];
+                let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*;
+                match (
+                    $crate::__private::first_pick(__gokio_ready, $biased),
+                    $crate::__select!(@has_default $($def)?),
+                ) {
+                    $(
+                        (::core::option::Option::Some($idx), _)
+                            if $crate::__private::Case::try_now(&mut $c) =>
+                        {
+                            ::core::option::Option::Some(::core::option::Option::Some($idx))
+                        }
+                    )*
+                    (::core::option::Option::None, true)
+                        if true $(&& $crate::__private::Case::look(&$c) == __gokio_looks[$idx])* =>
+                    {
+                        ::core::option::Option::Some(::core::option::Option::None)
+                    }
+                    _ => ::core::option::Option::None,
+                }
+            };
+        let __gokio_won: ::core::option::Option<usize> = match __gokio_fast {
+            ::core::option::Option::Some(__gokio_won) => __gokio_won,
+            ::core::option::Option::None => {
                 let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::__select!(@count $($idx)*)] = [$(&mut $c),*];
                 $crate::__private::SelectFuture::new(
                     &mut __gokio_cases,
                     $biased,
                     $crate::__select!(@has_default $($def)?),
+                    $crate::__select!(@has_future $($kind)*),
                 ).await
             }
         };
@@ -264,8 +348,22 @@ macro_rules! __select {
             _ => ::core::unreachable!(),
         }
     }};
+    (@handle recv $ch:expr) => { &$ch };
+    (@handle send $ch:expr) => { &$ch };
+    // Pinned on the caller's stack (no `Unpin` needed); the arm's case borrows it.
+    (@handle fut $f:expr) => { ::core::pin::pin!($f) };
     (@case recv $h:ident) => { $crate::__private::RecvCase::new($h) };
     (@case send $h:ident $v:expr) => { $crate::__private::SendCase::new($h, $v) };
+    // An `Option` of a future is a nil case when `None` (`FutArm`'s inherent method); any
+    // other future goes through the `FutArmAny` trait.
+    (@case fut $h:ident) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::FutArmAny as _;
+        $crate::__private::FutArm($h).__gokio_case()
+    }};
+    (@has_future $($kind:ident)*) => { false $(|| $crate::__select!(@is_future $kind))* };
+    (@is_future fut) => { true };
+    (@is_future $kind:ident) => { false };
     (@default_arm) => { ::core::unreachable!("gokio: a select without `default` resolved to no case") };
     (@default_arm $def:expr) => { $def };
     (@has_default) => { false };

@@ -116,7 +116,7 @@ fn a_panic_during_registration_settles_the_registered_cases() {
     {
         let mut cases: [&mut dyn Case; 3] = [&mut send_b, &mut recv_a, &mut panics];
         // Biased: the cases register in source order, the panicking one last.
-        let mut sel = SelectFuture::new(&mut cases, true, false);
+        let mut sel = SelectFuture::new(&mut cases, true, false, false);
         let waker = futures::task::noop_waker();
         let polled = catch_unwind(AssertUnwindSafe(|| {
             std::pin::Pin::new(&mut sel).poll(&mut Context::from_waker(&waker))
