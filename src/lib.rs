@@ -179,6 +179,7 @@
 //! | panic: send on closed channel | `Err(SendError(v))` |
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]
+#![warn(missing_debug_implementations)]
 
 mod blocking;
 mod chan;
