@@ -144,11 +144,13 @@ pub(super) struct RawMutex {
 }
 
 impl RawMutex {
-    pub(super) fn new() -> Self {
-        RawMutex {
-            state: AtomicUsize::new(0),
-            fast_polls: AtomicUsize::new(0),
-            queue: crate::loom::Mutex::new(WaitQueue::new()),
+    crate::loom::const_fn! {
+        pub(super) fn new() -> Self {
+            RawMutex {
+                state: AtomicUsize::new(0),
+                fast_polls: AtomicUsize::new(0),
+                queue: crate::loom::Mutex::new(WaitQueue::new()),
+            }
         }
     }
 
