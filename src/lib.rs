@@ -238,7 +238,9 @@ pub use chan::{
     chan, Chan, ClosedFuture, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender,
     TryRecvError, TrySendError,
 };
-pub use context::{CancelFunc, CancelGuard, Context, ContextError};
+pub use context::{
+    CancelCauseFunc, CancelFunc, CancelGuard, Cause, Context, ContextError, ContextKey, StopFunc,
+};
 pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, Select, SendHandle};
 pub use sync::{
