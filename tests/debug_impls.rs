@@ -64,6 +64,7 @@ fn every_public_type_is_debug_without_t_debug() {
     debug::<gokio::context::StopFunc>();
     debug::<gokio::context::ContextKey<Opaque>>();
     debug::<gokio::ContextError>();
+    debug::<gokio::context::Cancelled>();
     // Time.
     debug::<gokio::time::Timer>();
     debug::<gokio::time::Ticker>();
@@ -159,4 +160,17 @@ fn select_plumbing_is_debug() {
         format!("{fut:?}"),
         "SelectFuture { cases: 1, biased: false, has_default: true, parked: false }"
     );
+}
+
+#[tokio::test]
+async fn cancelled_is_a_named_owned_future() {
+    // `ctx.cancelled()` names its future: `Debug`, and it owns its handle on the done
+    // channel, so it can be stored or moved into a goroutine without the context.
+    let (ctx, cancel) = gokio::Context::background().with_cancel();
+    let wait: gokio::context::Cancelled = ctx.cancelled();
+    assert_eq!(format!("{wait:?}"), "Cancelled { cancelled: false }");
+    drop(ctx);
+    let g = gokio::go(wait);
+    cancel.cancel();
+    g.join().await.unwrap();
 }
