@@ -6,7 +6,10 @@
 //! source. Here every handle holds the `Arc` of its channel's shared state, so
 //! equality is `Arc::ptr_eq` between any two of `Chan`, `Sender` and `Receiver`, and `Hash`
 //! hashes that same address: equal handles hash alike whatever their type, so a set or map
-//! keyed by one handle type works as Go's `map[chan T]V` does.
+//! keyed by one handle type works as Go's `map[chan T]V` does. (Clippy's `mutable_key_type`
+//! lint flags such a map, because it sees the locks inside the channel; the hash is the
+//! channel's address, which never changes, so `#[allow(clippy::mutable_key_type)]` is right
+//! there.)
 //!
 //! `Receiver` is a [`FusedStream`]: it is terminated once the channel is closed and drained,
 //! which is exactly when `poll_next` returns `None`, and by the core's "`None` is final" rule
@@ -37,7 +40,9 @@ macro_rules! handle {
 
         impl<T> Hash for $h<T> {
             /// Hashes the channel's identity, as [`PartialEq`] compares it: equal handles (of
-            /// any of the three types) hash alike.
+            /// any of the three types) hash alike. The hash never changes, so clippy's
+            /// `mutable_key_type` lint (which sees the channel's locks) can be allowed on a
+            /// set or map of handles.
             fn hash<H: Hasher>(&self, state: &mut H) {
                 chan_addr(&*self.shared).hash(state);
             }
