@@ -17,6 +17,11 @@
 //!   would round a 100 µs sleep up to 1 ms) and so that A never yields while it holds the
 //!   lock: the case where an unfair mutex lets A re-lock ahead of B for a long time.
 //!
+//! * `waitgroup_add_done`: one task, 1 000 000 × (`wg.guard()`, drop it: Go's `wg.Add(1)`,
+//!   `wg.Done()`), and `wg.Wait()` on the zero counter every 1 000. ns per add/done: the
+//!   counter's hot path, through the lazily made shared part that lets `WaitGroup::new` be
+//!   `const` (`src/sync/waitgroup.rs`).
+//!
 //! `std (blocking)` is `std::sync::Mutex` locked from the async tasks: it blocks the worker
 //! thread while it waits instead of yielding it, which async code must not do when the lock
 //! can be held across an `.await`. It is here as the floor, not as an alternative.
@@ -38,6 +43,29 @@ fn main() {
         contended(&mut b, tasks);
     }
     fairness(&mut b);
+    waitgroup_add_done(&mut b);
+}
+
+// ---------------------------------------------------------------------------------------
+// waitgroup_add_done
+
+fn waitgroup_add_done(b: &mut Bench) {
+    let n = b.n(1_000_000, 1);
+    let impls = vec![imp("gokio", move || async move {
+        tokio::spawn(async move {
+            let wg = gokio::WaitGroup::new();
+            for i in 0..n {
+                drop(std::hint::black_box(wg.guard()));
+                if i % 1000 == 999 {
+                    wg.wait().await;
+                }
+            }
+            assert_eq!(wg.count(), 0);
+        })
+        .await
+        .unwrap();
+    })];
+    b.workload("waitgroup_add_done", n, impls);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -60,8 +60,10 @@ fn main() {
         select_any_future().await;
         timers_and_tickers().await;
         context_tree().await;
+        context_values_and_causes().await;
         errgroup().await;
         semaphore().await;
+        cond_and_once_value().await;
         fan_in_fan_out().await;
 
         println!(
@@ -545,6 +547,46 @@ async fn context_tree() {
     ));
 }
 
+/// A request-scoped value's key: a `static`, typed (Go: `type key int; const userKey key = 0`).
+static USER: ContextKey<String> = ContextKey::new("user");
+
+/// Why a request was abandoned: a cancel cause is any error.
+#[derive(Debug)]
+struct ClientGone;
+
+impl std::fmt::Display for ClientGone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("client went away")
+    }
+}
+
+impl std::error::Error for ClientGone {}
+
+async fn context_values_and_causes() {
+    step(
+        "11b. Context values and cancel causes",
+        "`ctx.with_value(&KEY, v)` attaches a typed value that every descendant sees with\n\
+         `ctx.value(&KEY)`. `with_cancel_cause()` cancels with a reason: `err()` stays\n\
+         Canceled, as in Go, and `cause()` says why (Go 1.20's context.Cause).",
+    );
+    let (ctx, cancel) = Context::background()
+        .with_value(&USER, "gopher".to_string())
+        .with_cancel_cause();
+    let (handler, _cancel_handler) = ctx.with_timeout(Duration::from_secs(5));
+    let user = handler.value(&USER).cloned();
+    let serve = go(async move {
+        handler.cancelled().await;
+        format!(
+            "err() = {:?}, cause() = {}",
+            handler.err(),
+            handler.cause().unwrap()
+        )
+    });
+    cancel.cancel(Some(Arc::new(ClientGone)));
+    show(format!("the handler sees user = {user:?}"));
+    show(format!("handler stopped: {}", serve.join().await.unwrap()));
+}
+
 async fn errgroup() {
     step(
         "12. errgroup: the first error cancels the rest",
@@ -601,6 +643,44 @@ async fn semaphore() {
     show(format!(
         "6 jobs done; at most {} ran at once",
         peak.load(Ordering::SeqCst)
+    ));
+}
+
+/// A job queue shared the way a Go package shares its globals: `static`s, as `Mutex::new`,
+/// `Cond::new` (and `WaitGroup::new`, `Once::new`) are `const`.
+static QUEUE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+static NOT_EMPTY: Cond = Cond::new();
+
+async fn cond_and_once_value() {
+    step(
+        "13b. sync.Cond and sync.OnceValue",
+        "`NOT_EMPTY.wait(guard)` unlocks the mutex, sleeps until `signal()`, and locks it\n\
+         again (Go's `c.Wait()` in a `for !cond` loop). `once_value(f)` is Go 1.21's\n\
+         `sync.OnceValue`: `f` runs on the first call, later calls return its result.",
+    );
+    let consumer = go(async {
+        let mut queue = QUEUE.lock().await;
+        while queue.is_empty() {
+            queue = NOT_EMPTY.wait(queue).await;
+        }
+        queue.remove(0)
+    });
+    QUEUE.lock().await.push(7);
+    NOT_EMPTY.signal();
+    show(format!(
+        "the consumer took job {}",
+        consumer.join().await.unwrap()
+    ));
+    let loads = AtomicUsize::new(0);
+    let config = once_value(|| {
+        loads.fetch_add(1, Ordering::Relaxed);
+        "port=8080".to_string()
+    });
+    show(format!(
+        "config() = {:?}, again = {:?}; loaded {} time(s)",
+        config(),
+        config(),
+        loads.load(Ordering::Relaxed)
     ));
 }
 

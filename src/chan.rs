@@ -7,6 +7,7 @@
 mod core;
 mod error;
 mod future;
+mod traits;
 pub(crate) mod waiter;
 
 use std::fmt;
@@ -248,24 +249,14 @@ impl<T> From<Chan<T>> for Receiver<T> {
     }
 }
 
-impl<T> PartialEq for Chan<T> {
-    /// Two handles are equal when they refer to the same channel, as Go's `==` on channels.
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.shared, &other.shared)
-    }
-}
-
-impl<T> Eq for Chan<T> {}
-
 macro_rules! debug_handle {
     ($name:ident) => {
         impl<T> fmt::Debug for $name<T> {
+            /// `Chan { addr: 0x55d0c0a1b2c0, len: 1, cap: 4, closed: false }`: the channel's
+            /// address (as Go prints a channel value, and as `debug::dump` names it), then its
+            /// state. `T` need not be `Debug`: the values are not shown.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($name))
-                    .field("len", &self.shared.len())
-                    .field("cap", &self.shared.cap())
-                    .field("closed", &self.shared.is_closed())
-                    .finish()
+                debug_chan(f.debug_struct(stringify!($name)), &self.shared).finish()
             }
         }
     };
@@ -273,6 +264,23 @@ macro_rules! debug_handle {
 debug_handle!(Chan);
 debug_handle!(Sender);
 debug_handle!(Receiver);
+
+/// The fields every channel handle and future shows in its `Debug` output.
+fn debug_chan<'a, 'b, T>(
+    mut d: fmt::DebugStruct<'a, 'b>,
+    shared: &Shared<T>,
+) -> fmt::DebugStruct<'a, 'b> {
+    d.field("addr", &format_args!("{:#x}", chan_addr(shared)))
+        .field("len", &shared.len())
+        .field("cap", &shared.cap())
+        .field("closed", &shared.is_closed());
+    d
+}
+
+/// The channel's identity: the address of its shared state, common to all its handles.
+fn chan_addr<T>(shared: &Shared<T>) -> usize {
+    shared as *const Shared<T> as usize
+}
 
 // ----- the operations -----
 //

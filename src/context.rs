@@ -35,6 +35,7 @@
 
 mod after_func;
 mod cancel;
+mod cancelled;
 mod deadline;
 mod error;
 mod tree;
@@ -49,6 +50,7 @@ use crate::time::Instant;
 
 pub use after_func::{after_func, StopFunc};
 pub use cancel::{CancelCauseFunc, CancelFunc, CancelGuard};
+pub use cancelled::Cancelled;
 pub use error::{Cause, ContextError};
 pub use value::ContextKey;
 
@@ -316,9 +318,8 @@ impl Context {
     /// cancel.cancel();
     /// futures::executor::block_on(ctx.cancelled());
     /// ```
-    pub async fn cancelled(&self) {
-        let done = self.done();
-        let _ = done.recv().await;
+    pub fn cancelled(&self) -> Cancelled {
+        Cancelled { done: self.done() }
     }
 
     #[doc(hidden)]

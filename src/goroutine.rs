@@ -325,7 +325,6 @@ pub fn num_goroutine() -> usize {
 /// assert_eq!(g.await.unwrap(), "done");
 /// # });
 /// ```
-#[derive(Debug)]
 pub struct Goroutine<T> {
     handle: tokio::task::JoinHandle<T>,
     id: u64,
@@ -427,7 +426,6 @@ impl<T> IntoFuture for Goroutine<T> {
 /// assert_eq!(join.await.unwrap(), 1);
 /// # });
 /// ```
-#[derive(Debug)]
 #[must_use = "futures do nothing unless polled"]
 pub struct Join<T> {
     handle: tokio::task::JoinHandle<T>,
@@ -457,6 +455,27 @@ impl<T> Future for Join<T> {
                 }
             })
         })
+    }
+}
+
+// `T` need not be `Debug`: the output is never shown.
+impl<T> std::fmt::Debug for Goroutine<T> {
+    /// `Goroutine { id: 7, finished: false }`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Goroutine")
+            .field("id", &self.id)
+            .field("finished", &self.handle.is_finished())
+            .finish()
+    }
+}
+
+impl<T> std::fmt::Debug for Join<T> {
+    /// `Join { id: 7, finished: false }`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Join")
+            .field("id", &self.id)
+            .field("finished", &self.handle.is_finished())
+            .finish()
     }
 }
 

@@ -172,6 +172,8 @@
 //! | `select { case ...; default: }` | `select! { recv(ch) -> v => ..., default => ... }` |
 //! | `var wg sync.WaitGroup; defer wg.Done()` | `let wg = WaitGroup::new(); let _g = wg.guard();` |
 //! | `mu.Lock(); defer mu.Unlock()` | `let g = mu.lock().await;` |
+//! | package-level `var mu sync.Mutex` | `static MU: Mutex<u32> = Mutex::new(0);` (also `WaitGroup`, `Once`, `Cond`, `Semaphore`) |
+//! | `a == b` on channels, `map[chan T]V` | `a == b` across `Chan`/`Sender`/`Receiver`; `HashMap<Sender<T>, V>` |
 //! | `c := sync.NewCond(&mu)`; `c.Wait()` | `let c = Cond::new();` `g = c.wait(g).await;` |
 //! | `go run -race` | data races do not compile: `Send`/`Sync` reject them |
 //! | `kill -QUIT` / Ctrl-\\ (goroutine dump) | `debug::dump_on_sigquit()` (feature `sigquit`), or print `debug::dump()` |
@@ -179,6 +181,7 @@
 //! | panic: send on closed channel | `Err(SendError(v))` |
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]
+#![warn(missing_debug_implementations)]
 
 mod blocking;
 mod chan;
@@ -235,7 +238,9 @@ pub use chan::{
     chan, Chan, ClosedFuture, Receiver, RecvFuture, RecvOkFuture, SendError, SendFuture, Sender,
     TryRecvError, TrySendError,
 };
-pub use context::{CancelFunc, CancelGuard, Context, ContextError};
+pub use context::{
+    CancelCauseFunc, CancelFunc, CancelGuard, Cause, Context, ContextError, ContextKey, StopFunc,
+};
 pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic};
 pub use select::{recv_any, RecvHandle, Select, SelectWait, SendHandle};
 pub use sync::{

@@ -106,3 +106,18 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
         m.lock().unwrap()
     }
 }
+
+/// Declares a `const fn` outside loom and a plain `fn` under it. The sync primitives'
+/// constructors are `const` so that a `static` holds one, as Go's zero-value globals do
+/// (`static MU: Mutex<u32> = Mutex::new(0);`); loom's atomics and locks are not
+/// `const`-constructible, so under `--cfg loom` the same constructors are plain functions
+/// (the models build their primitives at run time anyway).
+macro_rules! const_fn {
+    ($(#[$attr:meta])* $vis:vis fn $($rest:tt)*) => {
+        #[cfg(not(loom))]
+        $(#[$attr])* $vis const fn $($rest)*
+        #[cfg(loom)]
+        $(#[$attr])* $vis fn $($rest)*
+    };
+}
+pub(crate) use const_fn;

@@ -10,7 +10,8 @@
 //! | `sync.WaitGroup`, `sync.Mutex`, `sync.RWMutex`, `sync.Once`, `sync.Cond` | [`WaitGroup`], [`Mutex`], [`RwMutex`], [`Once`], [`Cond`] |
 //! | `sync.OnceFunc`, `sync.OnceValue`, `sync.OnceValues` | [`once_func`](crate::sync::once_func), [`once_value`](crate::sync::once_value), [`once_values`](crate::sync::once_values) |
 //! | `x/sync/semaphore`, `x/sync/errgroup`, `x/sync/singleflight` | [`Semaphore`], [`Group`](crate::sync::Group), [`singleflight`](crate::sync::singleflight) |
-//! | `context.Context`, `context.CancelFunc` | [`Context`], [`CancelFunc`] |
+//! | `context.Context`, `context.CancelFunc`, `context.CancelCauseFunc` | [`Context`], [`CancelFunc`], [`CancelCauseFunc`] |
+//! | `context.Cause`, a `ctx.Value` key, `context.AfterFunc`'s `stop` | [`Cause`], [`ContextKey`], [`StopFunc`] |
 //! | the `time` package (`time.After`, `time.Tick`, `time.Sleep`, ...) | [`time`] |
 //! | `runtime.Gosched`, `runtime.NumGoroutine` | [`yield_now`], [`num_goroutine`] |
 //! | (a goroutine's handle, for `join`) | [`Goroutine`] |
@@ -18,7 +19,7 @@
 //! Names that an explicit `use` also brings in (say `std::sync::Mutex`) take precedence over
 //! the glob, as usual in Rust.
 
-pub use crate::context::{CancelFunc, Context};
+pub use crate::context::{CancelCauseFunc, CancelFunc, Cause, Context, ContextKey, StopFunc};
 pub use crate::goroutine::{num_goroutine, run, yield_now, Goroutine};
 pub use crate::sync::{
     once_func, once_value, once_values, singleflight, Cond, Group, Mutex, Once, RwMutex, Semaphore,

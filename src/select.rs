@@ -674,3 +674,15 @@ where
 
 #[cfg(all(test, not(loom)))]
 mod tests;
+
+impl std::fmt::Debug for SelectFuture<'_, '_> {
+    /// `SelectFuture { cases: 3, biased: false, has_default: false, parked: true }`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SelectFuture")
+            .field("cases", &self.cases.len())
+            .field("biased", &self.biased)
+            .field("has_default", &self.has_default)
+            .field("parked", &self.parked.is_some())
+            .finish()
+    }
+}

@@ -215,3 +215,44 @@ fn defer_done_without_add_panics_like_go() {
     let wg = WaitGroup::new();
     drop(wg.defer_done());
 }
+
+#[test]
+fn a_waiter_after_rounds_without_waiters_is_woken() {
+    // Rounds that reach zero with nobody waiting skip the notification; a waiter of a later
+    // round must still be woken by its zero, and by a clone's `done`.
+    let wg = WaitGroup::new();
+    for _ in 0..3 {
+        drop(wg.guard());
+    }
+    let g = wg.clone().guard();
+    let mut w = spawn(wg.wait());
+    assert_pending!(w.poll());
+    assert_pending!(w.poll());
+    drop(g);
+    assert!(w.is_woken());
+    assert_ready!(w.poll());
+    // A cancelled waiter of this round leaves the next round's waiter working.
+    let g = wg.guard();
+    let mut cancelled = spawn(wg.wait());
+    assert_pending!(cancelled.poll());
+    drop(cancelled);
+    let mut w = spawn(wg.wait());
+    assert_pending!(w.poll());
+    drop(g);
+    assert!(w.is_woken());
+    assert_ready!(w.poll());
+    assert_eq!(format!("{:?}", wg.guard()), "DoneGuard { count: 1 }");
+}
+
+#[test]
+fn a_zero_between_check_and_listen_is_seen() {
+    // The waiter sees a busy group, and the group reaches zero before it sleeps: the
+    // flag-and-recheck RMW sees the zero (`wait` is ready at once, not stuck).
+    let wg = WaitGroup::new();
+    let g = wg.guard();
+    let mut w = spawn(wg.wait());
+    assert_pending!(w.poll()); // registered and flagged
+    drop(g);
+    assert_ready!(w.poll());
+    assert_eq!(wg.count(), 0);
+}

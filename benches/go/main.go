@@ -318,6 +318,27 @@ func pipeline(n int) time.Duration {
 }
 
 // mutexUncontended: one goroutine, n x (Lock, increment, Unlock) on a sync.Mutex.
+var wgAddDone sync.WaitGroup
+
+// waitGroupAddDone is benches/sync.rs' waitgroup_add_done: Add(1), Done(), and Wait() on the
+// zero counter every 1000, on a package-level WaitGroup.
+func waitGroupAddDone(n int) time.Duration {
+	return wall(func() {
+		done := make(chan struct{})
+		go func() {
+			for i := 0; i < n; i++ {
+				wgAddDone.Add(1)
+				wgAddDone.Done()
+				if i%1000 == 999 {
+					wgAddDone.Wait()
+				}
+			}
+			close(done)
+		}()
+		<-done
+	})
+}
+
 func mutexUncontended(n int) time.Duration {
 	return wall(func() {
 		done := make(chan uint64)
@@ -576,6 +597,7 @@ func main() {
 		measure(fmt.Sprintf("mutex_contended_%d", tasks), nc, func() time.Duration { return mutexContended(nc, tasks) })
 	}
 	measure("mutex_fairness", 10, mutexFairness)
+	measure("waitgroup_add_done", nu, func() time.Duration { return waitGroupAddDone(nu) })
 	ng := scaled(100_000, 1)
 	measure("spawn_join_100k", ng, func() time.Duration { return spawnJoin(ng) })
 	measure("waitgroup_100k", ng, func() time.Duration { return waitGroup(ng) })

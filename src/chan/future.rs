@@ -6,6 +6,7 @@
 //! will ([`SendFuture::cancel`] says which), and a dropped [`RecvFuture`] never loses one (a
 //! value already handed to it goes back to the head of the channel).
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -234,5 +235,54 @@ impl<T> Future for ClosedFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.shared.poll_closed(cx, &mut this.wait)
+    }
+}
+
+// ----- Debug: the channel (address, len, cap, closed) and where the operation stands -----
+
+/// Where a channel operation stands, for `Debug`.
+fn op_state<T, U>(value: Option<&U>, entry: &Option<Parked<T>>) -> &'static str {
+    match (value, entry) {
+        (_, Some(_)) => "parked",
+        (Some(_), None) => "idle",
+        (None, None) => "done",
+    }
+}
+
+impl<T> fmt::Debug for SendFuture<'_, T> {
+    /// `SendFuture { addr: 0x.., len: 0, cap: 0, closed: false, state: "parked" }`; `state` is
+    /// `idle` (not polled yet), `parked` (waiting for room or a receiver) or `done`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = op_state(self.value.as_ref(), &self.entry);
+        super::debug_chan(f.debug_struct("SendFuture"), self.shared)
+            .field("state", &state)
+            .finish()
+    }
+}
+
+impl<T> fmt::Debug for RecvFuture<'_, T> {
+    /// As [`SendFuture`]'s; a resolved receive shows only `state: "done"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shared {
+            Some(shared) => super::debug_chan(f.debug_struct("RecvFuture"), shared)
+                .field("state", &op_state(Some(&()), &self.entry))
+                .finish(),
+            None => f
+                .debug_struct("RecvFuture")
+                .field("state", &"done")
+                .finish(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for RecvOkFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RecvOkFuture").field(&self.inner).finish()
+    }
+}
+
+impl<T> fmt::Debug for ClosedFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::debug_chan(f.debug_struct("ClosedFuture"), self.shared).finish()
     }
 }

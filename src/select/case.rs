@@ -310,3 +310,25 @@ impl<T: Send> Case for SendCase<'_, T> {
         // A completed send cannot be undone: the receiver has the value.
     }
 }
+
+// ----- Debug (the cases are the `select!` expansion's; shown when a user prints its future) -----
+
+impl<T> std::fmt::Debug for RecvCase<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecvCase")
+            .field("chan", &self.chan)
+            .field("parked", &self.entry.is_some())
+            .field("chosen", &self.result.is_some())
+            .finish()
+    }
+}
+
+impl<T> std::fmt::Debug for SendCase<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendCase")
+            .field("chan", &self.chan)
+            .field("parked", &self.entry.is_some())
+            .field("chosen", &self.result.is_some())
+            .finish()
+    }
+}

@@ -124,22 +124,41 @@ struct Ticket {
 }
 
 impl Cond {
-    /// Creates a condition variable with no waiters, not yet bound to a mutex (Go:
-    /// `sync.NewCond(&mu)`; the first [`wait`](Cond::wait) binds it to its guard's mutex).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let c = gokio::Cond::new();
-    /// c.signal(); // nobody waits: nothing happens
-    /// ```
-    pub fn new() -> Self {
-        Cond {
-            mutex: AtomicUsize::new(0),
-            state: crate::loom::Mutex::new(State {
-                queue: WaitQueue::new(),
-                next: 0,
-            }),
+    crate::loom::const_fn! {
+        /// Creates a condition variable with no waiters, not yet bound to a mutex (Go:
+        /// `sync.NewCond(&mu)`; the first [`wait`](Cond::wait) binds it to its guard's mutex).
+        ///
+        /// `const`, so a `static` can hold one next to its `static` mutex (a plain `fn` under
+        /// `--cfg loom`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use gokio::{Cond, Mutex};
+        ///
+        /// static READY: Mutex<bool> = Mutex::new(false);
+        /// static READY_COND: Cond = Cond::new();
+        ///
+        /// # gokio::run(async {
+        /// READY_COND.signal(); // nobody waits: nothing happens
+        /// gokio::go(async {
+        ///     *READY.lock().await = true;
+        ///     READY_COND.broadcast();
+        /// });
+        /// let mut ready = READY.lock().await;
+        /// while !*ready {
+        ///     ready = READY_COND.wait(ready).await;
+        /// }
+        /// # });
+        /// ```
+        pub fn new() -> Self {
+            Cond {
+                mutex: AtomicUsize::new(0),
+                state: crate::loom::Mutex::new(State {
+                    queue: WaitQueue::new(),
+                    next: 0,
+                }),
+            }
         }
     }
 

@@ -92,18 +92,31 @@ pub struct Mutex<T: ?Sized> {
 }
 
 impl<T> Mutex<T> {
-    /// Creates an unlocked mutex holding `value`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let m = gokio::Mutex::new(5);
-    /// assert_eq!(*m.try_lock().unwrap(), 5);
-    /// ```
-    pub fn new(value: T) -> Self {
-        Mutex {
-            raw: RawMutex::new(),
-            data: LockCell::new(value),
+    crate::loom::const_fn! {
+        /// Creates an unlocked mutex holding `value`.
+        ///
+        /// `const`, so a `static` can hold a mutex, as a Go package holds a `var mu
+        /// sync.Mutex` (under `--cfg loom`, whose atomics are not `const`, it is a plain `fn`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use gokio::Mutex;
+        ///
+        /// static HITS: Mutex<u64> = Mutex::new(0);
+        ///
+        /// # gokio::run(async {
+        /// *HITS.lock().await += 1;
+        /// assert_eq!(*HITS.lock().await, 1);
+        /// let m = Mutex::new(5);
+        /// assert_eq!(*m.try_lock().unwrap(), 5);
+        /// # });
+        /// ```
+        pub fn new(value: T) -> Self {
+            Mutex {
+                raw: RawMutex::new(),
+                data: LockCell::new(value),
+            }
         }
     }
 

@@ -52,15 +52,33 @@ impl std::fmt::Debug for Once {
 }
 
 impl Once {
-    /// Creates a `Once` whose action has not run.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert!(!gokio::Once::new().is_done());
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
+    crate::loom::const_fn! {
+        /// Creates a `Once` whose action has not run.
+        ///
+        /// `const`, so a `static` can hold one, as Go's package-level `var once sync.Once`
+        /// (a plain `fn` under `--cfg loom`, whose atomics are not `const`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use gokio::Once;
+        ///
+        /// static INIT: Once = Once::new();
+        ///
+        /// # gokio::run(async {
+        /// for _ in 0..3 {
+        ///     INIT.call_once(|| async { println!("initialised once") }).await;
+        /// }
+        /// assert!(INIT.is_done());
+        /// assert!(!Once::new().is_done());
+        /// # });
+        /// ```
+        pub fn new() -> Self {
+            Once {
+                state: AtomicUsize::new(NEW),
+                changed: Event::new(),
+            }
+        }
     }
 
     /// Runs `f().await` if no call has completed it yet (Go: `once.Do(f)`).

@@ -94,22 +94,32 @@ impl fmt::Debug for Semaphore {
 }
 
 impl Semaphore {
-    /// Creates a semaphore with `capacity` permits, all free.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let sem = gokio::Semaphore::new(4);
-    /// assert_eq!(sem.available(), 4);
-    /// ```
-    pub fn new(capacity: usize) -> Self {
-        Semaphore {
-            state: Mutex::new(State {
-                size: capacity,
-                cur: 0,
-                next_id: 0,
-                waiters: VecDeque::new(),
-            }),
+    crate::loom::const_fn! {
+        /// Creates a semaphore with `capacity` permits, all free.
+        ///
+        /// `const`, so a `static` can hold one (a plain `fn` under `--cfg loom`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use gokio::Semaphore;
+        ///
+        /// static DB_SLOTS: Semaphore = Semaphore::new(4);
+        ///
+        /// assert_eq!(DB_SLOTS.available(), 4);
+        /// assert!(DB_SLOTS.try_acquire(1));
+        /// assert_eq!(DB_SLOTS.available(), 3);
+        /// DB_SLOTS.release(1);
+        /// ```
+        pub fn new(capacity: usize) -> Self {
+            Semaphore {
+                state: Mutex::new(State {
+                    size: capacity,
+                    cur: 0,
+                    next_id: 0,
+                    waiters: VecDeque::new(),
+                }),
+            }
         }
     }
 

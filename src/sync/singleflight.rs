@@ -345,6 +345,24 @@ enum State<K, V> {
 // `Do` never pins `K` or `V` (the flight is boxed), so it is `Unpin` whatever they are.
 impl<K: Hash + Eq, V> Unpin for Do<K, V> {}
 
+impl<K: Hash + Eq, V> fmt::Debug for Do<K, V> {
+    /// `Do { state: "joined", duplicate: true }`: `start` (not polled yet), `joined` (waiting
+    /// on the flight for its key; `duplicate` when another caller started it) or `done`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (state, duplicate) = match &self.state {
+            State::Start { .. } => ("start", None),
+            State::Joined { dups, .. } => ("joined", Some(dups.is_none())),
+            State::Done => ("done", None),
+        };
+        let mut d = f.debug_struct("Do");
+        d.field("state", &state);
+        if let Some(duplicate) = duplicate {
+            d.field("duplicate", &duplicate);
+        }
+        d.finish()
+    }
+}
+
 impl<K, V> Do<K, V>
 where
     K: Hash + Eq + Clone + Send + 'static,

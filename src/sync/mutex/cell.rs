@@ -42,7 +42,7 @@ pub(super) struct LockCell<T: ?Sized>(UnsafeCell<T>);
 unsafe impl<T: ?Sized + Send> Sync for LockCell<T> {}
 
 impl<T> LockCell<T> {
-    pub(super) fn new(value: T) -> Self {
+    pub(super) const fn new(value: T) -> Self {
         LockCell(UnsafeCell::new(value))
     }
 

@@ -204,13 +204,15 @@ pub(super) struct RawMutex {
 }
 
 impl RawMutex {
-    pub(super) fn new() -> Self {
-        RawMutex {
-            state: AtomicUsize::new(0),
-            fast_polls: AtomicUsize::new(0),
-            queue: crate::loom::Mutex::new(WaitQueue::new()),
-            #[cfg(loom)]
-            starve_after: 2,
+    crate::loom::const_fn! {
+        pub(super) fn new() -> Self {
+            RawMutex {
+                state: AtomicUsize::new(0),
+                fast_polls: AtomicUsize::new(0),
+                queue: crate::loom::Mutex::new(WaitQueue::new()),
+                #[cfg(loom)]
+                starve_after: 2,
+            }
         }
     }
 
