@@ -248,7 +248,7 @@ pub fn run<F: Future>(main: F) -> F::Output {
         "gokio::run called from inside a tokio runtime; `.await` the future instead"
     );
     let reg = debug::register(0, true, Location::caller(), None);
-    runtime::global().block_on(debug::scope(reg, main))
+    runtime::global().block_on(debug::run_main(reg, main))
 }
 
 /// Yields to other goroutines (Go: `runtime.Gosched()`).

@@ -57,6 +57,7 @@ mod builder;
 mod case;
 mod macros;
 
+use crate::debug::{self, Reason};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -396,7 +397,10 @@ impl SelectFuture<'_, '_> {
                 token.set_waker(cx);
                 match token.selected() {
                     Some(i) => i,
-                    None => return Poll::Pending,
+                    None => {
+                        debug::park(Reason::Select, None, || None);
+                        return Poll::Pending;
+                    }
                 }
             }
         };
@@ -439,7 +443,14 @@ impl SelectFuture<'_, '_> {
                 }
             }
             if self.cases.iter().all(|c| c.is_nil()) {
-                return Poll::Pending; // Go's `select {}`: blocks forever
+                // Go's `select {}` (no cases) or a select of nil channels: blocks forever.
+                let reason = if n == 0 {
+                    Reason::SelectNoCases
+                } else {
+                    Reason::Select
+                };
+                debug::park(reason, None, || None);
+                return Poll::Pending;
             }
             // Pass 2.
             let tok = match &mut token.0 {
@@ -453,6 +464,7 @@ impl SelectFuture<'_, '_> {
             let parked_all = register_all(self.cases, &order, tok);
             if parked_all {
                 self.parked = token.0.take();
+                debug::park(Reason::Select, None, || None);
                 return Poll::Pending;
             }
             // A case became ready while we registered: abort and look again, unless a

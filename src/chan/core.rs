@@ -77,6 +77,7 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use super::waiter::{Owner, Parked, Queue, Spares};
+use crate::debug::{self, Object, Reason};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::spin::SpinLock;
 
@@ -454,6 +455,9 @@ impl<T> Shared<T> {
             TrySend::Closed(v) => Poll::Ready(Err(v)),
             TrySend::Full(v) => {
                 Self::park(&mut st, cx, Some(v), entry);
+                let len = st.buf.len();
+                drop(st);
+                self.record_park(true, len);
                 Poll::Pending
             }
         }
@@ -529,9 +533,30 @@ impl<T> Shared<T> {
             TryRecv::Closed => Poll::Ready(None),
             TryRecv::Empty => {
                 Self::park(&mut st, cx, None, entry);
+                let len = st.buf.len();
+                drop(st);
+                self.record_park(false, len);
                 Poll::Pending
             }
         }
+    }
+
+    /// Records the current goroutine as parked on this channel (`gokio::debug::dump`'s
+    /// `chan send` / `chan receive`); nothing without the `diagnostics` feature.
+    #[inline(always)]
+    fn record_park(&self, send: bool, len: usize) {
+        let reason = if send {
+            Reason::ChanSend
+        } else {
+            Reason::ChanReceive
+        };
+        debug::park(reason, None, || {
+            Some(Object::Chan {
+                addr: self as *const Self as usize,
+                len,
+                cap: self.cap,
+            })
+        });
     }
 
     /// A parked operation (`send`: in the send queue) is polled again. Once its entry is
@@ -558,11 +583,15 @@ impl<T> Shared<T> {
     /// released).
     #[inline(never)]
     fn still_waiting(&self, cx: &Context<'_>, e: &Parked<T>, send: bool) -> bool {
-        let waiting = {
+        let (waiting, len) = {
             let mut st = self.lock();
-            if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker())
+            let waiting = if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker());
+            (waiting, st.buf.len())
         };
         // A replaced waker is dropped here, outside the lock.
+        if waiting.is_some() {
+            self.record_park(send, len);
+        }
         waiting.is_some()
     }
 

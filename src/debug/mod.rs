@@ -81,6 +81,8 @@
 #![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
 
 #[cfg(feature = "diagnostics")]
+pub(crate) mod deadlock;
+#[cfg(feature = "diagnostics")]
 mod dump;
 #[cfg(feature = "diagnostics")]
 mod leak;
@@ -97,7 +99,7 @@ pub use leak::{verify_none, LeakCheck, Leaked};
 #[cfg(all(unix, feature = "sigquit"))]
 pub use sigquit::dump_on_sigquit;
 
-pub(crate) use park::{Object, Parked, Reason};
+pub(crate) use park::{caller, park, Object, Reason};
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -131,25 +133,60 @@ pub(crate) fn register(
 }
 
 /// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, the registration is
-/// the task-local that wait states find on every poll; either way it is dropped with the
-/// future, however the goroutine ends.
+/// the task-local that wait states find on every poll, and each poll begins by bumping the
+/// slot's poll counter (which makes earlier wait states stale, see `park.rs`); either way the
+/// registration is dropped with the future, however the goroutine ends.
 #[inline]
 pub(crate) fn scope<F: Future>(
     reg: Option<Registration>,
     fut: F,
 ) -> impl Future<Output = F::Output> {
+    use futures::FutureExt;
     #[cfg(feature = "diagnostics")]
     {
-        park::CURRENT.scope(reg.expect("registered"), fut)
+        use std::task::Poll;
+        let reg = reg.expect("registered");
+        let slot = reg.slot();
+        // The per-poll hook without `unsafe` and without storing `fut` twice (an `async`
+        // block around `pin!(fut)` would keep both the captured and the pinned copy):
+        // `try_join` polls its first future before its second on every poll, and returns at
+        // once when the second fails. The first is the hook, pending forever; the second is
+        // `fut`, whose output travels as the "error", so nothing but `()` is ever stored.
+        let begin = std::future::poll_fn(move |_| {
+            slot.begin_poll();
+            Poll::<Result<(), F::Output>>::Pending
+        });
+        let body =
+            futures::future::try_join(begin, fut.map(Err::<(), F::Output>)).map(|r| match r {
+                Err(value) => value,
+                Ok(((), ())) => unreachable!("the poll hook never completes"),
+            });
+        park::CURRENT.scope(reg, body)
     }
     #[cfg(not(feature = "diagnostics"))]
     {
         // The guard rides in the `map` closure (zero-sized inside `Option` only when it is
         // `None`; `LiveGuard` itself is zero-sized), as before the registry existed.
-        use futures::FutureExt;
         fut.map(move |value| {
             drop(reg);
             value
         })
+    }
+}
+
+/// Runs `main`, a [`run`](crate::run) main future registered by `reg`: as [`scope`], and with
+/// `diagnostics` also watched by the deadlock detector, which makes it panic with Go's
+/// `fatal error: all goroutines are asleep - deadlock!` and the dump (see `deadlock.rs`).
+pub(crate) fn run_main<F: Future>(
+    reg: Option<Registration>,
+    main: F,
+) -> impl Future<Output = F::Output> {
+    #[cfg(feature = "diagnostics")]
+    {
+        deadlock::watch(reg.expect("registered"), main)
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        scope(reg, main)
     }
 }

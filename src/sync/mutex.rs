@@ -512,7 +512,10 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
                 this.mutex = None;
                 Poll::Ready(mutex.guard())
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                mutex.raw.record_park();
+                Poll::Pending
+            }
         }
     }
 }
@@ -580,7 +583,10 @@ impl<T: ?Sized> Future for LockOwned<T> {
                     None => unreachable!(),
                 }
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                mutex.raw.record_park();
+                Poll::Pending
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 use event_listener::{Event, EventListener};
 use futures::FutureExt;
 
-use crate::debug::{Object, Parked, Reason};
+use crate::debug::{self, Object, Reason};
 use crate::goroutine::{go, Goroutine};
 use crate::loom::atomic::{AtomicIsize, Ordering};
 use crate::loom::Arc;
@@ -164,8 +164,7 @@ impl WaitGroup {
         Wait {
             inner: &self.inner,
             listener: None,
-            parked: None,
-            site: Location::caller(),
+            site: debug::caller(),
         }
     }
 
@@ -275,13 +274,14 @@ impl Inner {
     }
 
     /// Records the current goroutine as parked in `wait` (Go: `sync.WaitGroup.Wait`).
-    #[cold]
-    fn parked(&self, site: &'static Location<'static>) -> Option<Parked> {
-        let object = Object::WaitGroup {
-            addr: self as *const Inner as usize,
-            count: self.count.load(Ordering::Relaxed).max(0) as usize,
-        };
-        Parked::new(Reason::SyncWaitGroupWait, object, site)
+    #[inline]
+    fn park(&self, site: Option<&'static Location<'static>>) {
+        debug::park(Reason::SyncWaitGroupWait, site, || {
+            Some(Object::WaitGroup {
+                addr: self as *const Inner as usize,
+                count: self.count.load(Ordering::Relaxed).max(0) as usize,
+            })
+        });
     }
 }
 
@@ -322,10 +322,8 @@ impl Drop for DoneGuard {
 pub struct Wait<'a> {
     inner: &'a Inner,
     listener: Option<EventListener>,
-    /// The goroutine's recorded wait state while parked (for `gokio::debug::dump`).
-    parked: Option<Parked>,
     /// The user's call of `wait`, shown by the dump.
-    site: &'static Location<'static>,
+    site: Option<&'static Location<'static>>,
 }
 
 impl std::fmt::Debug for Wait<'_> {
@@ -344,7 +342,6 @@ impl Future for Wait<'_> {
         loop {
             if this.inner.is_zero() {
                 this.listener = None;
-                this.parked = None;
                 return Poll::Ready(());
             }
             match this.listener.as_mut() {
@@ -352,9 +349,7 @@ impl Future for Wait<'_> {
                 None => this.listener = Some(this.inner.zero.listen()),
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
-                        if this.parked.is_none() {
-                            this.parked = this.inner.parked(this.site);
-                        }
+                        this.inner.park(this.site);
                         return Poll::Pending;
                     }
                     this.listener = None;

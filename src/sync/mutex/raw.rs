@@ -183,6 +183,17 @@ impl RawMutex {
         !n.is_multiple_of(BUDGET_EVERY)
     }
 
+    /// Records the current goroutine as parked on this mutex (`gokio::debug::dump`'s
+    /// `sync.Mutex.Lock`); nothing without the `diagnostics` feature.
+    #[inline(always)]
+    pub(super) fn record_park(&self) {
+        crate::debug::park(crate::debug::Reason::SyncMutexLock, None, || {
+            Some(crate::debug::Object::Mutex {
+                addr: self as *const Self as usize,
+            })
+        });
+    }
+
     /// The uncontended fast path: CAS `0 → LOCKED`.
     #[inline]
     pub(super) fn try_lock_fast(&self) -> bool {
