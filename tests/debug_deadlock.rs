@@ -137,6 +137,28 @@ fn never_reported() {
         wg.go(gokio::time::sleep(Duration::from_millis(800)));
         wg.wait().await;
     });
+    // A goroutine that parked a receive, keeps it aside, and (polled again since) waits for
+    // a plain thread: its stale `chan receive` must not count.
+    gokio::run(async {
+        let ch = chan::<i32>(0);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let wg = WaitGroup::new();
+        wg.go({
+            let ch = ch.clone();
+            async move {
+                let mut recv = Box::pin(ch.recv());
+                assert!(futures::poll!(recv.as_mut()).is_pending());
+                gokio::yield_now().await;
+                rx.await.unwrap();
+            }
+        });
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(800));
+            tx.send(()).unwrap();
+        });
+        wg.wait().await;
+        t.join().unwrap();
+    });
     // A thread blocked in `recv_blocking` that another thread serves later.
     gokio::run(async {
         let (ch, back) = (chan::<i32>(0), chan::<i32>(0));
