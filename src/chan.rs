@@ -339,6 +339,7 @@ impl<T> Chan<T> {
     /// ch.send("hello").await.unwrap();
     /// # });
     /// ```
+    #[track_caller]
     pub fn send(&self, v: T) -> SendFuture<'_, T> {
         SendFuture::new(&self.shared, v)
     }
@@ -364,6 +365,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.recv().await, None);
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv(&self) -> RecvFuture<'_, T> {
         RecvFuture::new(&self.shared)
     }
@@ -385,6 +387,7 @@ impl<T> Chan<T> {
     /// assert_eq!((v, ok), (0, false));
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv_ok(&self) -> RecvOkFuture<'_, T>
     where
         T: Default,
@@ -566,6 +569,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(1).await, Err(gokio::SendError(1)));
     /// # });
     /// ```
+    #[track_caller]
     pub fn send(&self, v: T) -> SendFuture<'_, T> {
         SendFuture::new(&self.shared, v)
     }
@@ -676,6 +680,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv().await, None);
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv(&self) -> RecvFuture<'_, T> {
         RecvFuture::new(&self.shared)
     }
@@ -696,6 +701,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv_ok().await, (0, false));
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv_ok(&self) -> RecvOkFuture<'_, T>
     where
         T: Default,

@@ -38,14 +38,20 @@ pub struct SendFuture<'a, T> {
     shared: &'a Shared<T>,
     value: Option<T>,
     entry: Option<Parked<T>>,
+    /// The user's call of `send`, for `gokio::debug::dump`.
+    #[cfg(feature = "diagnostics")]
+    site: &'static std::panic::Location<'static>,
 }
 
 impl<'a, T> SendFuture<'a, T> {
+    #[track_caller]
     pub(crate) fn new(shared: &'a Shared<T>, value: T) -> Self {
         SendFuture {
             shared,
             value: Some(value),
             entry: None,
+            #[cfg(feature = "diagnostics")]
+            site: std::panic::Location::caller(),
         }
     }
 }
@@ -92,9 +98,15 @@ impl<T> Future for SendFuture<'_, T> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        this.shared
+        let r = this
+            .shared
             .poll_send(cx, &mut this.value, &mut this.entry)
-            .map_err(SendError)
+            .map_err(SendError);
+        #[cfg(feature = "diagnostics")]
+        if r.is_pending() {
+            crate::debug::park::set_site(this.site);
+        }
+        r
     }
 }
 
@@ -134,13 +146,19 @@ pub struct RecvFuture<'a, T> {
     /// `None` once the receive resolved (a niche: no extra space).
     shared: Option<&'a Shared<T>>,
     entry: Option<Parked<T>>,
+    /// The user's call of `recv`, for `gokio::debug::dump`.
+    #[cfg(feature = "diagnostics")]
+    site: &'static std::panic::Location<'static>,
 }
 
 impl<'a, T> RecvFuture<'a, T> {
+    #[track_caller]
     pub(crate) fn new(shared: &'a Shared<T>) -> Self {
         RecvFuture {
             shared: Some(shared),
             entry: None,
+            #[cfg(feature = "diagnostics")]
+            site: std::panic::Location::caller(),
         }
     }
 }
@@ -157,6 +175,10 @@ impl<T> Future for RecvFuture<'_, T> {
         let r = shared.poll_recv(cx, &mut this.entry);
         if r.is_ready() {
             this.shared = None;
+        }
+        #[cfg(feature = "diagnostics")]
+        if r.is_pending() {
+            crate::debug::park::set_site(this.site);
         }
         r
     }
@@ -186,6 +208,7 @@ pub struct RecvOkFuture<'a, T> {
 }
 
 impl<'a, T> RecvOkFuture<'a, T> {
+    #[track_caller]
     pub(crate) fn new(shared: &'a Shared<T>) -> Self {
         RecvOkFuture {
             inner: RecvFuture::new(shared),

@@ -222,6 +222,25 @@ pub(crate) fn caller() -> Option<&'static Location<'static>> {
     }
 }
 
+/// Sets where the wait state recorded by the current poll waits: for a future that knows the
+/// user's call (a channel's `send`/`recv`) around a poll function that does not (the one
+/// shared with `Sink`, `Stream` and `select!`). Only with the `diagnostics` feature.
+#[cfg(feature = "diagnostics")]
+#[inline(never)]
+pub(crate) fn set_site(site: &'static Location<'static>) {
+    let Some(slot) = current() else { return };
+    let polls = slot.polls.load(Ordering::Relaxed);
+    let old = slot.wait.load(Ordering::Relaxed);
+    if old == 0 || polls >> 32 != polls & u64::from(u32::MAX) {
+        return; // nothing recorded by this poll
+    }
+    let site = registry::intern(site);
+    let site = if site < 1 << SITE_BITS { site } else { 0 };
+    let mask = ((1u64 << SITE_BITS) - 1) << 32;
+    slot.wait
+        .store(old & !mask | u64::from(site) << 32, Ordering::Relaxed);
+}
+
 /// Records that the current goroutine's poll leaves it pending in a gokio primitive: for
 /// `reason`, at `site` (the user's call of the primitive), on what `object` describes.
 ///
@@ -251,19 +270,20 @@ fn record(reason: Reason, site: Option<&'static Location<'static>>, object: Opti
     let polls = slot.polls.load(Ordering::Relaxed);
     let (now, last) = ((polls >> 32) as u32, polls as u32);
     let old = slot.wait.load(Ordering::Relaxed);
-    // The same wait recorded by this poll or the one before (the same parked future polled
+    // The same wait (reason and object) recorded by this poll or the one before (the same parked future polled
     // again: a spurious wake-up, a loop of `select!` around it) keeps its "since". (Two
     // back-to-back waits at one site on one object, the second parking in the poll right
     // after the first completed, are merged the same way: the dump's duration is a floor's
     // worth coarser than Go's, never a false state.)
-    let same = old & !u64::from(u32::MAX) == key
+    let same = old >> 56 == key >> 56
         && slot.object.load(Ordering::Relaxed) == object
         && (last == now || last.wrapping_add(1) == now);
-    let word = if same {
-        old
+    let since = if same {
+        old & u64::from(u32::MAX)
     } else {
-        key | u64::from(registry::ticks())
+        u64::from(registry::ticks())
     };
+    let word = key | since;
     slot.object.store(object, Ordering::Relaxed);
     slot.detail.store(detail, Ordering::Relaxed);
     slot.wait.store(word, Ordering::Relaxed);

@@ -146,10 +146,13 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(*m.lock().await, [1, 2]);
     /// # }
     /// ```
+    #[track_caller]
     pub fn lock(&self) -> Lock<'_, T> {
         Lock {
             mutex: Some(self),
             key: None,
+            #[cfg(feature = "diagnostics")]
+            site: std::panic::Location::caller(),
         }
     }
 
@@ -253,10 +256,13 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(*m.lock().await, 1);
     /// # }
     /// ```
+    #[track_caller]
     pub fn lock_owned(self: Arc<Self>) -> LockOwned<T> {
         LockOwned {
             mutex: Some(self),
             key: None,
+            #[cfg(feature = "diagnostics")]
+            site: std::panic::Location::caller(),
         }
     }
 
@@ -490,6 +496,9 @@ impl<T: ?Sized + fmt::Display> fmt::Display for OwnedMutexGuard<T> {
 pub struct Lock<'a, T: ?Sized> {
     mutex: Option<&'a Mutex<T>>,
     key: Option<usize>,
+    /// The user's call of `lock`, for `gokio::debug::dump`.
+    #[cfg(feature = "diagnostics")]
+    site: &'static std::panic::Location<'static>,
 }
 
 impl<'a, T: ?Sized> Future for Lock<'a, T> {
@@ -513,7 +522,8 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
                 Poll::Ready(mutex.guard())
             }
             Poll::Pending => {
-                mutex.raw.record_park();
+                #[cfg(feature = "diagnostics")]
+                mutex.raw.record_park(this.site);
                 Poll::Pending
             }
         }
@@ -556,6 +566,9 @@ impl<T: ?Sized> fmt::Debug for Lock<'_, T> {
 pub struct LockOwned<T: ?Sized> {
     mutex: Option<Arc<Mutex<T>>>,
     key: Option<usize>,
+    /// The user's call of `lock_owned`, for `gokio::debug::dump`.
+    #[cfg(feature = "diagnostics")]
+    site: &'static std::panic::Location<'static>,
 }
 
 impl<T: ?Sized> Future for LockOwned<T> {
@@ -584,7 +597,8 @@ impl<T: ?Sized> Future for LockOwned<T> {
                 }
             }
             Poll::Pending => {
-                mutex.raw.record_park();
+                #[cfg(feature = "diagnostics")]
+                mutex.raw.record_park(this.site);
                 Poll::Pending
             }
         }

@@ -185,9 +185,10 @@ impl RawMutex {
 
     /// Records the current goroutine as parked on this mutex (`gokio::debug::dump`'s
     /// `sync.Mutex.Lock`); nothing without the `diagnostics` feature.
+    #[cfg(feature = "diagnostics")]
     #[inline(always)]
-    pub(super) fn record_park(&self) {
-        crate::debug::park(crate::debug::Reason::SyncMutexLock, None, || {
+    pub(super) fn record_park(&self, site: &'static std::panic::Location<'static>) {
+        crate::debug::park(crate::debug::Reason::SyncMutexLock, Some(site), || {
             Some(crate::debug::Object::Mutex {
                 addr: self as *const Self as usize,
             })
