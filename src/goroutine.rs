@@ -228,6 +228,11 @@ macro_rules! go {
 /// `#[tokio::main]`): blocking a runtime thread would stall it. There, `.await` the future
 /// instead. A panic inside `main` itself propagates out of `run`.
 ///
+/// With the `diagnostics` feature, panics with Go's `fatal error: all goroutines are asleep -
+/// deadlock!` followed by the goroutine dump when `main` and every goroutine are parked on
+/// gokio primitives with nothing left to wake them (what counts is listed in `gokio::debug`).
+/// Goroutines stuck in that deadlock stay parked.
+///
 /// # Blocking
 ///
 /// Blocks the calling thread until `main` completes.

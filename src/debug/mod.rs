@@ -31,12 +31,69 @@
 //!
 //! # What is recorded
 //!
-//! Wait states are recorded today by [`WaitGroup::wait`](crate::WaitGroup::wait)
-//! (`sync.WaitGroup.Wait`), [`Semaphore::acquire`](crate::Semaphore::acquire) (`semacquire`)
-//! and [`Once::call_once`](crate::Once::call_once) (`sync.Once.Do`); channels, `select!`,
-//! mutexes, timers and contexts follow. A goroutine pending on anything else — a socket,
-//! `tokio::time::sleep`, a `JoinHandle`, a primitive not yet wired — is shown as
-//! `running or waiting outside gokio`, never as blocked.
+//! Every gokio wait records Go's wait reason each time it leaves the goroutine pending:
+//!
+//! | wait | reason | on what |
+//! |---|---|---|
+//! | `recv`, `recv_ok`, a `Receiver` stream, a timer or ticker channel, `Context::done().recv()`, `Context::cancelled()` | `chan receive` | the channel, `(len, cap)` |
+//! | `send`, a `Sender` sink, errgroup `go` past `set_limit` | `chan send` | the channel, `(len, cap)` |
+//! | `select!` / `Select` | `select`; `select (no cases)` for `select! {}` | |
+//! | `Mutex::lock` (and a `Cond` waiter relocking) | `sync.Mutex.Lock` | the mutex |
+//! | `RwMutex::read` / `write` | `sync.RWMutex.RLock` / `sync.RWMutex.Lock` | the rwmutex |
+//! | `Cond::wait` | `sync.Cond.Wait` | |
+//! | `WaitGroup::wait`, errgroup `wait` | `sync.WaitGroup.Wait` | the wait group, its counter |
+//! | `Semaphore::acquire` | `semacquire` | permits wanted and free |
+//! | `Once::call_once` | `sync.Once.Do` | the `Once` |
+//! | `time::sleep` | `sleep` | |
+//!
+//! Go has no context wait of its own: `<-ctx.Done()` is a channel receive, and so is gokio's.
+//! Where the call is (`file:line:col`) is recorded for channel `send`/`recv`, `Mutex::lock`,
+//! `WaitGroup::wait`, `Semaphore::acquire`, `Once::call_once` and `sleep`.
+//!
+//! A wait state counts only if the goroutine's *latest poll* recorded it: a parked gokio
+//! future kept aside while the goroutine awaits something else is not shown. A goroutine
+//! pending on anything gokio does not know — a socket, `tokio::time::sleep`, a `JoinHandle` —
+//! is shown as `running or waiting outside gokio`, never as blocked. The one blind spot: a
+//! single poll that leaves both a gokio wait and a foreign future pending (a `tokio::select!`
+//! or `join!` of a channel receive and a socket read) shows the gokio wait.
+//!
+//! # Deadlock detection
+//!
+//! When every goroutine and the main future of [`run`](crate::run) are parked on gokio
+//! primitives with nothing left to wake them, `run` panics with Go's message followed by the
+//! dump, within about 200 ms:
+//!
+//! ```text
+//! fatal error: all goroutines are asleep - deadlock!
+//!
+//! goroutine 0 [chan receive]:
+//! gokio::Receiver::recv(chan 0x55d0c0a1b2c0 (len 0, cap 0))
+//!         src/main.rs:5:12
+//! created by gokio::run at src/main.rs:3:5
+//! ```
+//!
+//! Like Go's, the check is global: a goroutine stuck forever while another still runs is not
+//! reported (a leak check or a dump finds it). A background thread (`gokio-sysmon`) looks every
+//! 100 ms, and reports only when two looks in a row saw the same, fully quiet state:
+//!
+//! - every live goroutine and every `run` main future is parked on a gokio wait recorded by its
+//!   latest poll, none of them in `sleep`, and no main future has been woken since;
+//! - the runtime is idle: all its workers parked, nothing queued, and no task alive besides
+//!   the goroutines — so no gokio timer, ticker or `after_func` task, no context deadline, no
+//!   `tokio::spawn`ed task;
+//! - no thread is inside a `*_blocking` call (`recv_blocking`, `send_blocking`, …), which
+//!   another thread could still serve;
+//! - nothing was spawned, polled or woken between the two looks.
+//!
+//! Never reported, then: a goroutine awaiting a socket (`TcpListener::accept`), a tokio timer,
+//! a `JoinHandle` or any future gokio does not know (it is not parked on gokio); a pending gokio
+//! timer or context deadline (its task is alive); a `sleep`; goroutines on a tokio runtime of
+//! your own (its tasks are not counted, so the runtime is never seen as idle), where there is
+//! no detection at all. What it cannot see, and so could misreport: the `tokio::select!` of a
+//! gokio wait and a foreign future in one poll described above (use two goroutines, or
+//! `tokio::select!` over foreign futures only), and a plain thread that touches gokio
+//! primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting for such
+//! a thread looks asleep.
 //!
 //! # Cost, and the `diagnostics` feature
 //!
@@ -51,32 +108,6 @@
 //! (`benches/memory.rs`) costs 6 to 7% more memory. `src/debug/registry.rs` explains the
 //! design.
 //!
-//! # Deadlock detection (planned)
-//!
-//! Go's `fatal error: all goroutines are asleep - deadlock!` needs every primitive wired, so
-//! it is not here yet. The registry is laid out for it:
-//!
-//! 1. A `gokio-sysmon` thread already ticks the coarse clock every 100 ms; it will also run
-//!    the check, so nothing is added to spawn or park paths.
-//! 2. The check is a walk over the slots (a load of `id` and `wait` per slot) deciding that
-//!    every live goroutine *and* every `run` main future is parked on a gokio primitive. To
-//!    rule out a wake-up in flight, it walks twice, one tick apart, and requires the same
-//!    wait words (the since-tick makes each park distinct) and the same goroutine-id
-//!    counter (no spawn in between).
-//! 3. It must never fire falsely, so it also requires: no pending gokio timer or context
-//!    deadline (a counter kept by `time`/`context`), no thread blocked in a `*_blocking` call
-//!    (a counter kept by `blocking::block_on`), and the tokio runtime having no alive task
-//!    besides goroutines (`RuntimeMetrics::num_alive_tasks`, stable).
-//! 4. A wait state can be stale: a goroutine may keep a parked gokio future alive while it
-//!    awaits something else (a `tokio::select!` of a channel and a socket). The detector
-//!    must therefore only trust a wait state renewed by the goroutine's latest poll. That
-//!    needs a per-poll hook in the goroutine wrapper (a poll counter in the slot, compared
-//!    with the counter the park recorded); tokio's task-local scope used today has none, and
-//!    a pin-projecting wrapper of our own needs `unsafe`, so the detector's session adds one
-//!    fenced wrapper (or counts polls through the waker the primitives already see).
-//! 5. Inside a user's own runtime (not `run`), the check is opt-in (a watchdog the user
-//!    starts), because gokio cannot see that runtime's other tasks.
-
 // Without `diagnostics` the public items are compiled out; the docs above still name them.
 #![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
 
