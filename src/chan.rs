@@ -794,7 +794,8 @@ impl<T> futures::Stream for Receiver<T> {
     /// first, the value goes back to the channel.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
-        this.shared.poll_recv(cx, &mut this.stream)
+        this.shared
+            .poll_recv(cx, &mut this.stream, crate::debug::NO_SITE)
     }
 }
 
@@ -818,7 +819,9 @@ impl<T> Sender<T> {
             return Poll::Ready(Ok(()));
         }
         let SinkState { value, entry } = sink;
-        shared.poll_send(cx, value, entry).map_err(SendError)
+        shared
+            .poll_send(cx, value, entry, crate::debug::NO_SITE)
+            .map_err(SendError)
     }
 }
 

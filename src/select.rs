@@ -398,7 +398,7 @@ impl SelectFuture<'_, '_> {
                 match token.selected() {
                     Some(i) => i,
                     None => {
-                        debug::park(Reason::Select, None, || None);
+                        debug::park(Reason::Select, debug::NO_SITE, || None);
                         return Poll::Pending;
                     }
                 }
@@ -449,7 +449,7 @@ impl SelectFuture<'_, '_> {
                 } else {
                     Reason::Select
                 };
-                debug::park(reason, None, || None);
+                debug::park(reason, debug::NO_SITE, || None);
                 return Poll::Pending;
             }
             // Pass 2.
@@ -464,7 +464,7 @@ impl SelectFuture<'_, '_> {
             let parked_all = register_all(self.cases, &order, tok);
             if parked_all {
                 self.parked = token.0.take();
-                debug::park(Reason::Select, None, || None);
+                debug::park(Reason::Select, debug::NO_SITE, || None);
                 return Poll::Pending;
             }
             // A case became ready while we registered: abort and look again, unless a

@@ -39,8 +39,7 @@ pub struct SendFuture<'a, T> {
     value: Option<T>,
     entry: Option<Parked<T>>,
     /// The user's call of `send`, for `gokio::debug::dump`.
-    #[cfg(feature = "diagnostics")]
-    site: &'static std::panic::Location<'static>,
+    site: crate::debug::Site,
 }
 
 impl<'a, T> SendFuture<'a, T> {
@@ -50,8 +49,7 @@ impl<'a, T> SendFuture<'a, T> {
             shared,
             value: Some(value),
             entry: None,
-            #[cfg(feature = "diagnostics")]
-            site: std::panic::Location::caller(),
+            site: crate::debug::caller(),
         }
     }
 }
@@ -98,15 +96,9 @@ impl<T> Future for SendFuture<'_, T> {
     #[inline(always)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let r = this
-            .shared
-            .poll_send(cx, &mut this.value, &mut this.entry)
-            .map_err(SendError);
-        #[cfg(feature = "diagnostics")]
-        if r.is_pending() {
-            crate::debug::park::set_site(this.site);
-        }
-        r
+        this.shared
+            .poll_send(cx, &mut this.value, &mut this.entry, this.site)
+            .map_err(SendError)
     }
 }
 
@@ -147,8 +139,7 @@ pub struct RecvFuture<'a, T> {
     shared: Option<&'a Shared<T>>,
     entry: Option<Parked<T>>,
     /// The user's call of `recv`, for `gokio::debug::dump`.
-    #[cfg(feature = "diagnostics")]
-    site: &'static std::panic::Location<'static>,
+    site: crate::debug::Site,
 }
 
 impl<'a, T> RecvFuture<'a, T> {
@@ -157,8 +148,7 @@ impl<'a, T> RecvFuture<'a, T> {
         RecvFuture {
             shared: Some(shared),
             entry: None,
-            #[cfg(feature = "diagnostics")]
-            site: std::panic::Location::caller(),
+            site: crate::debug::caller(),
         }
     }
 }
@@ -172,13 +162,9 @@ impl<T> Future for RecvFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         let shared = this.shared.expect("gokio: recv polled after completion");
-        let r = shared.poll_recv(cx, &mut this.entry);
+        let r = shared.poll_recv(cx, &mut this.entry, this.site);
         if r.is_ready() {
             this.shared = None;
-        }
-        #[cfg(feature = "diagnostics")]
-        if r.is_pending() {
-            crate::debug::park::set_site(this.site);
         }
         r
     }

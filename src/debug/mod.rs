@@ -130,7 +130,7 @@ pub use leak::{verify_none, LeakCheck, Leaked};
 #[cfg(all(unix, feature = "sigquit"))]
 pub use sigquit::dump_on_sigquit;
 
-pub(crate) use park::{caller, park, Object, Reason};
+pub(crate) use park::{caller, park, Object, Reason, Site, NO_SITE};
 
 use std::borrow::Cow;
 use std::future::Future;

@@ -25,6 +25,7 @@
 //! a gokio future pending (`tokio::select!` of a channel and a socket): the slot then shows the
 //! gokio wait, and only the deadlock detector's other checks know better (see `deadlock.rs`).
 
+#[cfg(feature = "diagnostics")]
 use std::panic::Location;
 #[cfg(feature = "diagnostics")]
 use std::sync::atomic::Ordering;
@@ -207,38 +208,33 @@ impl Wait {
     }
 }
 
+/// Where a primitive was called, for the dump: the `Location` with the `diagnostics` feature,
+/// nothing at all (zero-sized) without it, so that futures storing one do not grow.
+#[cfg(feature = "diagnostics")]
+pub(crate) type Site = Option<&'static Location<'static>>;
+/// Where a primitive was called, for the dump: the `Location` with the `diagnostics` feature,
+/// nothing at all (zero-sized) without it, so that futures storing one do not grow.
+#[cfg(not(feature = "diagnostics"))]
+pub(crate) type Site = ();
+
+/// No known site.
+#[cfg(feature = "diagnostics")]
+pub(crate) const NO_SITE: Site = None;
+/// No known site.
+#[cfg(not(feature = "diagnostics"))]
+pub(crate) const NO_SITE: Site = ();
+
 /// The user's call of the function running now (`#[track_caller]`), kept only with the
 /// `diagnostics` feature: a primitive's future stores it to show where it waits.
 #[inline(always)]
 #[track_caller]
-pub(crate) fn caller() -> Option<&'static Location<'static>> {
+pub(crate) fn caller() -> Site {
     #[cfg(feature = "diagnostics")]
     {
         Some(Location::caller())
     }
     #[cfg(not(feature = "diagnostics"))]
-    {
-        None
-    }
-}
-
-/// Sets where the wait state recorded by the current poll waits: for a future that knows the
-/// user's call (a channel's `send`/`recv`) around a poll function that does not (the one
-/// shared with `Sink`, `Stream` and `select!`). Only with the `diagnostics` feature.
-#[cfg(feature = "diagnostics")]
-#[inline(never)]
-pub(crate) fn set_site(site: &'static Location<'static>) {
-    let Some(slot) = current() else { return };
-    let polls = slot.polls.load(Ordering::Relaxed);
-    let old = slot.wait.load(Ordering::Relaxed);
-    if old == 0 || polls >> 32 != polls & u64::from(u32::MAX) {
-        return; // nothing recorded by this poll
-    }
-    let site = registry::intern(site);
-    let site = if site < 1 << SITE_BITS { site } else { 0 };
-    let mask = ((1u64 << SITE_BITS) - 1) << 32;
-    slot.wait
-        .store(old & !mask | u64::from(site) << 32, Ordering::Relaxed);
+    {}
 }
 
 /// Records that the current goroutine's poll leaves it pending in a gokio primitive: for
@@ -249,11 +245,7 @@ pub(crate) fn set_site(site: &'static Location<'static>) {
 /// Without the `diagnostics` feature it compiles to nothing and `object` is never called.
 #[inline(always)]
 #[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
-pub(crate) fn park(
-    reason: Reason,
-    site: Option<&'static Location<'static>>,
-    object: impl FnOnce() -> Option<Object>,
-) {
+pub(crate) fn park(reason: Reason, site: Site, object: impl FnOnce() -> Option<Object>) {
     #[cfg(feature = "diagnostics")]
     record(reason, site, object());
 }

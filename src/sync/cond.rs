@@ -612,7 +612,11 @@ impl<'a, M: Relock> Waiter<'a, M> {
     /// `sync.Cond.Wait`); nothing without the `diagnostics` feature.
     #[inline(always)]
     fn record_park(&self) {
-        crate::debug::park(crate::debug::Reason::SyncCondWait, None, || None);
+        crate::debug::park(
+            crate::debug::Reason::SyncCondWait,
+            crate::debug::NO_SITE,
+            || None,
+        );
     }
 
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<M::Guard> {

@@ -388,7 +388,11 @@ impl<E: Send + 'static> Group<E> {
             std::future::poll_fn(|cx| {
                 let r = Pin::new(&mut listener).poll(cx);
                 if r.is_pending() {
-                    crate::debug::park(crate::debug::Reason::SyncWaitGroupWait, None, || None);
+                    crate::debug::park(
+                        crate::debug::Reason::SyncWaitGroupWait,
+                        crate::debug::NO_SITE,
+                        || None,
+                    );
                 }
                 r
             })
@@ -506,7 +510,11 @@ impl<E> Future for Go<E> {
             if let Some(listener) = this.listener.as_mut() {
                 if Pin::new(listener).poll(cx).is_pending() {
                     // Go's `Go` past the limit blocks sending to the limit channel.
-                    crate::debug::park(crate::debug::Reason::ChanSend, None, || None);
+                    crate::debug::park(
+                        crate::debug::Reason::ChanSend,
+                        crate::debug::NO_SITE,
+                        || None,
+                    );
                     return Poll::Pending;
                 }
                 this.listener = None;

@@ -151,8 +151,7 @@ impl<T: ?Sized> Mutex<T> {
         Lock {
             mutex: Some(self),
             key: None,
-            #[cfg(feature = "diagnostics")]
-            site: std::panic::Location::caller(),
+            site: crate::debug::caller(),
         }
     }
 
@@ -261,8 +260,7 @@ impl<T: ?Sized> Mutex<T> {
         LockOwned {
             mutex: Some(self),
             key: None,
-            #[cfg(feature = "diagnostics")]
-            site: std::panic::Location::caller(),
+            site: crate::debug::caller(),
         }
     }
 
@@ -497,8 +495,7 @@ pub struct Lock<'a, T: ?Sized> {
     mutex: Option<&'a Mutex<T>>,
     key: Option<usize>,
     /// The user's call of `lock`, for `gokio::debug::dump`.
-    #[cfg(feature = "diagnostics")]
-    site: &'static std::panic::Location<'static>,
+    site: crate::debug::Site,
 }
 
 impl<'a, T: ?Sized> Future for Lock<'a, T> {
@@ -522,7 +519,6 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
                 Poll::Ready(mutex.guard())
             }
             Poll::Pending => {
-                #[cfg(feature = "diagnostics")]
                 mutex.raw.record_park(this.site);
                 Poll::Pending
             }
@@ -567,8 +563,7 @@ pub struct LockOwned<T: ?Sized> {
     mutex: Option<Arc<Mutex<T>>>,
     key: Option<usize>,
     /// The user's call of `lock_owned`, for `gokio::debug::dump`.
-    #[cfg(feature = "diagnostics")]
-    site: &'static std::panic::Location<'static>,
+    site: crate::debug::Site,
 }
 
 impl<T: ?Sized> Future for LockOwned<T> {
@@ -597,7 +592,6 @@ impl<T: ?Sized> Future for LockOwned<T> {
                 }
             }
             Poll::Pending => {
-                #[cfg(feature = "diagnostics")]
                 mutex.raw.record_park(this.site);
                 Poll::Pending
             }

@@ -902,7 +902,7 @@ impl RawRwMutex {
                 Kind::Read => crate::debug::Reason::SyncRWMutexRLock,
                 Kind::Write => crate::debug::Reason::SyncRWMutexLock,
             };
-            crate::debug::park(reason, None, || {
+            crate::debug::park(reason, crate::debug::NO_SITE, || {
                 Some(crate::debug::Object::Mutex {
                     addr: self as *const Self as usize,
                 })

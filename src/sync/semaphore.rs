@@ -19,7 +19,6 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
-use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
@@ -224,7 +223,7 @@ pub struct Acquire<'a> {
     /// `Some(id)` while queued (or granted but not yet observed).
     id: Option<u64>,
     /// The user's call of `acquire`, shown by the dump.
-    site: Option<&'static Location<'static>>,
+    site: debug::Site,
 }
 
 impl fmt::Debug for Acquire<'_> {

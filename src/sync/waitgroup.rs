@@ -10,7 +10,6 @@
 //! undone and panics with Go's message.
 
 use std::future::Future;
-use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -275,7 +274,7 @@ impl Inner {
 
     /// Records the current goroutine as parked in `wait` (Go: `sync.WaitGroup.Wait`).
     #[inline]
-    fn park(&self, site: Option<&'static Location<'static>>) {
+    fn park(&self, site: debug::Site) {
         debug::park(Reason::SyncWaitGroupWait, site, || {
             Some(Object::WaitGroup {
                 addr: self as *const Inner as usize,
@@ -323,7 +322,7 @@ pub struct Wait<'a> {
     inner: &'a Inner,
     listener: Option<EventListener>,
     /// The user's call of `wait`, shown by the dump.
-    site: Option<&'static Location<'static>>,
+    site: debug::Site,
 }
 
 impl std::fmt::Debug for Wait<'_> {

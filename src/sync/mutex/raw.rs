@@ -185,10 +185,9 @@ impl RawMutex {
 
     /// Records the current goroutine as parked on this mutex (`gokio::debug::dump`'s
     /// `sync.Mutex.Lock`); nothing without the `diagnostics` feature.
-    #[cfg(feature = "diagnostics")]
     #[inline(always)]
-    pub(super) fn record_park(&self, site: &'static std::panic::Location<'static>) {
-        crate::debug::park(crate::debug::Reason::SyncMutexLock, Some(site), || {
+    pub(super) fn record_park(&self, site: crate::debug::Site) {
+        crate::debug::park(crate::debug::Reason::SyncMutexLock, site, || {
             Some(crate::debug::Object::Mutex {
                 addr: self as *const Self as usize,
             })
