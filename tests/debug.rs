@@ -440,9 +440,9 @@ async fn a_parked_future_kept_aside_is_not_shown_as_the_wait() {
             let mut recv = Box::pin(ch.recv());
             // One poll parks the receive (a wait state is recorded)...
             assert!(futures::poll!(recv.as_mut()).is_pending());
-            polled.try_send(()).unwrap();
             // ...then the goroutine, polled again, waits on tokio, keeping the receive alive.
             gokio::yield_now().await;
+            polled.try_send(()).unwrap();
             go_on.notified().await;
             drop(recv);
         }

@@ -38,7 +38,7 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use event_listener::{Event, EventListener};
 
-use super::park::{Reason, Wait, CURRENT};
+use super::park::{self, Reason, Wait};
 use super::registry::{self, Registration};
 use crate::loom::global::{AtomicU64, AtomicUsize, Mutex, OnceLock};
 
@@ -129,6 +129,15 @@ impl Drop for MainWaker {
     }
 }
 
+/// Calls `park::leave` when dropped.
+struct Leave;
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        park::leave();
+    }
+}
+
 /// Counts one in [`WATCHING`] while it lives.
 struct Watching(());
 
@@ -141,9 +150,8 @@ impl Drop for Watching {
 /// Runs `main` as goroutine 0 of a `run`, registered by `reg`, and panics with Go's message
 /// and the dump if the detector fires meanwhile.
 pub(crate) fn watch<F: Future>(reg: Registration, main: F) -> impl Future<Output = F::Output> {
-    let slot = reg.slot();
-    let main = CURRENT.scope(reg, main);
     async move {
+        let slot = reg.slot();
         WATCHING.fetch_add(1, Ordering::SeqCst);
         let _watching = Watching(());
         let seen = FIRED.load(Ordering::SeqCst);
@@ -164,7 +172,8 @@ pub(crate) fn watch<F: Future>(reg: Registration, main: F) -> impl Future<Output
             {
                 let _busy = Busy::new(); // released even if `main` panics
                 waker.polled();
-                slot.begin_poll();
+                park::enter(slot);
+                let _leave = Leave; // `park::leave()` even if `main` panics
                 if let Poll::Ready(v) = main.as_mut().poll(&mut Context::from_waker(&wrapped)) {
                     return Poll::Ready(v);
                 }

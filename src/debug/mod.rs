@@ -163,9 +163,9 @@ pub(crate) fn register(
     }
 }
 
-/// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, the registration is
-/// the task-local that wait states find on every poll, and each poll begins by bumping the
-/// slot's poll counter (which makes earlier wait states stale, see `park.rs`); either way the
+/// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, each poll begins by
+/// making the registration's slot the one wait states find (`park::enter`) and bumping its
+/// poll counter (which makes earlier wait states stale, see `park.rs`); either way the
 /// registration is dropped with the future, however the goroutine ends.
 #[inline]
 pub(crate) fn scope<F: Future>(
@@ -177,14 +177,16 @@ pub(crate) fn scope<F: Future>(
     {
         use std::task::Poll;
         let reg = reg.expect("registered");
-        let slot = reg.slot();
         // The per-poll hook without `unsafe` and without storing `fut` twice (an `async`
         // block around `pin!(fut)` would keep both the captured and the pinned copy):
         // `try_join` polls its first future before its second on every poll, and returns at
-        // once when the second fails. The first is the hook, pending forever; the second is
-        // `fut`, whose output travels as the "error", so nothing but `()` is ever stored.
+        // once when the second fails. The first is the hook, pending forever, which owns the
+        // registration (dropped with the future); the second is `fut`, whose output travels
+        // as the "error", so nothing but `()` is ever stored. A plain thread-local set by the
+        // hook (`park::enter`) replaces tokio's task-local scope, which swapped a value in
+        // and out of its own thread-local around every poll.
         let begin = std::future::poll_fn(move |_| {
-            slot.begin_poll();
+            park::enter(reg.slot());
             Poll::<Result<(), F::Output>>::Pending
         });
         let body =
@@ -192,7 +194,7 @@ pub(crate) fn scope<F: Future>(
                 Err(value) => value,
                 Ok(((), ())) => unreachable!("the poll hook never completes"),
             });
-        park::CURRENT.scope(reg, body)
+        body
     }
     #[cfg(not(feature = "diagnostics"))]
     {

@@ -31,19 +31,47 @@ use std::panic::Location;
 use std::sync::atomic::Ordering;
 
 #[cfg(feature = "diagnostics")]
-use super::registry::{self, Registration, Slot};
+use std::cell::Cell;
 
 #[cfg(feature = "diagnostics")]
-tokio::task_local! {
-    /// The registration of the goroutine being polled (set by its task on every poll).
-    pub(crate) static CURRENT: Registration;
+use super::registry::{self, Slot};
+
+#[cfg(feature = "diagnostics")]
+thread_local! {
+    /// The goroutine whose poll began last on this thread: its slot, and the tokio task that
+    /// polls it (`None` for a `run` main future, which is no task). Set as each poll begins
+    /// and never cleared for goroutines (no hook runs after a poll without `unsafe` or a
+    /// second copy of the future), so it is trusted only while the current tokio task is
+    /// that task ([`current`]); a `run` main future clears it after each poll.
+    static CURRENT: Cell<Option<(&'static Slot, Option<tokio::task::Id>)>> =
+        const { Cell::new(None) };
 }
 
-/// The slot of the goroutine being polled on this thread, if any.
+/// A poll of the goroutine (or `run` main future) owning `slot` begins on this thread: wait
+/// states recorded before are stale from now on, and primitives polled from here on record
+/// into `slot`.
 #[cfg(feature = "diagnostics")]
 #[inline]
-fn current() -> Option<&'static Slot> {
-    CURRENT.try_with(Registration::slot).ok()
+pub(crate) fn enter(slot: &'static Slot) {
+    slot.begin_poll();
+    let task = tokio::task::try_id();
+    let _ = CURRENT.try_with(|c| c.set(Some((slot, task))));
+}
+
+/// A `run` main future's poll ended.
+#[cfg(feature = "diagnostics")]
+pub(crate) fn leave() {
+    let _ = CURRENT.try_with(|c| c.set(None));
+}
+
+/// The slot of the goroutine being polled on this thread, if any: the one whose poll began
+/// last here, if the tokio task running now is the one that began it (tokio task ids are
+/// unique among live tasks, and gokio's goroutine, once ended, never runs again).
+#[cfg(feature = "diagnostics")]
+#[inline]
+pub(crate) fn current() -> Option<&'static Slot> {
+    let (slot, task) = CURRENT.try_with(Cell::get).ok().flatten()?;
+    (tokio::task::try_id() == task).then_some(slot)
 }
 
 /// Go's wait reasons (`runtime2.go`'s `waitReasonStrings`), as gokio's primitives use them.
