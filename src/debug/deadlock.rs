@@ -149,51 +149,49 @@ impl Drop for Watching {
 
 /// Runs `main` as goroutine 0 of a `run`, registered by `reg`, and panics with Go's message
 /// and the dump if the detector fires meanwhile.
-pub(crate) fn watch<F: Future>(reg: Registration, main: F) -> impl Future<Output = F::Output> {
-    async move {
-        let slot = reg.slot();
-        WATCHING.fetch_add(1, Ordering::SeqCst);
-        let _watching = Watching(());
-        let seen = FIRED.load(Ordering::SeqCst);
-        let waker = Arc::new(MainWaker {
-            inner: Mutex::new(None),
-            woken: AtomicBool::new(false),
-        });
-        let wrapped = Waker::from(Arc::clone(&waker));
-        let mut main = pin!(main);
-        let mut listener: Option<EventListener> = None;
-        std::future::poll_fn(move |cx| {
-            {
-                let mut inner = waker.inner.lock().unwrap_or_else(PoisonError::into_inner);
-                if !inner.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                    *inner = Some(cx.waker().clone());
+pub(crate) async fn watch<F: Future>(reg: Registration, main: F) -> F::Output {
+    let slot = reg.slot();
+    WATCHING.fetch_add(1, Ordering::SeqCst);
+    let _watching = Watching(());
+    let seen = FIRED.load(Ordering::SeqCst);
+    let waker = Arc::new(MainWaker {
+        inner: Mutex::new(None),
+        woken: AtomicBool::new(false),
+    });
+    let wrapped = Waker::from(Arc::clone(&waker));
+    let mut main = pin!(main);
+    let mut listener: Option<EventListener> = None;
+    std::future::poll_fn(move |cx| {
+        {
+            let mut inner = waker.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            if !inner.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                *inner = Some(cx.waker().clone());
+            }
+        }
+        {
+            let _busy = Busy::new(); // released even if `main` panics
+            waker.polled();
+            park::enter(slot);
+            let _leave = Leave; // `park::leave()` even if `main` panics
+            if let Poll::Ready(v) = main.as_mut().poll(&mut Context::from_waker(&wrapped)) {
+                return Poll::Ready(v);
+            }
+        }
+        loop {
+            if FIRED.load(Ordering::SeqCst) != seen {
+                let report = REPORT.lock().unwrap_or_else(PoisonError::into_inner);
+                panic!("{report}");
+            }
+            match listener.as_mut() {
+                None => listener = Some(FIRE.get_or_init(Event::new).listen()),
+                Some(l) => {
+                    std::task::ready!(Pin::new(l).poll(cx));
+                    listener = None;
                 }
             }
-            {
-                let _busy = Busy::new(); // released even if `main` panics
-                waker.polled();
-                park::enter(slot);
-                let _leave = Leave; // `park::leave()` even if `main` panics
-                if let Poll::Ready(v) = main.as_mut().poll(&mut Context::from_waker(&wrapped)) {
-                    return Poll::Ready(v);
-                }
-            }
-            loop {
-                if FIRED.load(Ordering::SeqCst) != seen {
-                    let report = REPORT.lock().unwrap_or_else(PoisonError::into_inner);
-                    panic!("{report}");
-                }
-                match listener.as_mut() {
-                    None => listener = Some(FIRE.get_or_init(Event::new).listen()),
-                    Some(l) => {
-                        std::task::ready!(Pin::new(l).poll(cx));
-                        listener = None;
-                    }
-                }
-            }
-        })
-        .await
-    }
+        }
+    })
+    .await
 }
 
 /// What one look saw; the detector fires when two looks one tick apart are equal.

@@ -203,12 +203,10 @@ pub(crate) fn scope<F: Future>(
             park::enter(reg.slot());
             Poll::<Result<(), F::Output>>::Pending
         });
-        let body =
-            futures::future::try_join(begin, fut.map(Err::<(), F::Output>)).map(|r| match r {
-                Err(value) => value,
-                Ok(((), ())) => unreachable!("the poll hook never completes"),
-            });
-        body
+        futures::future::try_join(begin, fut.map(Err::<(), F::Output>)).map(|r| match r {
+            Err(value) => value,
+            Ok(((), ())) => unreachable!("the poll hook never completes"),
+        })
     }
     #[cfg(not(feature = "diagnostics"))]
     {

@@ -243,14 +243,19 @@ pub(crate) type Site = Option<&'static Location<'static>>;
 /// Where a primitive was called, for the dump: the `Location` with the `diagnostics` feature,
 /// nothing at all (zero-sized) without it, so that futures storing one do not grow.
 #[cfg(not(feature = "diagnostics"))]
-pub(crate) type Site = ();
+pub(crate) type Site = NoSite;
+
+/// The zero-sized [`Site`] without the `diagnostics` feature.
+#[cfg(not(feature = "diagnostics"))]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NoSite;
 
 /// No known site.
 #[cfg(feature = "diagnostics")]
 pub(crate) const NO_SITE: Site = None;
 /// No known site.
 #[cfg(not(feature = "diagnostics"))]
-pub(crate) const NO_SITE: Site = ();
+pub(crate) const NO_SITE: Site = NoSite;
 
 /// The user's call of the function running now (`#[track_caller]`), kept only with the
 /// `diagnostics` feature: a primitive's future stores it to show where it waits.
@@ -262,7 +267,9 @@ pub(crate) fn caller() -> Site {
         Some(Location::caller())
     }
     #[cfg(not(feature = "diagnostics"))]
-    {}
+    {
+        NoSite
+    }
 }
 
 /// Records that the current goroutine's poll leaves it pending in a gokio primitive: for
