@@ -48,8 +48,13 @@ static WATCHING: AtomicUsize = AtomicUsize::new(0);
 static BUSY: AtomicUsize = AtomicUsize::new(0);
 /// Threads inside `blocking::block_on`.
 static BLOCKING: AtomicUsize = AtomicUsize::new(0);
+/// `run` main futures ever watched: each gets the next number.
+static STARTED: AtomicU64 = AtomicU64::new(0);
 /// Bumped each time the detector fires.
 static FIRED: AtomicU64 = AtomicU64::new(0);
+/// The [`STARTED`] count both looks of the latest firing saw: a `run` numbered above it
+/// started after them and is not part of that deadlock.
+static FIRED_UPTO: AtomicU64 = AtomicU64::new(0);
 /// The message of the latest firing.
 static REPORT: Mutex<String> = Mutex::new(String::new());
 /// Wakes the watched `run`s when the detector fires.
@@ -153,7 +158,8 @@ pub(crate) async fn watch<F: Future>(reg: Registration, main: F) -> F::Output {
     let slot = reg.slot();
     WATCHING.fetch_add(1, Ordering::SeqCst);
     let _watching = Watching(());
-    let seen = FIRED.load(Ordering::SeqCst);
+    let mut seen = FIRED.load(Ordering::SeqCst);
+    let number = STARTED.fetch_add(1, Ordering::SeqCst) + 1;
     let waker = Arc::new(MainWaker {
         inner: Mutex::new(None),
         woken: AtomicBool::new(false),
@@ -178,9 +184,13 @@ pub(crate) async fn watch<F: Future>(reg: Registration, main: F) -> F::Output {
             }
         }
         loop {
-            if FIRED.load(Ordering::SeqCst) != seen {
-                let report = REPORT.lock().unwrap_or_else(PoisonError::into_inner);
-                panic!("{report}");
+            let fired = FIRED.load(Ordering::SeqCst);
+            if fired != seen {
+                seen = fired;
+                if number <= FIRED_UPTO.load(Ordering::SeqCst) {
+                    let report = REPORT.lock().unwrap_or_else(PoisonError::into_inner);
+                    panic!("{report}");
+                }
             }
             match listener.as_mut() {
                 None => listener = Some(FIRE.get_or_init(Event::new).listen()),
@@ -202,6 +212,8 @@ pub(crate) struct Look {
     /// Park/unpark count of every worker.
     parks: Vec<u64>,
     next_id: u64,
+    /// [`STARTED`]: no `run` began between the looks.
+    started: u64,
 }
 
 /// One look (see the module docs); `None` when anything could still run.
@@ -213,6 +225,7 @@ fn look() -> Option<Look> {
         return None;
     }
     let next_id = crate::runtime::peek_next_id();
+    let started = STARTED.load(Ordering::SeqCst);
     let metrics = crate::runtime::global_started()?.metrics();
     let mut parks = Vec::with_capacity(metrics.num_workers());
     for w in 0..metrics.num_workers() {
@@ -245,24 +258,26 @@ fn look() -> Option<Look> {
         slots,
         parks,
         next_id,
+        started,
     })
 }
 
 /// Called by the sysmon thread every tick, with what the previous tick saw.
 pub(crate) fn tick(previous: &mut Option<Look>) {
     let now = look();
-    if now.is_some() && now == *previous {
-        fire();
+    if let Some(look) = now.as_ref().filter(|_| now == *previous) {
+        fire(look.started);
         *previous = None;
     } else {
         *previous = now;
     }
 }
 
-/// Makes every watched `run` panic with Go's message and the dump.
-fn fire() {
+/// Makes every `run` watched since before the looks panic with Go's message and the dump.
+fn fire(started: u64) {
     let dump = super::dump();
     *REPORT.lock().unwrap_or_else(PoisonError::into_inner) = format!("{MESSAGE}\n\n{dump}");
+    FIRED_UPTO.store(started, Ordering::SeqCst);
     FIRED.fetch_add(1, Ordering::SeqCst);
     FIRE.get_or_init(Event::new).notify(usize::MAX);
 }
