@@ -432,19 +432,20 @@ async fn dump_shows_the_wait_reason_of_every_primitive() {
 /// aside while the goroutine awaits something else is not what it waits on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parked_future_kept_aside_is_not_shown_as_the_wait() {
-    let ch = gokio::chan::<i32>(0);
+    let sem = Arc::new(Semaphore::new(1));
+    assert!(sem.try_acquire(1));
     let (polled, go_on) = (gokio::chan::<()>(1), Arc::new(tokio::sync::Notify::new()));
     let g = gokio::go({
-        let (ch, polled, go_on) = (ch.clone(), polled.clone(), go_on.clone());
+        let (sem, polled, go_on) = (sem.clone(), polled.clone(), go_on.clone());
         async move {
-            let mut recv = Box::pin(ch.recv());
-            // One poll parks the receive (a wait state is recorded)...
-            assert!(futures::poll!(recv.as_mut()).is_pending());
-            // ...then the goroutine, polled again, waits on tokio, keeping the receive alive.
+            let mut acquire = Box::pin(sem.acquire(1));
+            // One poll queues the acquire (a wait state is recorded)...
+            assert!(futures::poll!(acquire.as_mut()).is_pending());
+            // ...then the goroutine, polled again, waits on tokio, keeping the acquire queued.
             gokio::yield_now().await;
             polled.try_send(()).unwrap();
             go_on.notified().await;
-            drop(recv);
+            drop(acquire);
         }
     });
     polled.recv().await;
@@ -458,4 +459,5 @@ async fn a_parked_future_kept_aside_is_not_shown_as_the_wait() {
     );
     go_on.notify_one();
     g.await.unwrap();
+    sem.release(1);
 }
