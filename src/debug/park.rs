@@ -277,6 +277,9 @@ pub(crate) fn caller() -> Site {
 ///
 /// A primitive calls it every time it returns `Pending` (not only the first): the wait state
 /// holds for the goroutine's latest poll only (see the module docs), so a re-poll renews it.
+/// The deadlock detector trusts it to mean "only a gokio primitive can wake this goroutine":
+/// a combinator that may be pending on a future gokio does not know (a `select!` with a
+/// future arm, say) must not record its own reason while such a future is pending.
 /// Without the `diagnostics` feature it compiles to nothing and `object` is never called.
 #[inline(always)]
 #[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
