@@ -29,6 +29,9 @@ impl Wake for ThreadWaker {
 /// Blocks the current thread until `fut` completes.
 #[cfg(not(loom))]
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
+    // A thread blocked here may be served by another: no deadlock is reported meanwhile.
+    #[cfg(feature = "diagnostics")]
+    let _blocking = crate::debug::deadlock::Blocking::new();
     let mut fut = pin!(fut);
     let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut cx = Context::from_waker(&waker);

@@ -347,6 +347,7 @@ impl<T> Chan<T> {
     /// ch.send("hello").await.unwrap();
     /// # });
     /// ```
+    #[track_caller]
     pub fn send(&self, v: T) -> SendFuture<'_, T> {
         SendFuture::new(&self.shared, v)
     }
@@ -372,6 +373,7 @@ impl<T> Chan<T> {
     /// assert_eq!(ch.recv().await, None);
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv(&self) -> RecvFuture<'_, T> {
         RecvFuture::new(&self.shared)
     }
@@ -393,6 +395,7 @@ impl<T> Chan<T> {
     /// assert_eq!((v, ok), (0, false));
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv_ok(&self) -> RecvOkFuture<'_, T>
     where
         T: Default,
@@ -574,6 +577,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(1).await, Err(gokio::SendError(1)));
     /// # });
     /// ```
+    #[track_caller]
     pub fn send(&self, v: T) -> SendFuture<'_, T> {
         SendFuture::new(&self.shared, v)
     }
@@ -684,6 +688,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv().await, None);
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv(&self) -> RecvFuture<'_, T> {
         RecvFuture::new(&self.shared)
     }
@@ -704,6 +709,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.recv_ok().await, (0, false));
     /// # });
     /// ```
+    #[track_caller]
     pub fn recv_ok(&self) -> RecvOkFuture<'_, T>
     where
         T: Default,
@@ -796,7 +802,8 @@ impl<T> futures::Stream for Receiver<T> {
     /// first, the value goes back to the channel.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
-        this.shared.poll_recv(cx, &mut this.stream)
+        this.shared
+            .poll_recv(cx, &mut this.stream, crate::debug::NO_SITE)
     }
 }
 
@@ -820,7 +827,9 @@ impl<T> Sender<T> {
             return Poll::Ready(Ok(()));
         }
         let SinkState { value, entry } = sink;
-        shared.poll_send(cx, value, entry).map_err(SendError)
+        shared
+            .poll_send(cx, value, entry, crate::debug::NO_SITE)
+            .map_err(SendError)
     }
 }
 

@@ -228,6 +228,11 @@ macro_rules! go {
 /// `#[tokio::main]`): blocking a runtime thread would stall it. There, `.await` the future
 /// instead. A panic inside `main` itself propagates out of `run`.
 ///
+/// With the `diagnostics` feature, panics with Go's `fatal error: all goroutines are asleep -
+/// deadlock!` followed by the goroutine dump when `main` and every goroutine are parked on
+/// gokio primitives with nothing left to wake them (what counts is listed in `gokio::debug`).
+/// Goroutines stuck in that deadlock stay parked.
+///
 /// # Blocking
 ///
 /// Blocks the calling thread until `main` completes.
@@ -248,7 +253,7 @@ pub fn run<F: Future>(main: F) -> F::Output {
         "gokio::run called from inside a tokio runtime; `.await` the future instead"
     );
     let reg = debug::register(0, true, Location::caller(), None);
-    runtime::global().block_on(debug::scope(reg, main))
+    runtime::global().block_on(debug::run_main(reg, main))
 }
 
 /// Yields to other goroutines (Go: `runtime.Gosched()`).

@@ -137,8 +137,10 @@
 //! With the `diagnostics` feature, `debug::dump()` prints every goroutine as Go's `SIGQUIT`
 //! does — `goroutine 17 [sync.WaitGroup.Wait, 3 minutes]:`, where it waits, `created by
 //! file:line:col` — and `debug::LeakCheck` fails a test that leaves goroutines behind
-//! (goleak). Name goroutines with [`Builder`]; the `sigquit` feature adds the dump on
-//! `SIGQUIT`. See [`debug`].
+//! (goleak). A [`run`] whose goroutines are all parked on gokio primitives with nothing left
+//! to wake them panics with Go's `fatal error: all goroutines are asleep - deadlock!` and the
+//! dump. Name goroutines with [`Builder`]; the `sigquit` feature adds the dump on `SIGQUIT`.
+//! See [`debug`].
 //!
 //! ## Guarantees
 //!
@@ -178,6 +180,7 @@
 //! | `go run -race` | data races do not compile: `Send`/`Sync` reject them |
 //! | `kill -QUIT` / Ctrl-\\ (goroutine dump) | `debug::dump_on_sigquit()` (feature `sigquit`), or print `debug::dump()` |
 //! | `goleak.VerifyNone(t)` | `debug::verify_none().await.unwrap()` (feature `diagnostics`) |
+//! | `fatal error: all goroutines are asleep - deadlock!` | the same, as a panic of [`run`] (feature `diagnostics`) |
 //! | panic: send on closed channel | `Err(SendError(v))` |
 #![doc(test(attr(deny(warnings))))]
 #![warn(unreachable_pub)]

@@ -77,6 +77,18 @@ pub(crate) fn next_id() -> u64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
+/// The id the next goroutine will get (the deadlock detector's "nothing was spawned" check).
+#[cfg(feature = "diagnostics")]
+pub(crate) fn peek_next_id() -> u64 {
+    NEXT_ID.load(Ordering::Relaxed)
+}
+
+/// The process-wide runtime, if it has started.
+#[cfg(feature = "diagnostics")]
+pub(crate) fn global_started() -> Option<&'static Runtime> {
+    GLOBAL.get()
+}
+
 /// The number of live goroutines.
 #[inline]
 pub(crate) fn live() -> usize {

@@ -73,6 +73,7 @@ mod case;
 mod future;
 mod macros;
 
+use crate::debug::{self, Reason};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -502,7 +503,10 @@ impl<S: Cases> RawSelect<S> {
                 token.set_waker(cx);
                 match token.selected() {
                     Some(i) => i,
-                    None => return Poll::Pending,
+                    None => {
+                        debug::park(Reason::Select, debug::NO_SITE, || None);
+                        return Poll::Pending;
+                    }
                 }
             }
         };
@@ -545,7 +549,14 @@ impl<S: Cases> RawSelect<S> {
                 }
             }
             if self.each().all(|c| c.is_nil()) {
-                return Poll::Pending; // Go's `select {}`: blocks forever
+                // Go's `select {}` (no cases) or a select of nil channels: blocks forever.
+                let reason = if n == 0 {
+                    Reason::SelectNoCases
+                } else {
+                    Reason::Select
+                };
+                debug::park(reason, debug::NO_SITE, || None);
+                return Poll::Pending;
             }
             // Pass 2.
             let tok = match &mut token.0 {
@@ -559,6 +570,7 @@ impl<S: Cases> RawSelect<S> {
             let parked_all = register_all(&mut self.cases, &order, tok);
             if parked_all {
                 self.parked = token.0.take();
+                debug::park(Reason::Select, debug::NO_SITE, || None);
                 return Poll::Pending;
             }
             // A case became ready while we registered: abort and look again, unless a

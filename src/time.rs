@@ -39,6 +39,7 @@
 mod driver;
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use crate::chan::Receiver;
@@ -71,9 +72,24 @@ pub use tokio::time::Instant;
 ///     gokio::time::sleep(Duration::ZERO).await; // returns at once
 /// });
 /// ```
-pub async fn sleep(d: Duration) {
-    if !d.is_zero() {
-        tokio::time::sleep(d).await;
+#[track_caller]
+pub fn sleep(d: Duration) -> impl Future<Output = ()> + Send + 'static {
+    // A plain fn returning the future, so that `#[track_caller]` sees the user's call (for the
+    // `sleep` wait state `gokio::debug::dump` shows); `async fn` cannot be `#[track_caller]`.
+    let site = crate::debug::caller();
+    async move {
+        if d.is_zero() {
+            return;
+        }
+        let mut timer = std::pin::pin!(tokio::time::sleep(d));
+        std::future::poll_fn(|cx| {
+            let r = timer.as_mut().poll(cx);
+            if r.is_pending() {
+                crate::debug::park(crate::debug::Reason::Sleep, site, || None);
+            }
+            r
+        })
+        .await;
     }
 }
 

@@ -229,3 +229,235 @@ fn public_types_are_send_and_sync() {
     send_sync::<gokio::debug::LeakCheck>();
     send_sync::<gokio::debug::Leaked>();
 }
+
+/// The wait state of a goroutine running `fut` (spawned here), once it has one; the goroutine
+/// is aborted afterwards.
+async fn reason_of<F>(fut: F) -> GoroutineInfo
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let g = gokio::go(fut);
+    let info = entry(g.id(), |g| g.wait_reason().is_some()).await;
+    g.abort();
+    info
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dump_shows_the_wait_reason_of_every_primitive() {
+    use gokio::{chan, Chan, Cond, Context, Mutex, RwMutex};
+
+    // Channels: Go's `chan receive` / `chan send`, with len and cap.
+    let ch = chan::<i32>(0);
+    let info = reason_of({
+        let ch = ch.clone();
+        async move {
+            ch.recv().await;
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan receive"), "{info}");
+    assert!(
+        info.waiting_on().unwrap().ends_with("(len 0, cap 0)"),
+        "{info}"
+    );
+    assert!(
+        info.to_string().contains("\ngokio::Receiver::recv(chan 0x"),
+        "{info}"
+    );
+    let full = chan::<i32>(1);
+    full.try_send(1).unwrap();
+    let info = reason_of({
+        let full = full.clone();
+        async move {
+            let _ = full.send(2).await;
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan send"), "{info}");
+    assert!(
+        info.waiting_on().unwrap().ends_with("(len 1, cap 1)"),
+        "{info}"
+    );
+    // A receive from a Receiver used as a Stream.
+    let info = reason_of({
+        let rx = ch.receiver();
+        async move {
+            use futures::StreamExt;
+            let mut rx = rx;
+            rx.next().await;
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan receive"), "{info}");
+
+    // select!: Go's `select`, `select (no cases)`, and a select of nil channels.
+    let info = reason_of({
+        let (a, b) = (ch.clone(), full.clone());
+        async move {
+            gokio::select! {
+                recv(a) -> _ => {}
+                send(b, 3) -> _ => {}
+            }
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("select"), "{info}");
+    let info = reason_of(async {
+        gokio::select! {}
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("select (no cases)"), "{info}");
+    let info = reason_of(async {
+        let nil: Option<Chan<i32>> = None;
+        gokio::select! {
+            recv(nil) -> _ => {}
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("select"), "{info}");
+
+    // Mutex, RwMutex, Cond.
+    let m = Arc::new(Mutex::new(0));
+    let held = m.try_lock().unwrap();
+    let info = reason_of({
+        let m = m.clone();
+        async move {
+            drop(m.lock().await);
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("sync.Mutex.Lock"), "{info}");
+    assert!(info.waiting_on().unwrap().starts_with("mutex 0x"), "{info}");
+    drop(held);
+    let rw = Arc::new(RwMutex::new(0));
+    let writer = rw.try_write().unwrap();
+    let info = reason_of({
+        let rw = rw.clone();
+        async move {
+            drop(rw.read().await);
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("sync.RWMutex.RLock"), "{info}");
+    drop(writer);
+    let reader = rw.try_read().unwrap();
+    let info = reason_of({
+        let rw = rw.clone();
+        async move {
+            drop(rw.write().await);
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("sync.RWMutex.Lock"), "{info}");
+    drop(reader);
+    let cond = Arc::new(Cond::new());
+    let info = reason_of({
+        let (m, cond) = (m.clone(), cond.clone());
+        async move {
+            let guard = m.lock().await;
+            drop(cond.wait(guard).await);
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("sync.Cond.Wait"), "{info}");
+
+    // Time: `sleep` (with where), and a timer channel is a `chan receive` as in Go.
+    let at = here();
+    let info = reason_of(gokio::time::sleep(Duration::from_secs(3600))).await;
+    assert_eq!(info.wait_reason(), Some("sleep"), "{info}");
+    assert!(same_line(info.waiting_at(), at, 1), "{info}");
+    let info = reason_of(async {
+        gokio::time::after(Duration::from_secs(3600)).recv().await;
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan receive"), "{info}");
+    let info = reason_of(async {
+        gokio::time::Ticker::new(Duration::from_secs(3600))
+            .chan()
+            .recv()
+            .await;
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan receive"), "{info}");
+
+    // Context: `<-ctx.Done()` is a `chan receive` in Go; `cancelled()` is that receive.
+    let (ctx, cancel) = Context::background().with_cancel();
+    let info = reason_of({
+        let ctx = ctx.clone();
+        async move { ctx.cancelled().await }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan receive"), "{info}");
+    let info = reason_of({
+        let ctx = ctx.clone();
+        async move {
+            ctx.done().recv().await;
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan receive"), "{info}");
+    drop(cancel);
+
+    // errgroup: `Wait` is Go's `sync.WaitGroup.Wait`; `Go` past the limit is a `chan send`.
+    let group = Arc::new(gokio::sync::Group::<()>::new());
+    group.set_limit(1);
+    let blocker = chan::<()>(0);
+    group
+        .go({
+            let blocker = blocker.clone();
+            async move {
+                blocker.recv().await;
+                Ok(())
+            }
+        })
+        .await;
+    let info = reason_of({
+        let group = group.clone();
+        async move {
+            let _ = group.wait().await;
+        }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("sync.WaitGroup.Wait"), "{info}");
+    let info = reason_of({
+        let group = group.clone();
+        async move { group.go(async { Ok(()) }).await }
+    })
+    .await;
+    assert_eq!(info.wait_reason(), Some("chan send"), "{info}");
+    blocker.close();
+}
+
+/// A wait state holds only for the goroutine's latest poll: a parked gokio future kept
+/// aside while the goroutine awaits something else is not what it waits on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parked_future_kept_aside_is_not_shown_as_the_wait() {
+    let sem = Arc::new(Semaphore::new(1));
+    assert!(sem.try_acquire(1));
+    let (polled, go_on) = (gokio::chan::<()>(1), Arc::new(tokio::sync::Notify::new()));
+    let g = gokio::go({
+        let (sem, polled, go_on) = (sem.clone(), polled.clone(), go_on.clone());
+        async move {
+            let mut acquire = Box::pin(sem.acquire(1));
+            // One poll queues the acquire (a wait state is recorded)...
+            assert!(futures::poll!(acquire.as_mut()).is_pending());
+            // ...then the goroutine, polled again, waits on tokio, keeping the acquire queued.
+            gokio::yield_now().await;
+            polled.try_send(()).unwrap();
+            go_on.notified().await;
+            drop(acquire);
+        }
+    });
+    polled.recv().await;
+    // The goroutine's next poll (the one after `yield_now`) made it stale.
+    let info = entry(g.id(), |_| true).await;
+    assert_eq!(info.wait_reason(), None, "{info}");
+    assert!(
+        info.to_string()
+            .contains("[running or waiting outside gokio]"),
+        "{info}"
+    );
+    go_on.notify_one();
+    g.await.unwrap();
+    sem.release(1);
+}

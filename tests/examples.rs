@@ -95,8 +95,9 @@ fn check_for(name: &str) -> Check {
         "tour" => Check::Custom(tour),
         "prime_sieve" => Check::Exact(&["2", "3", "5", "7", "11", "13", "17", "19", "23", "29"]),
         "ping_pong" => Check::Custom(ping_pong),
-        // Built only with `--features diagnostics` (skipped otherwise).
+        // Built only with `--features diagnostics` (skipped otherwise), as is `deadlock`.
         "dump" => Check::Custom(dump),
+        "deadlock" => Check::Custom(deadlock),
         _ => Check::ExitOnly,
     }
 }
@@ -491,6 +492,44 @@ fn dump(lines: &[&str]) -> Result<(), String> {
     ensure(
         got.len() == DUMP.len(),
         format!("{} lines, want {}", got.len(), DUMP.len()),
+    )
+}
+
+/// `examples/deadlock.rs`: Go's message, then the dump of the three deadlocked goroutines,
+/// exactly, once the addresses are replaced by `0x_`.
+fn deadlock(lines: &[&str]) -> Result<(), String> {
+    const REPORT: &[&str] = &[
+        "fatal error: all goroutines are asleep - deadlock!",
+        "",
+        "goroutine 0 [sync.WaitGroup.Wait]:",
+        "gokio::WaitGroup::wait(sync.WaitGroup 0x_ (counter 2))",
+        "\texamples/deadlock.rs:60:18",
+        "created by gokio::run at examples/deadlock.rs:44:9",
+        "",
+        "goroutine 1 [sync.Mutex.Lock]:",
+        "gokio::Mutex::lock(mutex 0x_)",
+        "\texamples/deadlock.rs:55:42",
+        "created by examples/deadlock.rs:58:13",
+        "",
+        "goroutine 2 [sync.Mutex.Lock]:",
+        "gokio::Mutex::lock(mutex 0x_)",
+        "\texamples/deadlock.rs:55:42",
+        "created by examples/deadlock.rs:59:13",
+    ];
+    let mut got: Vec<String> = lines.iter().map(|l| mask_addresses(l)).collect();
+    while got.last().is_some_and(String::is_empty) {
+        got.pop();
+    }
+    for (i, want) in REPORT.iter().enumerate() {
+        let line = got.get(i).map_or("<missing>", String::as_str);
+        ensure(
+            line == *want,
+            format!("line {}: got {line:?}, want {want:?}", i + 1),
+        )?;
+    }
+    ensure(
+        got.len() == REPORT.len(),
+        format!("{} lines, want {}", got.len(), REPORT.len()),
     )
 }
 

@@ -77,6 +77,7 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use super::waiter::{Owner, Parked, Queue, Spares};
+use crate::debug::{self, Object, Reason};
 use crate::loom::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::spin::SpinLock;
 
@@ -402,7 +403,7 @@ impl<T> Shared<T> {
     // ----- blocking operations: one poll function each, shared by futures and select -----
 
     /// Polls a send whose not-yet-sent value is in `value` and whose parked entry (if any) is
-    /// in `entry`.
+    /// in `entry`; `site` is the user's call, for a dump (zero-sized without `diagnostics`).
     ///
     /// Only the common case is inlined into the caller's future — a first poll that finds
     /// room in the buffer and nobody waiting — as the lock, one comparison and a push; every
@@ -415,6 +416,7 @@ impl<T> Shared<T> {
         cx: &mut Context<'_>,
         value: &mut Option<T>,
         entry: &mut Option<Parked<T>>,
+        site: debug::Site,
     ) -> Poll<Result<(), T>> {
         if entry.is_none() {
             let mut st = self.lock();
@@ -424,12 +426,13 @@ impl<T> Shared<T> {
                 st.buf.push_back(v);
                 return Poll::Ready(Ok(()));
             }
-            return self.poll_send_slow(st, cx, value, entry);
+            return self.poll_send_slow(st, cx, value, entry, site);
         }
-        self.poll_parked(cx, entry, true).map(|back| match back {
-            None => Ok(()),
-            Some(v) => Err(v),
-        })
+        self.poll_parked(cx, entry, true, site)
+            .map(|back| match back {
+                None => Ok(()),
+                Some(v) => Err(v),
+            })
     }
 
     /// A send's first poll beyond the common case, with the lock held: completes it, or
@@ -441,6 +444,7 @@ impl<T> Shared<T> {
         cx: &mut Context<'_>,
         value: &mut Option<T>,
         entry: &mut Option<Parked<T>>,
+        site: debug::Site,
     ) -> Poll<Result<(), T>> {
         let v = value.take().expect("gokio: send polled after completion");
         match self.try_send_other(&mut st, v) {
@@ -454,6 +458,9 @@ impl<T> Shared<T> {
             TrySend::Closed(v) => Poll::Ready(Err(v)),
             TrySend::Full(v) => {
                 Self::park(&mut st, cx, Some(v), entry);
+                let len = st.buf.len();
+                drop(st);
+                self.record_park(true, len, site);
                 Poll::Pending
             }
         }
@@ -469,6 +476,7 @@ impl<T> Shared<T> {
         &self,
         cx: &mut Context<'_>,
         entry: &mut Option<Parked<T>>,
+        site: debug::Site,
     ) -> Poll<Option<T>> {
         if entry.is_none() {
             let mut st = self.lock();
@@ -477,9 +485,9 @@ impl<T> Shared<T> {
             {
                 return Poll::Ready(Some(v));
             }
-            return self.poll_recv_slow(st, cx, entry);
+            return self.poll_recv_slow(st, cx, entry, site);
         }
-        match self.poll_parked(cx, entry, false) {
+        match self.poll_parked(cx, entry, false, site) {
             Poll::Ready(None) => Poll::Ready(self.recv_closed()),
             r => r,
         }
@@ -517,6 +525,7 @@ impl<T> Shared<T> {
         mut st: Locked<'_, T>,
         cx: &mut Context<'_>,
         entry: &mut Option<Parked<T>>,
+        site: debug::Site,
     ) -> Poll<Option<T>> {
         match self.try_recv_locked(&mut st) {
             TryRecv::Got(v, w) => {
@@ -529,9 +538,30 @@ impl<T> Shared<T> {
             TryRecv::Closed => Poll::Ready(None),
             TryRecv::Empty => {
                 Self::park(&mut st, cx, None, entry);
+                let len = st.buf.len();
+                drop(st);
+                self.record_park(false, len, site);
                 Poll::Pending
             }
         }
+    }
+
+    /// Records the current goroutine as parked on this channel (`gokio::debug::dump`'s
+    /// `chan send` / `chan receive`); nothing without the `diagnostics` feature.
+    #[inline(always)]
+    fn record_park(&self, send: bool, len: usize, site: debug::Site) {
+        let reason = if send {
+            Reason::ChanSend
+        } else {
+            Reason::ChanReceive
+        };
+        debug::park(reason, site, || {
+            Some(Object::Chan {
+                addr: self as *const Self as usize,
+                len,
+                cap: self.cap,
+            })
+        });
     }
 
     /// A parked operation (`send`: in the send queue) is polled again. Once its entry is
@@ -545,9 +575,10 @@ impl<T> Shared<T> {
         cx: &mut Context<'_>,
         entry: &mut Option<Parked<T>>,
         send: bool,
+        site: debug::Site,
     ) -> Poll<Option<T>> {
         let e = entry.as_ref().expect("parked");
-        if !e.won() && self.still_waiting(cx, e, send) {
+        if !e.won() && self.still_waiting(cx, e, send, site) {
             return Poll::Pending;
         }
         Poll::Ready(entry.take().expect("checked above").finish())
@@ -557,12 +588,22 @@ impl<T> Shared<T> {
     /// says whether the entry is still queued (if not, it completed under the lock just
     /// released).
     #[inline(never)]
-    fn still_waiting(&self, cx: &Context<'_>, e: &Parked<T>, send: bool) -> bool {
-        let waiting = {
+    fn still_waiting(
+        &self,
+        cx: &Context<'_>,
+        e: &Parked<T>,
+        send: bool,
+        site: debug::Site,
+    ) -> bool {
+        let (waiting, len) = {
             let mut st = self.lock();
-            if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker())
+            let waiting = if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker());
+            (waiting, st.buf.len())
         };
         // A replaced waker is dropped here, outside the lock.
+        if waiting.is_some() {
+            self.record_park(send, len, site);
+        }
         waiting.is_some()
     }
 

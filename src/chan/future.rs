@@ -39,14 +39,18 @@ pub struct SendFuture<'a, T> {
     shared: &'a Shared<T>,
     value: Option<T>,
     entry: Option<Parked<T>>,
+    /// The user's call of `send`, for `gokio::debug::dump`.
+    site: crate::debug::Site,
 }
 
 impl<'a, T> SendFuture<'a, T> {
+    #[track_caller]
     pub(crate) fn new(shared: &'a Shared<T>, value: T) -> Self {
         SendFuture {
             shared,
             value: Some(value),
             entry: None,
+            site: crate::debug::caller(),
         }
     }
 }
@@ -94,7 +98,7 @@ impl<T> Future for SendFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         this.shared
-            .poll_send(cx, &mut this.value, &mut this.entry)
+            .poll_send(cx, &mut this.value, &mut this.entry, this.site)
             .map_err(SendError)
     }
 }
@@ -135,13 +139,17 @@ pub struct RecvFuture<'a, T> {
     /// `None` once the receive resolved (a niche: no extra space).
     shared: Option<&'a Shared<T>>,
     entry: Option<Parked<T>>,
+    /// The user's call of `recv`, for `gokio::debug::dump`.
+    site: crate::debug::Site,
 }
 
 impl<'a, T> RecvFuture<'a, T> {
+    #[track_caller]
     pub(crate) fn new(shared: &'a Shared<T>) -> Self {
         RecvFuture {
             shared: Some(shared),
             entry: None,
+            site: crate::debug::caller(),
         }
     }
 }
@@ -155,7 +163,7 @@ impl<T> Future for RecvFuture<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let this = self.get_mut();
         let shared = this.shared.expect("gokio: recv polled after completion");
-        let r = shared.poll_recv(cx, &mut this.entry);
+        let r = shared.poll_recv(cx, &mut this.entry, this.site);
         if r.is_ready() {
             this.shared = None;
         }
@@ -187,6 +195,7 @@ pub struct RecvOkFuture<'a, T> {
 }
 
 impl<'a, T> RecvOkFuture<'a, T> {
+    #[track_caller]
     pub(crate) fn new(shared: &'a Shared<T>) -> Self {
         RecvOkFuture {
             inner: RecvFuture::new(shared),

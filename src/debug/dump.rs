@@ -52,7 +52,12 @@ const OUTSIDE: &str = "running or waiting outside gokio";
 pub fn dump() -> Dump {
     let mut goroutines = Vec::new();
     registry::for_each(|s| {
-        let wait = Wait::decode(s.wait);
+        // A stale wait state is what an earlier poll left: not what the goroutine does now.
+        let wait = if s.fresh() {
+            Wait::decode(s.wait)
+        } else {
+            None
+        };
         goroutines.push(GoroutineInfo {
             id: s.id,
             main: s.main,
@@ -345,8 +350,7 @@ fn call_of(reason: &str) -> &'static str {
         "sync.RWMutex.RLock" => "gokio::RwMutex::read",
         "sync.RWMutex.Lock" => "gokio::RwMutex::write",
         "sync.Cond.Wait" => "gokio::sync::Cond::wait",
-        "sleep" | "timer" => "gokio::time",
-        "context done" => "gokio::Context::done",
+        "sleep" => "gokio::time::sleep",
         _ => "gokio",
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use super::dump::{dump, Dump, GoroutineInfo};
-use super::park::CURRENT;
+use super::park;
 
 /// Checks that no unexpected goroutine is alive (Go: `goleak.VerifyNone`), retrying for a
 /// grace period so that goroutines that are just finishing are not reported.
@@ -111,10 +111,7 @@ impl LeakCheck {
 
     /// The goroutines that count as leaked right now.
     fn leaked(&self) -> Dump {
-        let current = CURRENT
-            .try_with(|r| r.slot().snapshot().map(|s| s.id))
-            .ok()
-            .flatten();
+        let current = park::current().and_then(|slot| slot.snapshot().map(|s| s.id));
         dump().filter(|g| {
             !g.is_main()
                 && Some(g.id()) != current

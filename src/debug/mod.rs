@@ -31,55 +31,102 @@
 //!
 //! # What is recorded
 //!
-//! Wait states are recorded today by [`WaitGroup::wait`](crate::WaitGroup::wait)
-//! (`sync.WaitGroup.Wait`), [`Semaphore::acquire`](crate::Semaphore::acquire) (`semacquire`)
-//! and [`Once::call_once`](crate::Once::call_once) (`sync.Once.Do`); channels, `select!`,
-//! mutexes, timers and contexts follow. A goroutine pending on anything else — a socket,
-//! `tokio::time::sleep`, a `JoinHandle`, a primitive not yet wired — is shown as
-//! `running or waiting outside gokio`, never as blocked.
+//! Every gokio wait records Go's wait reason each time it leaves the goroutine pending:
+//!
+//! | wait | reason | on what |
+//! |---|---|---|
+//! | `recv`, `recv_ok`, a `Receiver` stream, a timer or ticker channel, `Context::done().recv()`, `Context::cancelled()` | `chan receive` | the channel, `(len, cap)` |
+//! | `send`, a `Sender` sink, errgroup `go` past `set_limit` | `chan send` | the channel, `(len, cap)` |
+//! | `select!` / `Select` | `select`; `select (no cases)` for `select! {}` | |
+//! | `Mutex::lock` (and a `Cond` waiter relocking) | `sync.Mutex.Lock` | the mutex |
+//! | `RwMutex::read` / `write` | `sync.RWMutex.RLock` / `sync.RWMutex.Lock` | the rwmutex |
+//! | `Cond::wait` | `sync.Cond.Wait` | |
+//! | `WaitGroup::wait`, errgroup `wait` | `sync.WaitGroup.Wait` | the wait group, its counter |
+//! | `Semaphore::acquire` | `semacquire` | permits wanted and free |
+//! | `Once::call_once` | `sync.Once.Do` | the `Once` |
+//! | `time::sleep` | `sleep` | |
+//!
+//! Go has no context wait of its own: `<-ctx.Done()` is a channel receive, and so is gokio's.
+//! Where the call is (`file:line:col`) is recorded for channel `send`/`recv`, `Mutex::lock`,
+//! `WaitGroup::wait`, `Semaphore::acquire`, `Once::call_once` and `sleep`.
+//!
+//! A wait state counts only if the goroutine's *latest poll* recorded it: a parked gokio
+//! future kept aside while the goroutine awaits something else is not shown. A goroutine
+//! pending on anything gokio does not know — a socket, `tokio::time::sleep`, a `JoinHandle` —
+//! is shown as `running or waiting outside gokio`, never as blocked. The one blind spot: a
+//! single poll that leaves both a gokio wait and a foreign future pending (a `tokio::select!`
+//! or `join!` of a channel receive and a socket read) shows the gokio wait.
+//!
+//! # Deadlock detection
+//!
+//! When every goroutine and the main future of [`run`](crate::run) are parked on gokio
+//! primitives with nothing left to wake them, `run` panics with Go's message followed by the
+//! dump, within about 200 ms:
+//!
+//! ```text
+//! fatal error: all goroutines are asleep - deadlock!
+//!
+//! goroutine 0 [chan receive]:
+//! gokio::Receiver::recv(chan 0x55d0c0a1b2c0 (len 0, cap 0))
+//!         src/main.rs:5:12
+//! created by gokio::run at src/main.rs:3:5
+//! ```
+//!
+//! Like Go's, the check is global: a goroutine stuck forever while another still runs is not
+//! reported (a leak check or a dump finds it). A background thread (`gokio-sysmon`) looks every
+//! 100 ms, and reports only when two looks in a row saw the same, fully quiet state:
+//!
+//! - every live goroutine and every `run` main future is parked on a gokio wait recorded by its
+//!   latest poll, none of them in `sleep`, and no main future has been woken since;
+//! - the runtime is idle: all its workers parked, nothing queued, and no task alive besides
+//!   the goroutines — so no gokio timer, ticker or `after_func` task, no context deadline, no
+//!   `tokio::spawn`ed task;
+//! - no thread is inside a `*_blocking` call (`recv_blocking`, `send_blocking`, …), which
+//!   another thread could still serve;
+//! - nothing was spawned, polled or woken between the two looks.
+//!
+//! Never reported, then: a goroutine awaiting a socket (`TcpListener::accept`), a tokio timer,
+//! a `JoinHandle` or any future gokio does not know (it is not parked on gokio); a pending gokio
+//! timer or context deadline (its task is alive); a `sleep`; goroutines on a tokio runtime of
+//! your own (its tasks are not counted, so the runtime is never seen as idle), where there is
+//! no detection at all. What it cannot see, and so could misreport: the `tokio::select!` of a
+//! gokio wait and a foreign future in one poll described above (use two goroutines, or
+//! `tokio::select!` over foreign futures only), and a plain thread that touches gokio
+//! primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting for such
+//! a thread looks asleep.
 //!
 //! # Cost, and the `diagnostics` feature
 //!
 //! Everything here needs the `diagnostics` Cargo feature (off by default); without it `go`
-//! compiles to what it was before the registry existed and primitives record nothing. With
-//! it, each goroutine costs one 40-byte registry slot (taken from a per-thread free list: no
-//! allocation in the steady state) and tokio's task-local scope around its future; each park
-//! costs a few relaxed stores into the goroutine's own slot. Nothing is formatted or locked
-//! until a dump is requested. Measured (callgrind, `benches/spawn.rs` `spawn_join_100k` at
-//! `GOKIO_BENCH_SCALE=0.02`): about 10% more instructions per `go` + join, over the 3% that
-//! always-on bookkeeping may cost, hence the feature; an idle goroutine parked on a channel
-//! (`benches/memory.rs`) costs 6 to 7% more memory. `src/debug/registry.rs` explains the
-//! design.
+//! compiles to what it was before the registry existed, primitives record nothing and their
+//! futures keep their size (the call site they keep is zero-sized). With it, each goroutine
+//! costs one 48-byte registry slot (taken from a per-thread free list: no allocation in the
+//! steady state) and a poll hook that bumps the slot's poll counter and sets a thread-local;
+//! each `Pending` of a gokio wait costs a thread-local read and a few relaxed stores into the
+//! goroutine's own slot. Nothing is formatted or locked until a dump is requested; the
+//! deadlock detector's look is a few atomic loads per tick while no `run` is active, and a
+//! walk of the slots while one is.
 //!
-//! # Deadlock detection (planned)
+//! Measured with callgrind (instruction counts; the per-operation figure is the difference
+//! between `GOKIO_BENCH_SCALE=0.11` and `0.01`, median of 3 runs each):
 //!
-//! Go's `fatal error: all goroutines are asleep - deadlock!` needs every primitive wired, so
-//! it is not here yet. The registry is laid out for it:
+//! | workload | without | with | cost |
+//! |---|---|---|---|
+//! | `go` + join (`benches/spawn.rs` `spawn_join_100k`) | 4 620 instr | 5 150 instr | +11% |
+//! | unbuffered ping-pong (`benches/chan.rs` `pingpong`) | | | about +4% (recording 2.2% of all instructions, the poll hook about 1.4%) |
+//! | idle goroutine on a shared channel (`benches/memory.rs`) | 546 B | 594 B | +8.7% |
+//! | idle goroutine on its own channel | 946 B | 995 B | +5.1% |
 //!
-//! 1. A `gokio-sysmon` thread already ticks the coarse clock every 100 ms; it will also run
-//!    the check, so nothing is added to spawn or park paths.
-//! 2. The check is a walk over the slots (a load of `id` and `wait` per slot) deciding that
-//!    every live goroutine *and* every `run` main future is parked on a gokio primitive. To
-//!    rule out a wake-up in flight, it walks twice, one tick apart, and requires the same
-//!    wait words (the since-tick makes each park distinct) and the same goroutine-id
-//!    counter (no spawn in between).
-//! 3. It must never fire falsely, so it also requires: no pending gokio timer or context
-//!    deadline (a counter kept by `time`/`context`), no thread blocked in a `*_blocking` call
-//!    (a counter kept by `blocking::block_on`), and the tokio runtime having no alive task
-//!    besides goroutines (`RuntimeMetrics::num_alive_tasks`, stable).
-//! 4. A wait state can be stale: a goroutine may keep a parked gokio future alive while it
-//!    awaits something else (a `tokio::select!` of a channel and a socket). The detector
-//!    must therefore only trust a wait state renewed by the goroutine's latest poll. That
-//!    needs a per-poll hook in the goroutine wrapper (a poll counter in the slot, compared
-//!    with the counter the park recorded); tokio's task-local scope used today has none, and
-//!    a pin-projecting wrapper of our own needs `unsafe`, so the detector's session adds one
-//!    fenced wrapper (or counts polls through the waker the primitives already see).
-//! 5. Inside a user's own runtime (not `run`), the check is opt-in (a watchdog the user
-//!    starts), because gokio cannot see that runtime's other tasks.
-
+//! The spawn cost is the registry slot (claiming it and giving it back: about 210
+//! instructions per goroutine) and the poll hook; the ping-pong cost is the wait state
+//! recorded on every park. Both exceed the 3% that always-on bookkeeping may cost, hence the
+//! feature. `src/debug/registry.rs` explains the design.
+//!
 // Without `diagnostics` the public items are compiled out; the docs above still name them.
 #![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
 
+#[cfg(feature = "diagnostics")]
+pub(crate) mod deadlock;
 #[cfg(feature = "diagnostics")]
 mod dump;
 #[cfg(feature = "diagnostics")]
@@ -97,7 +144,7 @@ pub use leak::{verify_none, LeakCheck, Leaked};
 #[cfg(all(unix, feature = "sigquit"))]
 pub use sigquit::dump_on_sigquit;
 
-pub(crate) use park::{Object, Parked, Reason};
+pub(crate) use park::{caller, park, Object, Reason, Site, NO_SITE};
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -130,26 +177,61 @@ pub(crate) fn register(
     }
 }
 
-/// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, the registration is
-/// the task-local that wait states find on every poll; either way it is dropped with the
-/// future, however the goroutine ends.
+/// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, each poll begins by
+/// making the registration's slot the one wait states find (`park::enter`) and bumping its
+/// poll counter (which makes earlier wait states stale, see `park.rs`); either way the
+/// registration is dropped with the future, however the goroutine ends.
 #[inline]
 pub(crate) fn scope<F: Future>(
     reg: Option<Registration>,
     fut: F,
 ) -> impl Future<Output = F::Output> {
+    use futures::FutureExt;
     #[cfg(feature = "diagnostics")]
     {
-        park::CURRENT.scope(reg.expect("registered"), fut)
+        use std::task::Poll;
+        let reg = reg.expect("registered");
+        // The per-poll hook without `unsafe` and without storing `fut` twice (an `async`
+        // block around `pin!(fut)` would keep both the captured and the pinned copy):
+        // `try_join` polls its first future before its second on every poll, and returns at
+        // once when the second fails. The first is the hook, pending forever, which owns the
+        // registration (dropped with the future); the second is `fut`, whose output travels
+        // as the "error", so nothing but `()` is ever stored. A plain thread-local set by the
+        // hook (`park::enter`) replaces tokio's task-local scope, which swapped a value in
+        // and out of its own thread-local around every poll.
+        let begin = std::future::poll_fn(move |_| {
+            park::enter(reg.slot());
+            Poll::<Result<(), F::Output>>::Pending
+        });
+        futures::future::try_join(begin, fut.map(Err::<(), F::Output>)).map(|r| match r {
+            Err(value) => value,
+            Ok(((), ())) => unreachable!("the poll hook never completes"),
+        })
     }
     #[cfg(not(feature = "diagnostics"))]
     {
         // The guard rides in the `map` closure (zero-sized inside `Option` only when it is
         // `None`; `LiveGuard` itself is zero-sized), as before the registry existed.
-        use futures::FutureExt;
         fut.map(move |value| {
             drop(reg);
             value
         })
+    }
+}
+
+/// Runs `main`, a [`run`](crate::run) main future registered by `reg`: as [`scope`], and with
+/// `diagnostics` also watched by the deadlock detector, which makes it panic with Go's
+/// `fatal error: all goroutines are asleep - deadlock!` and the dump (see `deadlock.rs`).
+pub(crate) fn run_main<F: Future>(
+    reg: Option<Registration>,
+    main: F,
+) -> impl Future<Output = F::Output> {
+    #[cfg(feature = "diagnostics")]
+    {
+        deadlock::watch(reg.expect("registered"), main)
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        scope(reg, main)
     }
 }

@@ -1,46 +1,83 @@
-//! Wait states (private): what a goroutine is parked on, recorded by the gokio primitive that
-//! parks it and cleared when that primitive's future completes or is dropped.
+//! Wait states (private): what a goroutine's latest poll left it pending on, when that was a
+//! gokio primitive.
 //!
-//! A primitive that returns `Pending` creates a [`Parked`] guard once (keeping it across
-//! spurious wake-ups, so "since" stays the time it first parked) and drops it when its future
-//! completes or is cancelled. The guard finds the current goroutine through the task-local
-//! that the goroutine's task sets on every poll ([`CURRENT`]); outside a goroutine it is
-//! `None` and costs a thread-local read. When a goroutine is parked, the guard costs one
-//! relaxed load of the coarse clock and three relaxed stores into the goroutine's own slot; a
-//! dump decodes them.
+//! A primitive calls [`park`] each time it returns `Pending`. The call finds the current
+//! goroutine through the task-local that the goroutine's task sets on every poll
+//! ([`CURRENT`]); outside a goroutine it is `None` and costs a thread-local read. Inside one it
+//! costs a few relaxed loads and stores into the goroutine's own slot; a dump decodes them.
 //!
-//! Precision: the slot holds one wait state, the latest park. A goroutine pending on two
-//! gokio futures at once (a `join!` of two waits) shows the later one, and shows nothing once
-//! either finishes; a goroutine pending on a future gokio does not know (a socket,
-//! `tokio::time::sleep`, a `JoinHandle`) shows no wait state, which the dump prints as
-//! `running or waiting outside gokio` — never as blocked. A combinator that polls several
-//! gokio futures (select) records its own reason after polling its cases, which overwrites
-//! theirs.
+//! **Freshness.** Nothing clears a wait state: the goroutine's wrapper bumps a poll counter in
+//! the slot as each poll begins (`Slot::begin_poll`), `park` stamps the state with the counter,
+//! and a state counts (for the dump and the deadlock detector) only while the stamps agree —
+//! while it was recorded by the goroutine's latest poll. So a wait state cannot outlive the
+//! wait: once its future completes, is dropped, or is kept aside unpolled while the goroutine
+//! awaits a socket, the next poll of the goroutine makes it stale, with no guard and no `Drop`
+//! in the primitive's future. (A stamp recorded during the poll now running looks fresh until
+//! that poll ends; the detector rules running goroutines out by other means, see
+//! `deadlock.rs`.)
+//!
+//! Precision: the slot holds one wait state, the latest `park` of the latest poll. A goroutine
+//! pending on two gokio futures at once (a `join!` of two waits) shows the one polled last; a
+//! combinator that polls several gokio futures (select) records its own reason after polling
+//! its cases, which overwrites theirs. A goroutine pending on a future gokio does not know
+//! (a socket, `tokio::time::sleep`, a `JoinHandle`) shows no wait state, which the dump prints
+//! as `running or waiting outside gokio` — never as blocked — *unless* the same poll also left
+//! a gokio future pending (`tokio::select!` of a channel and a socket): the slot then shows the
+//! gokio wait, and only the deadlock detector's other checks know better (see `deadlock.rs`).
 
+#[cfg(feature = "diagnostics")]
 use std::panic::Location;
 #[cfg(feature = "diagnostics")]
 use std::sync::atomic::Ordering;
 
 #[cfg(feature = "diagnostics")]
-use super::registry::{self, Registration, Slot};
+use std::cell::Cell;
 
 #[cfg(feature = "diagnostics")]
-tokio::task_local! {
-    /// The registration of the goroutine being polled (set by its task on every poll).
-    pub(crate) static CURRENT: Registration;
+use super::registry::{self, Slot};
+
+#[cfg(feature = "diagnostics")]
+thread_local! {
+    /// The goroutine whose poll began last on this thread: its slot, and the tokio task that
+    /// polls it (`None` for a `run` main future, which is no task). Set as each poll begins
+    /// and never cleared for goroutines (no hook runs after a poll without `unsafe` or a
+    /// second copy of the future), so it is trusted only while the current tokio task is
+    /// that task ([`current`]); a `run` main future clears it after each poll.
+    static CURRENT: Cell<Option<(&'static Slot, Option<tokio::task::Id>)>> =
+        const { Cell::new(None) };
 }
 
-/// The slot of the goroutine being polled on this thread, if any.
+/// A poll of the goroutine (or `run` main future) owning `slot` begins on this thread: wait
+/// states recorded before are stale from now on, and primitives polled from here on record
+/// into `slot`.
 #[cfg(feature = "diagnostics")]
 #[inline]
-fn current() -> Option<&'static Slot> {
-    CURRENT.try_with(Registration::slot).ok()
+pub(crate) fn enter(slot: &'static Slot) {
+    slot.begin_poll();
+    let task = tokio::task::try_id();
+    let _ = CURRENT.try_with(|c| c.set(Some((slot, task))));
+}
+
+/// A `run` main future's poll ended.
+#[cfg(feature = "diagnostics")]
+pub(crate) fn leave() {
+    let _ = CURRENT.try_with(|c| c.set(None));
+}
+
+/// The slot of the goroutine being polled on this thread, if any: the one whose poll began
+/// last here, if the tokio task running now is the one that began it (tokio task ids are
+/// unique among live tasks, and gokio's goroutine, once ended, never runs again).
+#[cfg(feature = "diagnostics")]
+#[inline]
+pub(crate) fn current() -> Option<&'static Slot> {
+    let (slot, task) = CURRENT.try_with(Cell::get).ok().flatten()?;
+    (tokio::task::try_id() == task).then_some(slot)
 }
 
 /// Go's wait reasons (`runtime2.go`'s `waitReasonStrings`), as gokio's primitives use them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-#[allow(dead_code)] // the channel, select, mutex and timer reasons are wired next
+#[allow(dead_code)] // the nil-channel send is not reachable in gokio (a nil case never parks)
 pub(crate) enum Reason {
     ChanReceive = 1,
     ChanSend,
@@ -55,14 +92,12 @@ pub(crate) enum Reason {
     SyncCondWait,
     Semacquire,
     Sleep,
-    Timer,
-    ContextDone,
     SyncOnceDo,
 }
 
 #[cfg(feature = "diagnostics")]
 /// Every reason, indexed by its code minus one.
-const REASONS: [Reason; 16] = [
+const REASONS: [Reason; 14] = [
     Reason::ChanReceive,
     Reason::ChanSend,
     Reason::ChanReceiveNilChan,
@@ -76,13 +111,11 @@ const REASONS: [Reason; 16] = [
     Reason::SyncCondWait,
     Reason::Semacquire,
     Reason::Sleep,
-    Reason::Timer,
-    Reason::ContextDone,
     Reason::SyncOnceDo,
 ];
 
 impl Reason {
-    /// Go's string for the reason (gokio's own for the three Go does not have).
+    /// Go's string for the reason (gokio's own for `sync.Once.Do`).
     #[cfg_attr(not(feature = "diagnostics"), allow(dead_code))]
     pub(crate) fn as_str(self) -> &'static str {
         match self {
@@ -98,11 +131,9 @@ impl Reason {
             Reason::SyncWaitGroupWait => "sync.WaitGroup.Wait",
             Reason::SyncCondWait => "sync.Cond.Wait",
             Reason::Semacquire => "semacquire",
+            // Timer and ticker channels and `Context::done` are channels, so a wait on them is
+            // `chan receive`, as in Go.
             Reason::Sleep => "sleep",
-            // Go parks timer channels as `chan receive` and contexts as `select`; gokio's
-            // timers and contexts are futures of their own, so they say what they are.
-            Reason::Timer => "timer",
-            Reason::ContextDone => "context done",
             // Go's Once blocks in its mutex (`sync.Mutex.Lock`); naming the Once is clearer.
             Reason::SyncOnceDo => "sync.Once.Do",
         }
@@ -116,7 +147,7 @@ impl Reason {
 
 /// What a parked goroutine waits on, as a dump describes it.
 #[derive(Clone, Copy, Debug)]
-#[allow(dead_code)] // channels and mutexes are wired next
+#[cfg_attr(not(feature = "diagnostics"), allow(dead_code))] // only a dump reads them
 pub(crate) enum Object {
     /// A channel at `addr` holding `len` of `cap` values.
     Chan { addr: usize, len: usize, cap: usize },
@@ -205,56 +236,87 @@ impl Wait {
     }
 }
 
-/// The current goroutine's wait state while a gokio primitive has it parked. Created when the
-/// primitive first returns `Pending`, dropped when it completes or is cancelled. Without the
-/// `diagnostics` feature it is never created.
-#[derive(Debug)]
-pub(crate) struct Parked {
+/// Where a primitive was called, for the dump: the `Location` with the `diagnostics` feature,
+/// nothing at all (zero-sized) without it, so that futures storing one do not grow.
+#[cfg(feature = "diagnostics")]
+pub(crate) type Site = Option<&'static Location<'static>>;
+/// Where a primitive was called, for the dump: the `Location` with the `diagnostics` feature,
+/// nothing at all (zero-sized) without it, so that futures storing one do not grow.
+#[cfg(not(feature = "diagnostics"))]
+pub(crate) type Site = NoSite;
+
+/// The zero-sized [`Site`] without the `diagnostics` feature.
+#[cfg(not(feature = "diagnostics"))]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NoSite;
+
+/// No known site.
+#[cfg(feature = "diagnostics")]
+pub(crate) const NO_SITE: Site = None;
+/// No known site.
+#[cfg(not(feature = "diagnostics"))]
+pub(crate) const NO_SITE: Site = NoSite;
+
+/// The user's call of the function running now (`#[track_caller]`), kept only with the
+/// `diagnostics` feature: a primitive's future stores it to show where it waits.
+#[inline(always)]
+#[track_caller]
+pub(crate) fn caller() -> Site {
     #[cfg(feature = "diagnostics")]
-    slot: &'static Slot,
-    #[cfg(feature = "diagnostics")]
-    word: u64,
+    {
+        Some(Location::caller())
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        NoSite
+    }
 }
 
-impl Parked {
-    /// Records that the current goroutine parks for `reason` on `object`, at `site` (the
-    /// user's call of the primitive). `None` outside a goroutine.
-    #[inline]
-    #[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
-    pub(crate) fn new(
-        reason: Reason,
-        object: Object,
-        site: &'static Location<'static>,
-    ) -> Option<Parked> {
-        #[cfg(not(feature = "diagnostics"))]
-        {
-            None
-        }
-        #[cfg(feature = "diagnostics")]
-        {
-            let slot = current()?;
-            let site = registry::intern(site);
-            let site = if site < 1 << SITE_BITS { site } else { 0 };
-            let word = u64::from(reason as u8) << 56
-                | u64::from(site) << 32
-                | u64::from(registry::ticks());
-            let (object, detail) = object.encode();
-            slot.object.store(object, Ordering::Relaxed);
-            slot.detail.store(detail, Ordering::Relaxed);
-            slot.wait.store(word, Ordering::Relaxed);
-            Some(Parked { slot, word })
-        }
-    }
+/// Records that the current goroutine's poll leaves it pending in a gokio primitive: for
+/// `reason`, at `site` (the user's call of the primitive), on what `object` describes.
+///
+/// A primitive calls it every time it returns `Pending` (not only the first): the wait state
+/// holds for the goroutine's latest poll only (see the module docs), so a re-poll renews it.
+/// The deadlock detector trusts it to mean "only a gokio primitive can wake this goroutine":
+/// a combinator that may be pending on a future gokio does not know (a `select!` with a
+/// future arm, say) must not record its own reason while such a future is pending.
+/// Without the `diagnostics` feature it compiles to nothing and `object` is never called.
+#[inline(always)]
+#[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
+pub(crate) fn park(reason: Reason, site: Site, object: impl FnOnce() -> Option<Object>) {
+    #[cfg(feature = "diagnostics")]
+    record(reason, site, object());
 }
 
 #[cfg(feature = "diagnostics")]
-impl Drop for Parked {
-    #[inline]
-    fn drop(&mut self) {
-        // Only the goroutine writes its slot, so load-then-store is not a race: clear the
-        // state unless a later park replaced it.
-        if self.slot.wait.load(Ordering::Relaxed) == self.word {
-            self.slot.wait.store(0, Ordering::Relaxed);
-        }
-    }
+#[inline(never)]
+fn record(reason: Reason, site: Option<&'static Location<'static>>, object: Option<Object>) {
+    let Some(slot) = current() else { return };
+    let site = site.map_or(0, registry::intern);
+    let site = if site < 1 << SITE_BITS { site } else { 0 };
+    let key = u64::from(reason as u8) << 56 | u64::from(site) << 32;
+    let (object, detail) = object.map_or((0, 0), Object::encode);
+    // Only the goroutine writes its slot, so these loads-then-stores do not race.
+    let polls = slot.polls.load(Ordering::Relaxed);
+    let (now, last) = ((polls >> 32) as u32, polls as u32);
+    let old = slot.wait.load(Ordering::Relaxed);
+    // The same wait (reason and object) recorded by this poll or the one before (the same parked future polled
+    // again: a spurious wake-up, a loop of `select!` around it) keeps its "since". (Two
+    // back-to-back waits at one site on one object, the second parking in the poll right
+    // after the first completed, are merged the same way: the dump's duration is a floor's
+    // worth coarser than Go's, never a false state.)
+    let same = old >> 56 == key >> 56
+        && slot.object.load(Ordering::Relaxed) == object
+        && (last == now || last.wrapping_add(1) == now);
+    let since = if same {
+        old & u64::from(u32::MAX)
+    } else {
+        u64::from(registry::ticks())
+    };
+    let word = key | since;
+    slot.object.store(object, Ordering::Relaxed);
+    slot.detail.store(detail, Ordering::Relaxed);
+    slot.wait.store(word, Ordering::Relaxed);
+    slot.polls
+        .store(u64::from(now) << 32 | u64::from(now), Ordering::Relaxed);
 }

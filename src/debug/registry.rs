@@ -4,7 +4,7 @@
 //! registry, and an idle goroutine within 10% of its memory; see `benches/spawn.rs`,
 //! `benches/memory.rs` and the CHANGELOG for the figures):
 //!
-//! - **Slots, not allocations.** A slot is 40 bytes of atomics in a chunk of [`CHUNK`] slots
+//! - **Slots, not allocations.** A slot is 48 bytes of atomics in a chunk of [`CHUNK`] slots
 //!   that is allocated once and never freed (Go's `allgs` never shrinks either). A goroutine
 //!   holds `&'static Slot`, so no `unsafe` and no reference count is needed to reach it.
 //! - **Per-thread magazines.** Free slots sit in a thread-local `Vec` (a "magazine", after
@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use crate::loom::global::{fence, AtomicU32, AtomicU64, Mutex, OnceLock};
 
-/// Slots per chunk (40 bytes each: 10 KiB).
+/// Slots per chunk (48 bytes each: 12 KiB).
 const CHUNK: usize = 256;
 /// Slots moved between a magazine and the depot at a time.
 const BATCH: usize = 64;
@@ -66,6 +66,11 @@ pub(crate) struct Slot {
     pub(crate) detail: AtomicU64,
     /// Spawn site index (32 bits) | start tick (32).
     origin: AtomicU64,
+    /// Poll epochs: the goroutine's poll count (high 32 bits, bumped as each poll of its
+    /// future begins) | the count when its wait state was last recorded (low 32). The wait
+    /// state is *fresh* — recorded during the goroutine's latest poll, so it is what that poll
+    /// left the goroutine pending on — exactly when the two halves are equal.
+    pub(crate) polls: AtomicU64,
 }
 
 impl Slot {
@@ -74,6 +79,8 @@ impl Slot {
     fn claim(&self, id: u64, site: u32) {
         fence(Ordering::Release);
         self.wait.store(0, Ordering::Relaxed);
+        // Not fresh: no wait state recorded (the halves differ).
+        self.polls.store(1 << 32, Ordering::Relaxed);
         self.origin.store(
             u64::from(site) << 32 | u64::from(ticks()),
             Ordering::Relaxed,
@@ -96,6 +103,7 @@ impl Slot {
             detail: self.detail.load(Ordering::Relaxed),
             site: (self.origin.load(Ordering::Relaxed) >> 32) as u32,
             start: self.origin.load(Ordering::Relaxed) as u32,
+            polls: self.polls.load(Ordering::Relaxed),
         };
         fence(Ordering::Acquire);
         (self.id.load(Ordering::Relaxed) == id).then_some(snap)
@@ -113,6 +121,25 @@ pub(crate) struct SlotSnapshot {
     pub(crate) detail: u64,
     pub(crate) site: u32,
     pub(crate) start: u32,
+    pub(crate) polls: u64,
+}
+
+impl SlotSnapshot {
+    /// Whether the wait state was recorded during the goroutine's latest poll (see
+    /// [`Slot::polls`]); a dump shows only a fresh wait state.
+    pub(crate) fn fresh(&self) -> bool {
+        self.wait != 0 && (self.polls >> 32) == (self.polls & u64::from(u32::MAX))
+    }
+}
+
+impl Slot {
+    /// A poll of the goroutine's future begins: wait states recorded before are stale.
+    #[inline]
+    pub(crate) fn begin_poll(&self) {
+        // Only the goroutine writes its slot: load-then-store is not a race.
+        let p = self.polls.load(Ordering::Relaxed);
+        self.polls.store(p.wrapping_add(1 << 32), Ordering::Relaxed);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -363,21 +390,25 @@ pub(crate) fn since(tick: u32) -> Duration {
     epoch().elapsed().saturating_sub(TICK * tick)
 }
 
-/// Starts the clock thread once. It only stores the time every [`TICK`]; the planned
-/// deadlock check runs there too (see the `debug` module docs).
+/// Starts the clock thread once. It stores the time every [`TICK`] and runs the deadlock
+/// detector's look (`deadlock.rs`: a few atomic loads while no `run` is active).
 fn start_sysmon() {
     static STARTED: OnceLock<()> = OnceLock::new();
     STARTED.get_or_init(|| {
         let epoch = epoch();
         let spawned = std::thread::Builder::new()
             .name("gokio-sysmon".into())
-            .spawn(move || loop {
-                std::thread::sleep(TICK);
-                let t = epoch.elapsed().as_millis() / TICK.as_millis();
-                TICKS.store(u32::try_from(t).unwrap_or(u32::MAX), Ordering::Relaxed);
+            .spawn(move || {
+                let mut previous = None;
+                loop {
+                    std::thread::sleep(TICK);
+                    let t = epoch.elapsed().as_millis() / TICK.as_millis();
+                    TICKS.store(u32::try_from(t).unwrap_or(u32::MAX), Ordering::Relaxed);
+                    super::deadlock::tick(&mut previous);
+                }
             });
-        // Without the thread the clock stays at 0: dumps then show no wait durations, which
-        // is all that is lost.
+        // Without the thread the clock stays at 0 and no deadlock is reported: dumps then show
+        // no wait durations, which is all that is lost.
         drop(spawned);
     });
 }

@@ -627,6 +627,17 @@ impl<'a, M: Relock> Waiter<'a, M> {
         }
     }
 
+    /// Records the current goroutine as parked in `wait` (`gokio::debug::dump`'s
+    /// `sync.Cond.Wait`); nothing without the `diagnostics` feature.
+    #[inline(always)]
+    fn record_park(&self) {
+        crate::debug::park(
+            crate::debug::Reason::SyncCondWait,
+            crate::debug::NO_SITE,
+            || None,
+        );
+    }
+
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<M::Guard> {
         loop {
             match &mut self.stage {
@@ -640,10 +651,12 @@ impl<'a, M: Relock> Waiter<'a, M> {
                     self.stage = Stage::Parked { mutex, key };
                     // Linked first, unlocked second (invariant 1).
                     drop(guard);
+                    self.record_park();
                     return Poll::Pending;
                 }
                 Stage::Parked { key, .. } => {
                     let Some(by_signal) = self.cond.poll_parked(*key, cx.waker()) else {
+                        self.record_park();
                         return Poll::Pending;
                     };
                     let Stage::Parked { mutex, .. } =

@@ -383,7 +383,20 @@ impl<E: Send + 'static> Group<E> {
                 }
                 self.inner.finished.listen()
             };
-            listener.await;
+            // Go's `Group.Wait` is a `sync.WaitGroup.Wait`: the dump says so.
+            let mut listener = listener;
+            std::future::poll_fn(|cx| {
+                let r = Pin::new(&mut listener).poll(cx);
+                if r.is_pending() {
+                    crate::debug::park(
+                        crate::debug::Reason::SyncWaitGroupWait,
+                        crate::debug::NO_SITE,
+                        || None,
+                    );
+                }
+                r
+            })
+            .await;
         };
         if let Some(cancel) = &self.inner.cancel {
             cancel.cancel();
@@ -496,6 +509,12 @@ impl<E> Future for Go<E> {
             };
             if let Some(listener) = this.listener.as_mut() {
                 if Pin::new(listener).poll(cx).is_pending() {
+                    // Go's `Go` past the limit blocks sending to the limit channel.
+                    crate::debug::park(
+                        crate::debug::Reason::ChanSend,
+                        crate::debug::NO_SITE,
+                        || None,
+                    );
                     return Poll::Pending;
                 }
                 this.listener = None;

@@ -164,10 +164,12 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(*m.lock().await, [1, 2]);
     /// # }
     /// ```
+    #[track_caller]
     pub fn lock(&self) -> Lock<'_, T> {
         Lock {
             mutex: Some(self),
             key: None,
+            site: crate::debug::caller(),
         }
     }
 
@@ -271,10 +273,12 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(*m.lock().await, 1);
     /// # }
     /// ```
+    #[track_caller]
     pub fn lock_owned(self: Arc<Self>) -> LockOwned<T> {
         LockOwned {
             mutex: Some(self),
             key: None,
+            site: crate::debug::caller(),
         }
     }
 
@@ -520,6 +524,8 @@ impl<T: ?Sized + fmt::Display> fmt::Display for OwnedMutexGuard<T> {
 pub struct Lock<'a, T: ?Sized> {
     mutex: Option<&'a Mutex<T>>,
     key: Option<usize>,
+    /// The user's call of `lock`, for `gokio::debug::dump`.
+    site: crate::debug::Site,
 }
 
 impl<'a, T: ?Sized> Future for Lock<'a, T> {
@@ -543,7 +549,10 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
                 this.mutex = None;
                 Poll::Ready(mutex.guard())
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                mutex.raw.record_park(this.site);
+                Poll::Pending
+            }
         }
     }
 }
@@ -584,6 +593,8 @@ impl<T: ?Sized> fmt::Debug for Lock<'_, T> {
 pub struct LockOwned<T: ?Sized> {
     mutex: Option<Arc<Mutex<T>>>,
     key: Option<usize>,
+    /// The user's call of `lock_owned`, for `gokio::debug::dump`.
+    site: crate::debug::Site,
 }
 
 impl<T: ?Sized> Future for LockOwned<T> {
@@ -611,7 +622,10 @@ impl<T: ?Sized> Future for LockOwned<T> {
                     None => unreachable!(),
                 }
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                mutex.raw.record_park(this.site);
+                Poll::Pending
+            }
         }
     }
 }

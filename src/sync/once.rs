@@ -11,11 +11,10 @@
 //! closure ever runs again.
 
 use std::future::Future;
-use std::panic::Location;
 
 use event_listener::Event;
 
-use crate::debug::{Object, Parked, Reason};
+use crate::debug::{self, Object, Reason};
 use crate::loom::atomic::{AtomicUsize, Ordering};
 
 const NEW: usize = 0;
@@ -113,7 +112,7 @@ impl Once {
     {
         // A plain fn returning the future, so that `#[track_caller]` sees the user's call
         // (for the wait state a dump shows); `async fn` cannot be `#[track_caller]` on stable.
-        let site = Location::caller();
+        let site = debug::caller();
         async move {
             loop {
                 match self.state.compare_exchange(
@@ -133,13 +132,20 @@ impl Once {
                     }
                     Err(DONE) => return,
                     Err(_) => {
-                        let listener = self.changed.listen();
+                        let mut listener = self.changed.listen();
                         if self.state.load(Ordering::Acquire) == RUNNING {
-                            let object = Object::Once {
-                                addr: self as *const Once as usize,
-                            };
-                            let _parked = Parked::new(Reason::SyncOnceDo, object, site);
-                            listener.await;
+                            std::future::poll_fn(|cx| {
+                                let r = std::pin::Pin::new(&mut listener).poll(cx);
+                                if r.is_pending() {
+                                    debug::park(Reason::SyncOnceDo, site, || {
+                                        Some(Object::Once {
+                                            addr: self as *const Once as usize,
+                                        })
+                                    });
+                                }
+                                r
+                            })
+                            .await;
                         }
                     }
                 }

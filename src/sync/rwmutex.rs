@@ -897,6 +897,16 @@ impl RawRwMutex {
         let r = self.poll_acquire(kind, key, cx.waker());
         if r.is_ready() {
             coop.made_progress();
+        } else {
+            let reason = match kind {
+                Kind::Read => crate::debug::Reason::SyncRWMutexRLock,
+                Kind::Write => crate::debug::Reason::SyncRWMutexLock,
+            };
+            crate::debug::park(reason, crate::debug::NO_SITE, || {
+                Some(crate::debug::Object::Mutex {
+                    addr: self as *const Self as usize,
+                })
+            });
         }
         r
     }

@@ -19,11 +19,10 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
-use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use crate::debug::{Object, Parked, Reason};
+use crate::debug::{self, Object, Reason};
 use crate::loom::{lock, Mutex};
 
 /// A weighted semaphore with FIFO fairness (Go: `golang.org/x/sync/semaphore.Weighted`).
@@ -151,8 +150,7 @@ impl Semaphore {
             sem: self,
             n,
             id: None,
-            parked: None,
-            site: Location::caller(),
+            site: debug::caller(),
         }
     }
 
@@ -234,10 +232,8 @@ pub struct Acquire<'a> {
     n: usize,
     /// `Some(id)` while queued (or granted but not yet observed).
     id: Option<u64>,
-    /// The goroutine's recorded wait state while queued (for `gokio::debug::dump`).
-    parked: Option<Parked>,
     /// The user's call of `acquire`, shown by the dump.
-    site: &'static Location<'static>,
+    site: debug::Site,
 }
 
 impl fmt::Debug for Acquire<'_> {
@@ -275,13 +271,9 @@ impl Future for Acquire<'_> {
                     waker: cx.waker().clone(),
                 });
                 this.id = Some(id);
-                let object = Object::Semaphore {
-                    addr: this.sem as *const Semaphore as usize,
-                    want: this.n,
-                    available: st.size - st.cur,
-                };
+                let available = st.size - st.cur;
                 drop(st);
-                this.parked = Parked::new(Reason::Semacquire, object, this.site);
+                this.park(available);
                 Poll::Pending
             }
             Some(id) => match st.position(id) {
@@ -290,16 +282,32 @@ impl Future for Acquire<'_> {
                     if !w.waker.will_wake(cx.waker()) {
                         w.waker = cx.waker().clone();
                     }
+                    let available = st.size - st.cur;
+                    drop(st);
+                    this.park(available);
                     Poll::Pending
                 }
                 None => {
                     // Granted by a release: the permits are ours.
                     this.id = None;
-                    this.parked = None;
                     Poll::Ready(Ok(()))
                 }
             },
         }
+    }
+}
+
+impl Acquire<'_> {
+    /// Records the current goroutine as parked in `acquire` (Go: `semacquire`).
+    #[inline]
+    fn park(&self, available: usize) {
+        debug::park(Reason::Semacquire, self.site, || {
+            Some(Object::Semaphore {
+                addr: self.sem as *const Semaphore as usize,
+                want: self.n,
+                available,
+            })
+        });
     }
 }
 

@@ -47,14 +47,13 @@
 //! once, so the models see loom's `Arc` and atomics from the start and nothing of `OnceLock`.
 
 use std::future::Future;
-use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use event_listener::{Event, EventListener};
 use futures::FutureExt;
 
-use crate::debug::{Object, Parked, Reason};
+use crate::debug::{self, Object, Reason};
 use crate::goroutine::{go, Goroutine};
 use crate::loom::atomic::{AtomicIsize, Ordering};
 use crate::loom::global::OnceLock;
@@ -248,8 +247,7 @@ impl WaitGroup {
         Wait {
             inner: self.inner(),
             listener: None,
-            parked: None,
-            site: Location::caller(),
+            site: debug::caller(),
         }
     }
 
@@ -392,13 +390,14 @@ impl Inner {
     }
 
     /// Records the current goroutine as parked in `wait` (Go: `sync.WaitGroup.Wait`).
-    #[cold]
-    fn parked(&self, site: &'static Location<'static>) -> Option<Parked> {
-        let object = Object::WaitGroup {
-            addr: self as *const Inner as usize,
-            count: self.count(),
-        };
-        Parked::new(Reason::SyncWaitGroupWait, object, site)
+    #[inline]
+    fn park(&self, site: debug::Site) {
+        debug::park(Reason::SyncWaitGroupWait, site, || {
+            Some(Object::WaitGroup {
+                addr: self as *const Inner as usize,
+                count: self.count(),
+            })
+        });
     }
 }
 
@@ -447,10 +446,8 @@ impl Drop for DoneGuard {
 pub struct Wait<'a> {
     inner: &'a Inner,
     listener: Option<EventListener>,
-    /// The goroutine's recorded wait state while parked (for `gokio::debug::dump`).
-    parked: Option<Parked>,
     /// The user's call of `wait`, shown by the dump.
-    site: &'static Location<'static>,
+    site: debug::Site,
 }
 
 impl std::fmt::Debug for Wait<'_> {
@@ -469,7 +466,6 @@ impl Future for Wait<'_> {
         loop {
             if this.inner.is_zero() {
                 this.listener = None;
-                this.parked = None;
                 return Poll::Ready(());
             }
             match this.listener.as_mut() {
@@ -479,15 +475,12 @@ impl Future for Wait<'_> {
                     this.listener = Some(this.inner.zero.listen());
                     if this.inner.announce_waiter() {
                         this.listener = None;
-                        this.parked = None;
                         return Poll::Ready(());
                     }
                 }
                 Some(listener) => {
                     if Pin::new(listener).poll(cx).is_pending() {
-                        if this.parked.is_none() {
-                            this.parked = this.inner.parked(this.site);
-                        }
+                        this.inner.park(this.site);
                         return Poll::Pending;
                     }
                     this.listener = None;

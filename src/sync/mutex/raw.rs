@@ -247,6 +247,17 @@ impl RawMutex {
         !n.is_multiple_of(BUDGET_EVERY)
     }
 
+    /// Records the current goroutine as parked on this mutex (`gokio::debug::dump`'s
+    /// `sync.Mutex.Lock`); nothing without the `diagnostics` feature.
+    #[inline(always)]
+    pub(super) fn record_park(&self, site: crate::debug::Site) {
+        crate::debug::park(crate::debug::Reason::SyncMutexLock, site, || {
+            Some(crate::debug::Object::Mutex {
+                addr: self as *const Self as usize,
+            })
+        });
+    }
+
     /// The fast path, which skips tokio's budget most of the time: CAS `0 → LOCKED`, or take
     /// a free lock whose first waiter is already woken (`WOKEN`: nobody else to wake, and its
     /// age is still checked by the unlocks, see the module docs). Only a free lock with a

@@ -1,0 +1,283 @@
+//! The global deadlock detector (private): Go's `fatal error: all goroutines are asleep -
+//! deadlock!` for [`run`](crate::run).
+//!
+//! Go's `checkdead` (`runtime/proc.go`) fires when no thread runs Go code, no goroutine is
+//! runnable and no timer is pending. gokio cannot stop the world, so the `gokio-sysmon` thread
+//! (`registry.rs`) looks every tick (100 ms) for the same facts, from the outside, and fires
+//! only when two looks one tick apart saw the very same quiet state. One look requires:
+//!
+//! 1. **A `run` is watching**, and no `run` main future is being polled or has been woken
+//!    and not yet polled (its waker is wrapped: [`MainWaker`]).
+//! 2. **Every live goroutine and every `run` main future is parked on a gokio primitive, with
+//!    a fresh wait state** (recorded by its latest poll, see `park.rs`) whose reason is not
+//!    `sleep` (a sleeping goroutine will wake up).
+//! 3. **The runtime is quiet**: gokio's global runtime has started; its injection queue is
+//!    empty; every worker is parked (its park/unpark count is odd: tokio's own test); it has
+//!    exactly as many alive tasks as there are live goroutines — so no other task exists:
+//!    no gokio timer or ticker task, no context-deadline task, no `tokio::spawn`ed task, and
+//!    no goroutine of another runtime (whose tasks this runtime would not count).
+//! 4. **No thread is inside a `*_blocking` call** (`recv_blocking`, `lock_blocking`, …), which
+//!    another thread might still serve ([`Blocking`] counts them).
+//!
+//! The second look must see the same slots (ids, wait words, poll counters), the same worker
+//! park/unpark counts and the same next goroutine id: nothing was polled, parked, spawned or
+//! woken in between. Then the dump is taken, and every watched `run` panics with Go's message
+//! followed by it.
+//!
+//! What it cannot see (documented for users in `debug`'s module docs): a goroutine whose latest
+//! poll left both a gokio wait *and* a foreign future pending (`tokio::select!`/`join!` of a
+//! channel and a socket) shows the gokio wait; threads outside the runtime that touch gokio
+//! primitives without a `*_blocking` call (a `try_send` loop on a plain thread) are not
+//! counted. Goroutines on a user's own tokio runtime are never reported (rule 3).
+
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+
+use event_listener::{Event, EventListener};
+
+use super::park::{self, Reason, Wait};
+use super::registry::{self, Registration};
+use crate::loom::global::{AtomicU64, AtomicUsize, Mutex, OnceLock};
+
+/// `run` main futures being watched.
+static WATCHING: AtomicUsize = AtomicUsize::new(0);
+/// `run` main futures being polled, or woken and not yet polled.
+static BUSY: AtomicUsize = AtomicUsize::new(0);
+/// Threads inside `blocking::block_on`.
+static BLOCKING: AtomicUsize = AtomicUsize::new(0);
+/// `run` main futures ever watched: each gets the next number.
+static STARTED: AtomicU64 = AtomicU64::new(0);
+/// Bumped each time the detector fires.
+static FIRED: AtomicU64 = AtomicU64::new(0);
+/// The [`STARTED`] count both looks of the latest firing saw: a `run` numbered above it
+/// started after them and is not part of that deadlock.
+static FIRED_UPTO: AtomicU64 = AtomicU64::new(0);
+/// The message of the latest firing.
+static REPORT: Mutex<String> = Mutex::new(String::new());
+/// Wakes the watched `run`s when the detector fires.
+static FIRE: OnceLock<Event> = OnceLock::new();
+
+/// Go's message.
+pub(crate) const MESSAGE: &str = "fatal error: all goroutines are asleep - deadlock!";
+
+/// Counts a thread inside a `*_blocking` call while it lives.
+pub(crate) struct Blocking(());
+
+impl Blocking {
+    pub(crate) fn new() -> Blocking {
+        BLOCKING.fetch_add(1, Ordering::SeqCst);
+        Blocking(())
+    }
+}
+
+impl Drop for Blocking {
+    fn drop(&mut self) {
+        BLOCKING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Counts one in [`BUSY`] while it lives.
+struct Busy(());
+
+impl Busy {
+    fn new() -> Busy {
+        BUSY.fetch_add(1, Ordering::SeqCst);
+        Busy(())
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        BUSY.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A `run` main future's waker: the `block_on` waker, plus a [`Busy`] count from the wake-up
+/// until the next poll begins, so that the detector never mistakes a woken main future for a
+/// parked one (its wake-up goes to the `run` thread, which no runtime metric shows).
+struct MainWaker {
+    inner: Mutex<Option<Waker>>,
+    woken: AtomicBool,
+}
+
+impl MainWaker {
+    /// A poll begins: it is no longer woken-and-waiting.
+    fn polled(&self) {
+        if self.woken.swap(false, Ordering::SeqCst) {
+            BUSY.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Wake for MainWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::SeqCst) {
+            BUSY.fetch_add(1, Ordering::SeqCst);
+        }
+        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(w) = inner.as_ref() {
+            w.wake_by_ref();
+        }
+    }
+}
+
+impl Drop for MainWaker {
+    fn drop(&mut self) {
+        self.polled();
+    }
+}
+
+/// Calls `park::leave` when dropped.
+struct Leave;
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        park::leave();
+    }
+}
+
+/// Counts one in [`WATCHING`] while it lives.
+struct Watching(());
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        WATCHING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `main` as goroutine 0 of a `run`, registered by `reg`, and panics with Go's message
+/// and the dump if the detector fires meanwhile.
+pub(crate) async fn watch<F: Future>(reg: Registration, main: F) -> F::Output {
+    let slot = reg.slot();
+    WATCHING.fetch_add(1, Ordering::SeqCst);
+    let _watching = Watching(());
+    let mut seen = FIRED.load(Ordering::SeqCst);
+    let number = STARTED.fetch_add(1, Ordering::SeqCst) + 1;
+    let waker = Arc::new(MainWaker {
+        inner: Mutex::new(None),
+        woken: AtomicBool::new(false),
+    });
+    let wrapped = Waker::from(Arc::clone(&waker));
+    let mut main = pin!(main);
+    let mut listener: Option<EventListener> = None;
+    std::future::poll_fn(move |cx| {
+        {
+            let mut inner = waker.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            if !inner.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                *inner = Some(cx.waker().clone());
+            }
+        }
+        {
+            let _busy = Busy::new(); // released even if `main` panics
+            waker.polled();
+            park::enter(slot);
+            let _leave = Leave; // `park::leave()` even if `main` panics
+            if let Poll::Ready(v) = main.as_mut().poll(&mut Context::from_waker(&wrapped)) {
+                return Poll::Ready(v);
+            }
+        }
+        loop {
+            let fired = FIRED.load(Ordering::SeqCst);
+            if fired != seen {
+                seen = fired;
+                if number <= FIRED_UPTO.load(Ordering::SeqCst) {
+                    let report = REPORT.lock().unwrap_or_else(PoisonError::into_inner);
+                    panic!("{report}");
+                }
+            }
+            match listener.as_mut() {
+                None => listener = Some(FIRE.get_or_init(Event::new).listen()),
+                Some(l) => {
+                    std::task::ready!(Pin::new(l).poll(cx));
+                    listener = None;
+                }
+            }
+        }
+    })
+    .await
+}
+
+/// What one look saw; the detector fires when two looks one tick apart are equal.
+#[derive(PartialEq, Eq, Debug)]
+pub(crate) struct Look {
+    /// (id, main, wait word, poll epochs) of every slot, sorted.
+    slots: Vec<(u64, bool, u64, u64)>,
+    /// Park/unpark count of every worker.
+    parks: Vec<u64>,
+    next_id: u64,
+    /// [`STARTED`]: no `run` began between the looks.
+    started: u64,
+}
+
+/// One look (see the module docs); `None` when anything could still run.
+fn look() -> Option<Look> {
+    if WATCHING.load(Ordering::SeqCst) == 0
+        || BUSY.load(Ordering::SeqCst) != 0
+        || BLOCKING.load(Ordering::SeqCst) != 0
+    {
+        return None;
+    }
+    let next_id = crate::runtime::peek_next_id();
+    let started = STARTED.load(Ordering::SeqCst);
+    let metrics = crate::runtime::global_started()?.metrics();
+    let mut parks = Vec::with_capacity(metrics.num_workers());
+    for w in 0..metrics.num_workers() {
+        let count = metrics.worker_park_unpark_count(w);
+        if count % 2 == 0 {
+            return None; // this worker is running
+        }
+        parks.push(count);
+    }
+    let mut slots = Vec::new();
+    let mut goroutines = 0;
+    let mut asleep = true;
+    registry::for_each(|s| {
+        goroutines += usize::from(!s.main);
+        let parked = s.fresh() && Wait::decode(s.wait).is_some_and(|w| w.reason != Reason::Sleep);
+        asleep &= parked;
+        slots.push((s.id, s.main, s.wait, s.polls));
+    });
+    if !asleep
+        || !slots.iter().any(|s| s.1)
+        || metrics.global_queue_depth() != 0
+        || metrics.num_alive_tasks() != goroutines
+        || crate::runtime::live() != goroutines
+        || BUSY.load(Ordering::SeqCst) != 0
+    {
+        return None;
+    }
+    slots.sort_unstable();
+    Some(Look {
+        slots,
+        parks,
+        next_id,
+        started,
+    })
+}
+
+/// Called by the sysmon thread every tick, with what the previous tick saw.
+pub(crate) fn tick(previous: &mut Option<Look>) {
+    let now = look();
+    if let Some(look) = now.as_ref().filter(|_| now == *previous) {
+        fire(look.started);
+        *previous = None;
+    } else {
+        *previous = now;
+    }
+}
+
+/// Makes every `run` watched since before the looks panic with Go's message and the dump.
+fn fire(started: u64) {
+    let dump = super::dump();
+    *REPORT.lock().unwrap_or_else(PoisonError::into_inner) = format!("{MESSAGE}\n\n{dump}");
+    FIRED_UPTO.store(started, Ordering::SeqCst);
+    FIRED.fetch_add(1, Ordering::SeqCst);
+    FIRE.get_or_init(Event::new).notify(usize::MAX);
+}
