@@ -1,6 +1,6 @@
 //! Deterministic tests of concurrent code: Go 1.25's `testing/synctest` (feature `synctest`).
 //!
-//! [`test`] runs a future as the root of a *bubble*: a private runtime whose clock is virtual.
+//! [`test`](fn@test) runs a future as the root of a *bubble*: a private runtime whose clock is virtual.
 //! Goroutines started inside belong to the bubble. Time moves only when every task in the
 //! bubble is blocked, and then it jumps to the next timer. [`wait`] returns once every other
 //! task in the bubble is blocked. Timeouts, tickers, retries and cancellation then run
@@ -26,7 +26,7 @@
 //!
 //! # Time
 //!
-//! The bubble's clock is tokio's paused clock. Everything in gokio's [`time`](crate::time)
+//! The bubble's clock is tokio's paused clock. Everything in gokio's [`time`]
 //! module follows it — [`sleep`](crate::time::sleep), [`after`](crate::time::after),
 //! [`tick`](crate::time::tick), [`Timer`](crate::time::Timer),
 //! [`Ticker`](crate::time::Ticker), [`after_func`](crate::time::after_func),
@@ -45,11 +45,11 @@
 //! 1. a [`wait`] in progress returns, if there is one;
 //! 2. otherwise time jumps to the next timer, if one is pending and the root future has not
 //!    returned;
-//! 3. otherwise the bubble is deadlocked, and [`test`] panics with Go's message:
+//! 3. otherwise the bubble is deadlocked, and [`test`](fn@test) panics with Go's message:
 //!    `deadlock: all goroutines in bubble are blocked`, or, after the root future returned,
 //!    `deadlock: main bubble goroutine has exited but blocked goroutines remain`. With the
 //!    `diagnostics` feature the message ends with a goroutine dump
-//!    ([`debug::dump`](crate::debug::dump)).
+//!    (`gokio::debug::dump()`).
 //!
 //! # Blocking
 //!
@@ -91,12 +91,12 @@
 //! - Go panics when a bubble's channel is used from outside. gokio does not check: the check
 //!   would cost every channel operation a look-up. It is unsupported; see "Blocking" for what
 //!   goes wrong.
-//! - [`test`] waits for every goroutine of the bubble to end, as Go does. Time stops when the
+//! - [`test`](fn@test) waits for every goroutine of the bubble to end, as Go does. Time stops when the
 //!   root future returns, so a goroutine still waiting then (for a channel, or a timer) is a
 //!   deadlock: cancel or close what your goroutines wait on before the root returns.
-//! - Timers and `after_func` callbacks still pending when [`test`] returns never fire: the
+//! - Timers and `after_func` callbacks still pending when [`test`](fn@test) returns never fire: the
 //!   bubble's runtime is dropped with them.
-//! - A panic in the root future propagates out of [`test`] (so `#[should_panic]` and failed
+//! - A panic in the root future propagates out of [`test`](fn@test) (so `#[should_panic]` and failed
 //!   assertions work). A goroutine's panic is what it is outside a bubble: logged, and returned
 //!   by [`Goroutine::join`](crate::Goroutine::join).
 //!

@@ -1,7 +1,7 @@
 //! The bubble: which goroutines belong to it, when all of them are blocked, and the deadlock
 //! verdicts (private).
 //!
-//! Implements the machinery behind [`test`](super::test), [`wait`](super::wait) and the
+//! Implements the machinery behind [`test`](fn@super::test), [`wait`](super::wait) and the
 //! goroutine spawn hook. The model is Go's `runtime/synctest.go` (a bubble counts its
 //! goroutines; when none of them is running, it wakes the `Wait` caller, else advances the
 //! fake clock, else reports a deadlock); the mechanism is tokio's:
@@ -25,7 +25,7 @@
 //!   `TestContextAfterFunc` needs.
 //! - **Goroutine count.** [`Bubble::spawn`] (called by `go` through the hook in
 //!   `src/goroutine.rs`) counts the goroutine until its future is dropped, however it ends.
-//!   The count decides the end of [`test`](super::test): Go waits for every goroutine.
+//!   The count decides the end of [`test`](fn@super::test): Go waits for every goroutine.
 //! - **Deadlocks.** While the root runs, the driver also sleeps until the [`horizon`], 30
 //!   years and a day after the last idle moment that followed a poll of a goroutine or of the
 //!   root (no timer can be armed further: tokio and gokio saturate there; the goroutine
