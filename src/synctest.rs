@@ -88,6 +88,10 @@
 //!   [`WaitGroup::go`](crate::WaitGroup::go), an errgroup, the [`pattern`](crate::pattern)
 //!   helpers, or an [`after_func`](crate::time::after_func) callback. A goroutine started
 //!   outside does not, even if it shares channels with the bubble.
+//! - Tasks started with `tokio::spawn` inside the bubble run on its runtime: [`wait`] and the
+//!   clock see them, but [`test`](fn@test) does not wait for them (they are not goroutines)
+//!   and drops them at the end. Do not call `tokio::time::pause`, `resume` or `advance` in a
+//!   bubble: the bubble owns its clock.
 //! - Go panics when a bubble's channel is used from outside. gokio does not check: the check
 //!   would cost every channel operation a look-up. It is unsupported; see "Blocking" for what
 //!   goes wrong.

@@ -547,3 +547,31 @@ fn bubbles_are_independent() {
     assert_eq!(b, 2 * SEC);
     assert_eq!(gokio::run(async { go(async { 1 }).await.unwrap() }), 1);
 }
+
+/// An in-memory pipe (`tokio::io::duplex`, Go's `net.Pipe`) is I/O a bubble can see through:
+/// a reader waiting on it is blocked, and a write makes it runnable.
+#[test]
+fn duplex_is_an_in_memory_fake() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    synctest::test(async {
+        let (mut client, mut server) = tokio::io::duplex(64);
+        let got = Arc::new(AtomicUsize::new(0));
+        let g = got.clone();
+        go!(
+            let mut buf = [0u8; 5];
+            server.read_exact(&mut buf).await.unwrap();
+            g.store(buf.len(), SeqCst);
+        );
+        synctest::wait().await;
+        assert_eq!(got.load(SeqCst), 0);
+        client.write_all(b"hello").await.unwrap();
+        synctest::wait().await;
+        assert_eq!(got.load(SeqCst), 5);
+    });
+}
+
+#[test]
+fn wait_is_send_sync_unpin() {
+    fn check<T: Send + Sync + Unpin>() {}
+    check::<synctest::Wait>();
+}
