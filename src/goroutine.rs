@@ -183,6 +183,11 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    // Inside a `synctest` bubble the goroutine joins it (src/synctest/bubble.rs).
+    #[cfg(feature = "synctest")]
+    if let Some(bubble) = crate::synctest::current() {
+        return bubble.spawn(task);
+    }
     match tokio::runtime::Handle::try_current() {
         Ok(h) => h.spawn(task),
         Err(_) => runtime::global().spawn(task),

@@ -235,6 +235,8 @@ mod runtime;
 mod select;
 mod spin;
 pub mod sync;
+#[cfg(feature = "synctest")]
+pub mod synctest;
 pub mod time;
 
 pub use chan::{

@@ -98,6 +98,16 @@ fn check_for(name: &str) -> Check {
         // Built only with `--features diagnostics` (skipped otherwise), as is `deadlock`.
         "dump" => Check::Custom(dump),
         "deadlock" => Check::Custom(deadlock),
+        // Built only with `--features synctest` (skipped otherwise). Virtual time: exact.
+        "synctest" => Check::Exact(&[
+            "timeout 1 at 1s",
+            "result 2 at 3s",
+            "request 1 at 200ms",
+            "request 2 at 400ms",
+            "request 3 at 600ms",
+            "request 4 at 800ms",
+            "request 5 at 1s",
+        ]),
         _ => Check::ExitOnly,
     }
 }
