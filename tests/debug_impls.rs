@@ -155,7 +155,7 @@ fn select_plumbing_is_debug() {
         "{out}"
     );
     let mut cases: [&mut dyn gokio::__private::Case; 1] = [&mut case];
-    let fut = gokio::__private::SelectFuture::new(&mut cases, false, true);
+    let fut = gokio::__private::SelectFuture::new(&mut cases, false, true, false);
     assert_eq!(
         format!("{fut:?}"),
         "SelectFuture { cases: 1, biased: false, has_default: true, parked: false }"

@@ -29,6 +29,15 @@ pub struct FutCase<P: DerefMut<Target: Future>> {
     out: Option<<P::Target as Future>::Output>,
 }
 
+impl<P: DerefMut<Target: Future>> std::fmt::Debug for FutCase<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FutCase")
+            .field("nil", &self.fut.is_none())
+            .field("completed", &self.out.is_some())
+            .finish()
+    }
+}
+
 impl<P: DerefMut<Target: Future>> FutCase<P> {
     pub fn new(fut: Option<Pin<P>>) -> Self {
         FutCase { fut, out: None }
@@ -99,6 +108,7 @@ where
 /// `Option` of a future gives a case that is nil when `None` (this inherent method), any
 /// other future a case for it ([`FutArmAny`]).
 #[doc(hidden)]
+#[derive(Debug)]
 pub struct FutArm<T>(pub T);
 
 impl<'a, F: Future> FutArm<Pin<&'a mut Option<F>>> {
