@@ -270,16 +270,11 @@ fn debug_chan<'a, 'b, T>(
     mut d: fmt::DebugStruct<'a, 'b>,
     shared: &Shared<T>,
 ) -> fmt::DebugStruct<'a, 'b> {
-    d.field("addr", &format_args!("{:#x}", chan_addr(shared)))
+    d.field("addr", &format_args!("{:#x}", shared.addr()))
         .field("len", &shared.len())
         .field("cap", &shared.cap())
         .field("closed", &shared.is_closed());
     d
-}
-
-/// The channel's identity: the address of its shared state, common to all its handles.
-fn chan_addr<T>(shared: &Shared<T>) -> usize {
-    shared as *const Shared<T> as usize
 }
 
 // ----- the operations -----

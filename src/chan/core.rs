@@ -167,6 +167,12 @@ impl<T> Shared<T> {
         self.cap
     }
 
+    /// The channel's identity: the address of its shared state, common to all its handles.
+    /// `Debug`, `Hash` and `gokio::debug::dump` all name a channel by it.
+    pub(crate) fn addr(&self) -> usize {
+        self as *const Self as usize
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.lock().buf.len()
     }
@@ -557,7 +563,7 @@ impl<T> Shared<T> {
         };
         debug::park(reason, site, || {
             Some(Object::Chan {
-                addr: self as *const Self as usize,
+                addr: self.addr(),
                 len,
                 cap: self.cap,
             })

@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 
 use futures::stream::FusedStream;
 
-use super::{chan_addr, Chan, Receiver, Sender, Shared};
+use super::{Chan, Receiver, Sender, Shared};
 
 /// The shared state of a handle, for the comparisons below.
 trait Handle<T> {
@@ -44,7 +44,7 @@ macro_rules! handle {
             /// `mutable_key_type` lint (which sees the channel's locks) can be allowed on a
             /// set or map of handles.
             fn hash<H: Hasher>(&self, state: &mut H) {
-                chan_addr(&*self.shared).hash(state);
+                self.shared.addr().hash(state);
             }
         }
     )*};
