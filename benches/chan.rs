@@ -1132,6 +1132,11 @@ async fn tokio_wake_scaling(waiters: usize, n: usize, with_done: bool) -> Durati
                     // was not polled yet.
                     let notified = done.notified();
                     if stop.load(Ordering::Acquire) {
+                        // Every send completed before `stop` was set, but the last one may
+                        // still sit in this task's buffer: take it before leaving.
+                        while let Ok(v) = rx.try_recv() {
+                            got += v;
+                        }
                         break got;
                     }
                     tokio::select! {
@@ -1140,7 +1145,7 @@ async fn tokio_wake_scaling(waiters: usize, n: usize, with_done: bool) -> Durati
                             Some(v) => got += v,
                             None => break got,
                         },
-                        _ = notified => break got,
+                        _ = notified => continue, // `stop` is checked (and drained) above
                     }
                 }
                 if first {
