@@ -72,6 +72,7 @@ mod builder;
 mod case;
 mod future;
 mod macros;
+mod recv_any;
 
 use crate::debug::{self, Reason};
 use std::future::Future;
@@ -81,6 +82,7 @@ use std::task::{Context, Poll};
 pub use self::builder::{Select, SelectWait};
 pub use self::case::{RecvCase, RecvHandle, SendCase, SendHandle};
 pub use self::future::{FutArm, FutArmAny, FutCase};
+pub use self::recv_any::RecvAny;
 use crate::chan::waiter::Token;
 use crate::loom::Arc;
 
@@ -670,18 +672,12 @@ impl Drop for TokenSlot {
 /// assert_eq!(gokio::recv_any(&chans).await, (2, Some(7)));
 /// # });
 /// ```
-pub async fn recv_any<H>(handles: &[H]) -> (usize, Option<H::Item>)
+pub fn recv_any<H>(handles: &[H]) -> RecvAny<'_, H::Item>
 where
     H: RecvHandle,
     H::Item: Send,
 {
-    let mut cases: Vec<RecvCase<'_, H::Item>> = handles.iter().map(RecvCase::new).collect();
-    let won = {
-        let mut refs: Vec<&mut dyn Case> = cases.iter_mut().map(|c| c as &mut dyn Case).collect();
-        SelectFuture::new(&mut refs, false, false, false).await
-    };
-    let won = won.expect("no default case");
-    (won, cases[won].into_result())
+    RecvAny::new(handles)
 }
 
 #[cfg(all(test, not(loom)))]
