@@ -343,7 +343,7 @@ pub fn sleep(d: Duration) -> Sleep {
     }
 }
 
-/// The future returned by [`sleep`]: [`time::sleep`](crate::time::sleep), then [`wait`].
+/// The future returned by [`sleep`]: [`time::sleep`], then [`wait`].
 ///
 /// # Examples
 ///
