@@ -247,10 +247,10 @@ def read_results(path):
 
 
 def passes_text(passes, pinned, regime, workload, impl):
-    """How many passes (rounds) a regime's figure stands on, e.g. `7` or `10 (7 pinned)`."""
+    """How many passes (rounds) a regime's figure stands on, e.g. `7` or `10, 7 pinned`."""
     n = passes.get(regime, {}).get(workload, {}).get(impl, 0)
     p = pinned.get(regime, {}).get(workload, {}).get(impl, 0)
-    return f"{n} ({p} pinned)" if p else f"{n}"
+    return f"{n}, {p} pinned" if p else f"{n}"
 
 
 def run(cmd):
@@ -377,7 +377,7 @@ def regime_tables(data, by_regime, passes, pinned):
             "them is Linux's, not the hypervisor's. The probe still measured every pinned "
             "round (a round trip of microseconds to milliseconds, each labelled shared "
             "core). Pinned rounds count only in the tables below, where *passes* says how "
-            "many of them are pinned (e.g. `10 (7 pinned)`), not in the all-rounds table "
+            "many of them are pinned (e.g. `10, 7 pinned`), not in the all-rounds table "
             "above.\n")
     for key, title in REGIMES:
         rows = by_regime.get(key, {})
