@@ -351,6 +351,25 @@ def memory_table(mem):
     return out
 
 
+def short_of_passes(data, passes, regime, title):
+    """A sentence saying which workloads have fewer than MIN_PASSES gokio rounds in
+    `regime`, so that their targets stay undecided, and what to do about it."""
+    ours = [w for w in workload_order(data) if "gokio" in data[w]]
+    short = [w for w in ours
+             if passes.get(regime, {}).get(w, {}).get("gokio", 0) < MIN_PASSES]
+    if not short:
+        return (f"Every workload has at least {MIN_PASSES} passes with {title}.\n")
+    if regime == "free-cores":
+        how = ("Free cores cannot be forced: the hypervisor decides, and a busy machine "
+               "reads as shared core. Run again on a quiet machine.")
+    else:
+        how = "`GOKIO_BENCH_REGIMES=both` adds pinned shared-core passes."
+    listed = ", ".join(f"`{w}`" for w in short)
+    return (f"**{len(short)} of {len(ours)} workloads have fewer than {MIN_PASSES} passes "
+            f"with {title}** in this run, so their targets stay *unknown* in this regime: "
+            f"{listed}. {how}\n")
+
+
 def regime_tables(data, by_regime, passes, pinned):
     """One results table per regime: the same cells as the main table, from the rounds taken
     in that regime only, with the number of such rounds (passes) per workload."""
@@ -382,8 +401,8 @@ def regime_tables(data, by_regime, passes, pinned):
     for key, title in REGIMES:
         rows = by_regime.get(key, {})
         out.append(f"### {title.capitalize()}\n")
+        out.append(short_of_passes(data, passes, key, title))
         if not rows:
-            out.append(f"No round of this run was taken with {title}.\n")
             continue
         peers = peer_order(rows)
         out.append("| workload | passes | " + " | ".join(peers) + " |")
