@@ -37,6 +37,11 @@
 //! implementation gets a median per regime over the rounds taken in it, printed with the
 //! number of rounds (passes) behind it and written to `GOKIO_BENCH_OUT` as
 //! `workload\timpl\tns\tregime\tpasses`.
+//!
+//! The harness does not choose the regime. To get shared-core rounds on demand, run the
+//! process on one CPU (`taskset -c 0`, what `GOKIO_BENCH_REGIMES=both bash
+//! benches/report.sh` does for its second run): the workers and the probe's threads then
+//! share it, and the probe labels those rounds `shared-core` as it measures them.
 
 #![allow(dead_code)] // each bench target uses a different subset
 
