@@ -13,8 +13,8 @@
 //! pinned with `taskset -c 0` by `benches/report.sh`), a waiter that only spun would keep the
 //! CPU from the thread it waits for until the kernel preempts it (a round trip of tens of
 //! milliseconds on this machine, so one probe took a single trip); yielding hands it over
-//! after the spin budget, and a shared core then reads as tens of microseconds a trip,
-//! still far above the threshold.
+//! after the spin budget, and a shared core then reads as a few hundred microseconds a trip
+//! (~230 µs on this machine: each side's spin budget once), still far above the threshold.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -27,9 +27,10 @@ pub const FREE_CORES_BELOW_NS: f64 = 1_000.0;
 /// How long one probe runs.
 const PROBE_TIME: Duration = Duration::from_millis(3);
 
-/// Spin hints a waiting probe thread spends before it yields its CPU between looks: several
-/// microseconds, far longer than an answer takes from a free core (~150 ns a round trip), so
-/// a round trip with a yield in it is always above [`FREE_CORES_BELOW_NS`].
+/// Spin hints a waiting probe thread spends before it yields its CPU between looks: ~100 µs on
+/// this machine (a spin hint is tens of cycles on recent x86), far longer than an answer takes
+/// from a free core (~150 ns a round trip), so a round trip with a yield in it is always
+/// above [`FREE_CORES_BELOW_NS`].
 const SPINS_BEFORE_YIELD: u32 = 4096;
 
 /// One look of a waiting probe thread that has already looked `spins` times: a spin hint,
@@ -105,7 +106,7 @@ pub fn round_trip_ns() -> f64 {
     let mut trips = 0u64;
     let mut next = 1u64;
     // Reading the clock costs ~25 ns a trip: small against the 1 000 ns threshold, and it
-    // keeps a shared-core probe (tens of microseconds a trip) from overrunning its time.
+    // keeps a shared-core probe (hundreds of microseconds a trip) from overrunning its time.
     while trips == 0 || start.elapsed() < PROBE_TIME {
         line.store(next, Ordering::Release);
         let mut spins = 0;
