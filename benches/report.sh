@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every bench target (timing and memory) and the Go program, then writes BENCHMARKS.md
-# and benches/chart.svg. About a minute on 2 cores once built (the memory bench ~25 s, Go ~20 s).
+# and benches/chart.svg. A few minutes on 2 cores once built (the memory bench ~25 s, Go ~20 s a
+# pass); with GOKIO_BENCH_REGIMES=both about 9 minutes (measured on a busy machine).
 #
 #   bash benches/report.sh
 #   GOKIO_BENCH_REGIMES=both bash benches/report.sh
@@ -16,7 +17,7 @@
 #   `taskset -c 0`, so that both tokio workers (Go: both GOMAXPROCS threads) share one CPU:
 #   the shared-core regime on demand. The probe still measures and labels every pinned round
 #   (its two threads are pinned too); those rounds count only in the per-regime figures,
-#   marked as pinned in the report, not in the all-rounds table. About twice the time.
+#   marked as pinned in the report, not in the all-rounds table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
