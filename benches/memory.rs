@@ -174,6 +174,25 @@ async fn all_parked(n: usize) {
     tokio::time::sleep(Duration::from_millis(20)).await;
 }
 
+/// Once `n` goroutines have counted themselves ([`all_parked`]), prints the resident memory
+/// gained since the baseline, per goroutine (`per`), as the `name` row.
+async fn report_when_parked(name: &str, n: usize, per: impl Fn(f64, usize) -> f64) {
+    all_parked(n).await;
+    let (now, _) = rss();
+    println!("{name}\t{}", per(now, n));
+}
+
+/// The goroutine of `live_handles`: counts itself and returns its index at once.
+async fn returns(i: u64) -> u64 {
+    PARKED.fetch_add(1, Ordering::Relaxed);
+    i
+}
+
+/// `0 + 1 + ... + (n - 1)`: what joining `live_handles`' goroutines adds up to.
+fn index_sum(n: usize) -> u64 {
+    (n as u64 - 1) * n as u64 / 2
+}
+
 fn scaled(n: usize, scale: f64) -> usize {
     ((n as f64 * scale) as usize).max(1)
 }
@@ -202,9 +221,7 @@ fn child(spec: &str, scale: f64) {
                     assert_eq!(rx.recv().await, None);
                 }));
             }
-            all_parked(idle).await;
-            let (now, _) = rss();
-            println!("idle_goroutine_shared_chan\t{}", per(now, idle));
+            report_when_parked("idle_goroutine_shared_chan", idle, per).await;
             ch.close();
             wg.wait().await;
         }),
@@ -219,9 +236,7 @@ fn child(spec: &str, scale: f64) {
                     assert_eq!(rx.recv().await, None);
                 }));
             }
-            all_parked(idle).await;
-            let (now, _) = rss();
-            println!("idle_goroutine_own_chan\t{}", per(now, idle));
+            report_when_parked("idle_goroutine_own_chan", idle, per).await;
             drop(senders);
             wg.wait().await;
         }),
@@ -236,9 +251,7 @@ fn child(spec: &str, scale: f64) {
                     assert_eq!(rx.recv().await, None);
                 }));
             }
-            all_parked(idle).await;
-            let (now, _) = rss();
-            println!("idle_goroutine_own_chan\t{}", per(now, idle));
+            report_when_parked("idle_goroutine_own_chan", idle, per).await;
             drop(senders);
             for h in handles {
                 h.await.unwrap();
@@ -271,55 +284,34 @@ fn child(spec: &str, scale: f64) {
             assert!(all.iter().all(|(_, rx)| rx.len() == 128));
         }
         "live_handles/gokio" => rt.block_on(async {
-            let mut handles = Vec::with_capacity(idle);
-            for i in 0..idle as u64 {
-                handles.push(gokio::go(async move {
-                    PARKED.fetch_add(1, Ordering::Relaxed);
-                    i
-                }));
-            }
-            all_parked(idle).await; // here: all have returned
-            let (now, _) = rss();
-            println!("live_handles\t{}", per(now, idle));
+            let handles: Vec<_> = (0..idle as u64).map(|i| gokio::go(returns(i))).collect();
+            report_when_parked("live_handles", idle, per).await; // here: all have returned
             let mut sum = 0;
             for h in handles {
                 sum += h.join().await.unwrap();
             }
-            assert_eq!(sum, (idle as u64 - 1) * idle as u64 / 2);
+            assert_eq!(sum, index_sum(idle));
         }),
         "live_handles/tokio" => rt.block_on(async {
-            let mut handles = Vec::with_capacity(idle);
-            for i in 0..idle as u64 {
-                handles.push(tokio::spawn(async move {
-                    PARKED.fetch_add(1, Ordering::Relaxed);
-                    i
-                }));
-            }
-            all_parked(idle).await; // here: all have returned
-            let (now, _) = rss();
-            println!("live_handles\t{}", per(now, idle));
+            let handles: Vec<_> = (0..idle as u64).map(|i| tokio::spawn(returns(i))).collect();
+            report_when_parked("live_handles", idle, per).await; // here: all have returned
             let mut sum = 0;
             for h in handles {
                 sum += h.await.unwrap();
             }
-            assert_eq!(sum, (idle as u64 - 1) * idle as u64 / 2);
+            assert_eq!(sum, index_sum(idle));
         }),
         "live_handles/tokio (JoinSet)" => rt.block_on(async {
             let mut set = tokio::task::JoinSet::new();
             for i in 0..idle as u64 {
-                set.spawn(async move {
-                    PARKED.fetch_add(1, Ordering::Relaxed);
-                    i
-                });
+                set.spawn(returns(i));
             }
-            all_parked(idle).await; // here: all have returned
-            let (now, _) = rss();
-            println!("live_handles\t{}", per(now, idle));
+            report_when_parked("live_handles", idle, per).await; // here: all have returned
             let mut sum = 0;
             while let Some(r) = set.join_next().await {
                 sum += r.unwrap();
             }
-            assert_eq!(sum, (idle as u64 - 1) * idle as u64 / 2);
+            assert_eq!(sum, index_sum(idle));
         }),
         "million_goroutines/gokio" => rt.block_on(async {
             let start = Instant::now();

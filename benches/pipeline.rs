@@ -31,6 +31,50 @@ fn work(x: u64) -> u64 {
     x * x % 7919
 }
 
+/// The pipeline written by hand, without the helpers: `$chan` makes a capacity-[`CAP`]
+/// `(sender, receiver)` pair, `$spawn` starts a task, `$some` is the pattern of a received
+/// value. Returns the consumer task's handle, whose output is the sum.
+macro_rules! by_hand {
+    ($n:expr, $chan:expr, $spawn:path, $some:ident) => {{
+        let (src_tx, src_rx) = $chan;
+        let (out_tx, out_rx) = $chan;
+        $spawn(async move {
+            for i in 0..$n as u64 {
+                src_tx.send(i).await.unwrap();
+            }
+        });
+        for _ in 0..WORKERS {
+            let (src_rx, out_tx) = (src_rx.clone(), out_tx.clone());
+            $spawn(async move {
+                while let $some(x) = src_rx.recv().await {
+                    if out_tx.send(work(x)).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop((src_rx, out_tx));
+        $spawn(async move {
+            let mut sum = 0;
+            while let $some(v) = out_rx.recv().await {
+                sum += v;
+            }
+            sum
+        })
+    }};
+}
+
+/// The consumer of the helpers' output: a goroutine summing `out` until it closes.
+fn sum_of(out: gokio::Receiver<u64>) -> gokio::Goroutine<u64> {
+    gokio::go(async move {
+        let mut sum = 0;
+        while let Some(v) = out.recv().await {
+            sum += v;
+        }
+        sum
+    })
+}
+
 fn main() {
     let mut b = Bench::from_env();
     let n = b.n(500_000, 1);
@@ -43,69 +87,14 @@ fn main() {
                 let out = fan_out(generate(0..n as u64, CAP), WORKERS, CAP, |x| async move {
                     work(x)
                 });
-                let consumer = gokio::go(async move {
-                    let mut sum = 0;
-                    while let Some(v) = out.recv().await {
-                        sum += v;
-                    }
-                    sum
-                });
-                assert_eq!(consumer.join().await.unwrap(), want);
+                assert_eq!(sum_of(out).join().await.unwrap(), want);
             }),
             imp("async-channel", move || async move {
-                let (src_tx, src_rx) = async_channel::bounded::<u64>(CAP);
-                let (out_tx, out_rx) = async_channel::bounded::<u64>(CAP);
-                tokio::spawn(async move {
-                    for i in 0..n as u64 {
-                        src_tx.send(i).await.unwrap();
-                    }
-                });
-                for _ in 0..WORKERS {
-                    let (src_rx, out_tx) = (src_rx.clone(), out_tx.clone());
-                    tokio::spawn(async move {
-                        while let Ok(x) = src_rx.recv().await {
-                            if out_tx.send(work(x)).await.is_err() {
-                                return;
-                            }
-                        }
-                    });
-                }
-                drop((src_rx, out_tx));
-                let consumer = tokio::spawn(async move {
-                    let mut sum = 0;
-                    while let Ok(v) = out_rx.recv().await {
-                        sum += v;
-                    }
-                    sum
-                });
+                let consumer = by_hand!(n, async_channel::bounded::<u64>(CAP), tokio::spawn, Ok);
                 assert_eq!(consumer.await.unwrap(), want);
             }),
             imp("gokio chan+go", move || async move {
-                let (src_tx, src_rx) = gokio::chan::<u64>(CAP).split();
-                let (out_tx, out_rx) = gokio::chan::<u64>(CAP).split();
-                gokio::go(async move {
-                    for i in 0..n as u64 {
-                        src_tx.send(i).await.unwrap();
-                    }
-                });
-                for _ in 0..WORKERS {
-                    let (src_rx, out_tx) = (src_rx.clone(), out_tx.clone());
-                    gokio::go(async move {
-                        while let Some(x) = src_rx.recv().await {
-                            if out_tx.send(work(x)).await.is_err() {
-                                return;
-                            }
-                        }
-                    });
-                }
-                drop((src_rx, out_tx));
-                let consumer = gokio::go(async move {
-                    let mut sum = 0;
-                    while let Some(v) = out_rx.recv().await {
-                        sum += v;
-                    }
-                    sum
-                });
+                let consumer = by_hand!(n, gokio::chan::<u64>(CAP).split(), gokio::go, Some);
                 assert_eq!(consumer.join().await.unwrap(), want);
             }),
             imp("gokio ordered", move || async move {
@@ -113,14 +102,7 @@ fn main() {
                     fan_out_ordered(generate(0..n as u64, CAP), WORKERS, CAP, |x| async move {
                         work(x)
                     });
-                let consumer = gokio::go(async move {
-                    let mut sum = 0;
-                    while let Some(v) = out.recv().await {
-                        sum += v;
-                    }
-                    sum
-                });
-                assert_eq!(consumer.join().await.unwrap(), want);
+                assert_eq!(sum_of(out).join().await.unwrap(), want);
             }),
         ],
     );

@@ -1,62 +1,32 @@
 //! Parking allocates nothing in the steady state: a plain `send`/`recv` parks with one of the
 //! channel's spare entries, and a select also takes its token from a per-thread pool. A
 //! binary of its own with a single test, because it counts every allocation of the process.
-//!
-//! Counting needs a `GlobalAlloc`, an `unsafe` trait: this test harness, not the library, is
-//! why the file allows `unsafe` (`.ci/run` keeps `src/` to its two fenced modules).
-#![allow(unsafe_code)]
+//! The counting allocator is `tests/common/alloc.rs`; only the test's own thread is counted.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use futures::task::noop_waker;
 use gokio::{chan, select};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-std::thread_local! {
-    /// Whether this thread's allocations are counted (a `const` thread local without a
-    /// destructor: safe to read inside the allocator).
-    static COUNTED: Cell<bool> = const { Cell::new(false) };
-}
-
-// SAFETY: forwards to the system allocator unchanged; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // Only the test's own thread: libtest's main thread allocates at times of its own.
-        if COUNTED.with(Cell::get) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
-        // SAFETY: the caller upholds `alloc`'s contract, which we pass on as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "common/alloc.rs"]
+mod alloc_count;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: alloc_count::Counting = alloc_count::Counting;
 
-/// Allocations made by `rounds` calls of `round` after a warm-up of 100 (pools fill).
+/// Allocations made by `rounds` calls of `round` after a warm-up of 100 (pools fill), on
+/// this thread only.
 fn allocations(rounds: u64, mut round: impl FnMut(u64)) -> usize {
-    COUNTED.with(|c| c.set(true));
     for i in 0..100 {
         round(i);
     }
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = alloc_count::this_thread();
     for i in 100..100 + rounds {
         round(i);
     }
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    alloc_count::this_thread() - before
 }
 
 #[test]
@@ -64,6 +34,9 @@ fn parking_allocates_nothing_in_the_steady_state() {
     let (a, b) = (chan::<u64>(0), chan::<u64>(0));
     let waker = noop_waker();
     let mut cx = Context::from_waker(&waker);
+    // The counter sees this thread's allocations (else every 0 below would prove nothing).
+    let boxes = allocations(10, |i| drop(std::hint::black_box(Box::new(i))));
+    assert_eq!(boxes, 10, "the counting allocator counts this thread");
 
     // A receive parks, a send completes it; then a send parks, a receive completes it.
     let plain = allocations(10_000, |i| {

@@ -2,20 +2,40 @@
 
 mod common;
 
-use gokio::chan;
+use gokio::{chan, Chan};
+use tokio::task::JoinHandle;
+
+/// Spawns `producers` tasks; producer `p` sends `p * per .. (p + 1) * per` on `ch`, so
+/// together they send each of `0..producers * per` once.
+fn spawn_producers(ch: &Chan<u64>, producers: u64, per: u64) {
+    for p in 0..producers {
+        let tx = ch.sender();
+        tokio::spawn(async move {
+            for i in 0..per {
+                tx.send(p * per + i).await.unwrap();
+            }
+        });
+    }
+}
+
+/// Joins the consumers (each returns the sum and count of what it received) and checks
+/// that together they received each of `0..n` exactly once.
+async fn check_exactly_once(cap: usize, consumers: Vec<JoinHandle<(u64, u64)>>, n: u64) {
+    let (mut sum, mut count) = (0u64, 0u64);
+    for h in consumers {
+        let (s, c) = h.await.unwrap();
+        sum += s;
+        count += c;
+    }
+    assert_eq!(count, n, "cap {cap}: values lost or duplicated");
+    assert_eq!(sum, n * (n - 1) / 2, "cap {cap}: wrong sum");
+}
 
 fn mpmc(cap: usize, producers: u64, consumers: usize, total: u64) {
     let per = total / producers;
     common::rt2().block_on(common::no_hang("mpmc stress", async move {
         let ch = chan::<u64>(cap);
-        for p in 0..producers {
-            let tx = ch.sender();
-            tokio::spawn(async move {
-                for i in 0..per {
-                    tx.send(p * per + i).await.unwrap();
-                }
-            });
-        }
+        spawn_producers(&ch, producers, per);
         let mut handles = Vec::new();
         for _ in 0..consumers {
             let rx = ch.receiver();
@@ -29,15 +49,7 @@ fn mpmc(cap: usize, producers: u64, consumers: usize, total: u64) {
             }));
         }
         drop(ch);
-        let (mut sum, mut count) = (0u64, 0u64);
-        for h in handles {
-            let (s, c) = h.await.unwrap();
-            sum += s;
-            count += c;
-        }
-        let n = per * producers;
-        assert_eq!(count, n, "cap {cap}: values lost or duplicated");
-        assert_eq!(sum, n * (n - 1) / 2, "cap {cap}: wrong sum");
+        check_exactly_once(cap, handles, producers * per).await;
     }));
 }
 
@@ -109,14 +121,7 @@ fn cancelled_receives_keep_none_final_under_stress() {
             let ch = chan::<u64>(cap);
             let none_seen = Arc::new(AtomicBool::new(false));
             let (producers, per) = (4u64, 5_000u64);
-            for p in 0..producers {
-                let tx = ch.sender();
-                tokio::spawn(async move {
-                    for i in 0..per {
-                        tx.send(p * per + i).await.unwrap();
-                    }
-                });
-            }
+            spawn_producers(&ch, producers, per);
             let mut handles = Vec::new();
             for seed in 0..4u64 {
                 let (rx, none_seen) = (ch.receiver(), none_seen.clone());
@@ -149,15 +154,7 @@ fn cancelled_receives_keep_none_final_under_stress() {
                 }));
             }
             drop(ch); // the producers' senders close the channel when they finish
-            let (mut sum, mut count) = (0u64, 0u64);
-            for h in handles {
-                let (s, c) = h.await.unwrap();
-                sum += s;
-                count += c;
-            }
-            let n = per * producers;
-            assert_eq!(count, n, "cap {cap}: values lost or duplicated");
-            assert_eq!(sum, n * (n - 1) / 2, "cap {cap}: wrong sum");
+            check_exactly_once(cap, handles, producers * per).await;
         }));
     }
 }

@@ -1,46 +1,21 @@
 //! Allocations per context operation, after Go's TestAllocs. A binary of its own with a
 //! single test, because it counts every allocation of the process.
 //!
-//! Counting needs a `GlobalAlloc`, an `unsafe` trait: this test harness, not the library, is
-//! why the file allows `unsafe` (`.ci/run` keeps `src/` to its fenced modules).
-#![allow(unsafe_code)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! The counting allocator is `tests/common/alloc.rs`.
 
 use gokio::context::ContextKey;
 use gokio::Context;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller upholds `alloc`'s contract, which we pass on as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "common/alloc.rs"]
+mod alloc_count;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: alloc_count::Counting = alloc_count::Counting;
 
-/// Go's `testing.AllocsPerRun(100, f)`: the average number of allocations of `f`, after one
-/// warm-up call.
-fn allocs_per_run(runs: usize, mut f: impl FnMut()) -> f64 {
-    f();
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..runs {
-        f();
-    }
-    (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / runs as f64
+/// Go's `testing.AllocsPerRun(runs, f)`: the average number of allocations of `f`, after
+/// one warm-up call (not rounded down, as Go's is: a stricter check).
+fn allocs_per_run(runs: usize, f: impl FnMut()) -> f64 {
+    alloc_count::allocations_of(runs, f) as f64 / runs as f64
 }
 
 static K1: ContextKey<Option<u8>> = ContextKey::new("key1");

@@ -59,6 +59,39 @@ fn a_empty_b_full() -> (Chan<u32>, Chan<u32>) {
     (a, b)
 }
 
+/// The race of the linearizable-`default` models: [`a_empty_b_full`], and a thread that
+/// fills `a` and then drains `b`, so that at every instant `a` or `b` holds a value. The
+/// thread returns what it drained (`None` if the select took `b`'s value first).
+fn a_filled_then_b_drained() -> (Chan<u32>, Chan<u32>, thread::JoinHandle<Option<u32>>) {
+    let (a, b) = a_empty_b_full();
+    let (ta, tb) = (a.clone(), b.clone());
+    let t = thread::spawn(move || {
+        ta.try_send(1).unwrap();
+        tb.try_recv().ok()
+    });
+    (a, b, t)
+}
+
+/// What a select with `default` in [`a_filled_then_b_drained`]'s race must show: it did not
+/// take `default` (`got` is `Some`), and nothing was lost or duplicated: 1 and 5 each end up
+/// in exactly one place (the select, the thread, or still in `a` or `b`).
+fn check_no_default_nothing_lost(
+    got: Option<Option<u32>>,
+    t: thread::JoinHandle<Option<u32>>,
+    a: &Chan<u32>,
+    b: &Chan<u32>,
+) {
+    assert!(
+        got.is_some(),
+        "default taken while a case was ready at every instant"
+    );
+    let drained = t.join().unwrap();
+    let mut seen = vec![got.flatten(), drained, a.try_recv().ok(), b.try_recv().ok()];
+    seen.retain(Option::is_some);
+    seen.sort();
+    assert_eq!(seen, [Some(1), Some(5)]);
+}
+
 /// Item 1 of issue 15, `select!`: another thread fills `a` and then drains `b`, so at every
 /// instant `a` or `b` holds a value. A select with `default` over both must never take
 /// `default`: there was no instant at which no case was ready. (Before, the select read `a`'s
@@ -66,12 +99,7 @@ fn a_empty_b_full() -> (Chan<u32>, Chan<u32>) {
 #[test]
 fn default_is_linearizable() {
     loom::model(|| {
-        let (a, b) = a_empty_b_full();
-        let (ta, tb) = (a.clone(), b.clone());
-        let t = thread::spawn(move || {
-            ta.try_send(1).unwrap();
-            tb.try_recv().ok() // `None` if the select took it
-        });
+        let (a, b, t) = a_filled_then_b_drained();
         let got = block_on(async {
             select! {
                 biased;
@@ -80,16 +108,7 @@ fn default_is_linearizable() {
                 default => None,
             }
         });
-        assert!(
-            got.is_some(),
-            "default taken while a case was ready at every instant"
-        );
-        let drained = t.join().unwrap();
-        // Nothing lost, nothing duplicated: 1 and 5 each end up in exactly one place.
-        let mut seen = vec![got.flatten(), drained, a.try_recv().ok(), b.try_recv().ok()];
-        seen.retain(Option::is_some);
-        seen.sort();
-        assert_eq!(seen, [Some(1), Some(5)]);
+        check_no_default_nothing_lost(got, t, &a, &b);
     });
 }
 
@@ -98,12 +117,7 @@ fn default_is_linearizable() {
 #[test]
 fn builder_default_is_linearizable() {
     loom::model(|| {
-        let (a, b) = a_empty_b_full();
-        let (ta, tb) = (a.clone(), b.clone());
-        let t = thread::spawn(move || {
-            ta.try_send(1).unwrap();
-            tb.try_recv().ok() // `None` if the select took it
-        });
+        let (a, b, t) = a_filled_then_b_drained();
         let got = block_on(
             Select::new()
                 .biased()
@@ -112,16 +126,7 @@ fn builder_default_is_linearizable() {
                 .default(|| None)
                 .wait(),
         );
-        assert!(
-            got.is_some(),
-            "default taken while a case was ready at every instant"
-        );
-        let drained = t.join().unwrap();
-        // Nothing lost, nothing duplicated: 1 and 5 each end up in exactly one place.
-        let mut seen = vec![got.flatten(), drained, a.try_recv().ok(), b.try_recv().ok()];
-        seen.retain(Option::is_some);
-        seen.sort();
-        assert_eq!(seen, [Some(1), Some(5)]);
+        check_no_default_nothing_lost(got, t, &a, &b);
     });
 }
 
@@ -131,27 +136,14 @@ fn builder_default_is_linearizable() {
 #[test]
 fn large_select_default_is_linearizable() {
     loom::model(|| {
-        let (a, b) = a_empty_b_full();
-        let (ta, tb) = (a.clone(), b.clone());
-        let t = thread::spawn(move || {
-            ta.try_send(1).unwrap();
-            tb.try_recv().ok()
-        });
+        let (a, b, t) = a_filled_then_b_drained();
         let nil: Option<Chan<u32>> = None;
         let mut sel = Select::new().biased().recv(&a, Some).recv(&b, Some);
         for _ in 0..31 {
             sel = sel.recv(&nil, |_| unreachable!("a nil case"));
         }
         let got = block_on(sel.default(|| None).wait());
-        assert!(
-            got.is_some(),
-            "default taken while a case was ready at every instant"
-        );
-        let drained = t.join().unwrap();
-        let mut seen = vec![got.flatten(), drained, a.try_recv().ok(), b.try_recv().ok()];
-        seen.retain(Option::is_some);
-        seen.sort();
-        assert_eq!(seen, [Some(1), Some(5)]);
+        check_no_default_nothing_lost(got, t, &a, &b);
     });
 }
 
