@@ -596,7 +596,7 @@ def targets_table(data, by_regime, passes, pinned):
     return out
 
 
-# select_wake_scaling's sizes, smallest first (benches/chan.rs).
+# select_wake_scaling's sizes, smallest first (benches/chan/wake.rs).
 SCALING = [16, 4096, 65536]
 
 
