@@ -65,12 +65,14 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod queue;
+mod spare_list;
 mod token;
 
 use std::ptr::NonNull;
 use std::task::Waker;
 
 pub(crate) use self::queue::Queue;
+use self::spare_list::SpareList;
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub use self::token::Token;
 use crate::loom::atomic::{AtomicU8, Ordering};
@@ -402,7 +404,7 @@ impl<T> Claim<'_, T> {
 /// again, cannot keep a spare's place and make every later park allocate. Held entries are
 /// dropped once `FREE`, by compaction when the list has doubled (amortised O(1) a push).
 pub(crate) struct Spares<T> {
-    spare: Vec<Arc<Entry<T>>>,
+    spare: SpareList<T>,
     held: Vec<Arc<Entry<T>>>,
     /// The held list's length that triggers the next compaction.
     held_limit: usize,
@@ -411,7 +413,7 @@ pub(crate) struct Spares<T> {
 impl<T> Spares<T> {
     pub(crate) const fn new() -> Self {
         Spares {
-            spare: Vec::new(),
+            spare: SpareList::new(),
             held: Vec::new(),
             held_limit: HELD_MIN,
         }
@@ -425,7 +427,7 @@ impl<T> Spares<T> {
 
     #[inline(never)]
     fn make_room(&mut self) -> bool {
-        match self.spare.iter().position(Self::is_free) {
+        match self.spare.position(Self::is_free) {
             Some(i) => {
                 // Drops an `Arc` with a count of 1 (`FREE`: nothing left in its cells but a
                 // select's token reference).
@@ -534,14 +536,14 @@ impl<T> Spares<T> {
     #[inline(always)]
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
         let found = match owner {
-            Owner::Plain(_) => self.spare.iter().position(Self::is_free),
-            Owner::Case(..) => self.spare.iter().rposition(Self::is_free),
+            Owner::Plain(_) => self.spare.position(Self::is_free),
+            Owner::Case(..) => self.spare.rposition(Self::is_free),
         };
         let Some(i) = found else {
             if self.spare.len() >= SPARE_ENTRIES {
                 // Every spare is still owned: evict the oldest, which may never come back
                 // (a forgotten operation), so that the new entry gets its place.
-                let oldest = self.spare.remove(0);
+                let oldest = self.spare.remove_first();
                 self.hold(oldest);
             }
             return Fresh(Arc::new(Entry {
