@@ -108,21 +108,30 @@ pub(crate) struct State<T> {
 /// The state shared by every handle of one channel.
 #[doc(hidden)]
 #[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
+///
+/// Layout: what an operation touches (the lock and the state behind it, the hint, `cap`:
+/// 192 bytes for a `Shared<u64>`) comes first, in the first three cache lines, and the
+/// counts and the close event after them. A channel woken after a while finds these lines
+/// cold: with 16-byte-aligned allocations the same fields spanned four lines, often five
+/// (`benches/ANALYSIS.md`, *Waiter scaling*). Not under loom, where allocations must not
+/// change the address order of channels that a select locks together (the models would not
+/// be deterministic).
+#[cfg_attr(not(loom), repr(C, align(64)))]
 pub struct Shared<T> {
-    cap: usize,
     state: SpinLock<State<T>>,
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
     /// [`Self::may_send`]), rewritten from the state at the end of every critical section
     /// once a select has used the channel (see [`locked`]).
     ready: Hint,
-    /// Mirror of `State::closed`, for lock-free `is_closed`.
-    closed: AtomicBool,
+    cap: usize,
     /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
     senders: AtomicUsize,
     /// Handles able to receive (`Chan` + `Receiver`); the channel closes when this reaches 0.
     receivers: AtomicUsize,
     /// Notified once, on close, for [`Self::closed`] waiters (timers, pipeline stages).
     closed_event: event_listener::Event,
+    /// Mirror of `State::closed`, for lock-free `is_closed`.
+    closed: AtomicBool,
 }
 
 /// The registration of a pending [`Shared::poll_closed`].

@@ -11,76 +11,76 @@ use super::{Entry, SPARE_ENTRIES};
 use crate::loom::Arc;
 
 /// Up to [`SPARE_ENTRIES`] entries, in the order they were pushed except where
-/// [`Self::swap_remove`] moved the last one into a gap. Slots `0..len` hold an entry, the rest
-/// none.
+/// [`Self::swap_remove`] moved the last one into a gap. The entries fill the first slots; the
+/// length is where the first empty slot is (no length field: four pointers, one half of a
+/// cache line, and the channel state stays within three lines, `chan::core::Shared`).
 pub(super) struct SpareList<T> {
     items: [Option<Arc<Entry<T>>>; SPARE_ENTRIES],
-    len: u8,
 }
 
 impl<T> SpareList<T> {
     pub(super) const fn new() -> Self {
         SpareList {
             items: [const { None }; SPARE_ENTRIES],
-            len: 0,
         }
     }
 
+    /// Whether every slot holds an entry.
     #[inline]
-    pub(super) fn len(&self) -> usize {
-        usize::from(self.len)
+    pub(super) fn is_full(&self) -> bool {
+        self.items[SPARE_ENTRIES - 1].is_some()
     }
 
     /// The entries, oldest first.
     #[inline]
     pub(super) fn iter(&self) -> impl Iterator<Item = &Arc<Entry<T>>> {
-        self.items[..self.len()].iter().flatten()
+        self.items.iter().map_while(Option::as_ref)
     }
 
     /// The index of the first entry (oldest) for which `f` holds.
     #[inline]
     pub(super) fn position(&self, f: impl Fn(&Arc<Entry<T>>) -> bool) -> Option<usize> {
-        (0..self.len()).find(|&i| self.items[i].as_ref().is_some_and(&f))
+        self.iter().position(f)
     }
 
     /// The index of the last entry (newest) for which `f` holds.
     #[inline]
     pub(super) fn rposition(&self, f: impl Fn(&Arc<Entry<T>>) -> bool) -> Option<usize> {
-        (0..self.len())
-            .rev()
-            .find(|&i| self.items[i].as_ref().is_some_and(&f))
+        let mut found = None;
+        for (i, e) in self.iter().enumerate() {
+            if f(e) {
+                found = Some(i);
+            }
+        }
+        found
     }
 
     /// Adds `e` as the newest entry.
     ///
     /// # Panics
     ///
-    /// If the list is full (the callers check [`Self::len`] first).
+    /// If the list is full (the callers check [`Self::is_full`] first).
     #[inline]
     pub(super) fn push(&mut self, e: Arc<Entry<T>>) {
-        let len = self.len();
-        assert!(len < SPARE_ENTRIES, "gokio bug: no room among the spares");
-        self.items[len] = Some(e);
-        self.len += 1;
+        let empty = self.items.iter_mut().find(|s| s.is_none());
+        *empty.expect("gokio bug: no room among the spares") = Some(e);
     }
 
     /// Takes entry `i` out, moving the newest into its place.
     #[inline]
     pub(super) fn swap_remove(&mut self, i: usize) -> Arc<Entry<T>> {
-        let last = self.len() - 1;
+        let last = self.iter().count() - 1;
         self.items.swap(i, last);
-        self.len -= 1;
         self.items[last]
             .take()
             .expect("gokio bug: a spare index past the list")
     }
 
-    /// Takes the oldest entry out, keeping the order of the others.
+    /// Takes the oldest entry out of a full list, keeping the order of the others.
     pub(super) fn remove_first(&mut self) -> Arc<Entry<T>> {
-        let len = self.len();
-        self.items[..len].rotate_left(1);
-        self.len -= 1;
-        self.items[len - 1]
+        debug_assert!(self.is_full(), "only a full list evicts");
+        self.items.rotate_left(1);
+        self.items[SPARE_ENTRIES - 1]
             .take()
             .expect("gokio bug: no spare to remove")
     }
