@@ -106,17 +106,16 @@ pub(crate) struct State<T> {
 }
 
 /// The state shared by every handle of one channel.
-#[doc(hidden)]
-#[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
 ///
 /// Layout: what an operation touches (the lock and the state behind it, the hint, `cap`:
-/// 192 bytes for a `Shared<u64>`) comes first, in the first three cache lines, and the
-/// counts and the close event after them. A channel woken after a while finds these lines
-/// cold: with 16-byte-aligned allocations the same fields spanned four lines, often five
-/// (`benches/ANALYSIS.md`, *Waiter scaling*). Not under loom, where allocations must not
-/// change the address order of channels that a select locks together (the models would not
-/// be deterministic).
-#[cfg_attr(not(loom), repr(C, align(64)))]
+/// 192 bytes for a `Shared<u64>`) comes first and in one run, the counts and the close event
+/// after it. A channel woken after a while finds these lines cold: they were 224 bytes, four
+/// or five lines; now three or four (`benches/ANALYSIS.md`, *Waiter scaling*). Aligning
+/// `Shared` to 64 bytes would make it always three, but aligned allocations cost a channel
+/// about 190 bytes more in practice.
+#[doc(hidden)]
+#[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
+#[repr(C)]
 pub struct Shared<T> {
     state: SpinLock<State<T>>,
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],

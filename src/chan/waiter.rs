@@ -405,8 +405,8 @@ impl<T> Claim<'_, T> {
 /// dropped once `FREE`, by compaction when the list has doubled (amortised O(1) a push).
 pub(crate) struct Spares<T> {
     spare: SpareList<T>,
-    /// Boxed: rarely used, and one pointer keeps the channel state within three cache lines
-    /// (`chan::core::Shared`).
+    /// Boxed: rarely used, and one pointer keeps what an operation touches of the channel
+    /// within 192 bytes (`chan::core::Shared`).
     held: Option<Box<Held<T>>>,
 }
 

@@ -49,8 +49,8 @@ pub(crate) struct Queue<T> {
     head: u32,
     tail: u32,
     free: u32,
-    /// A `u32`, as the keys are (fewer than `NIL` slots): the channel state stays within
-    /// three cache lines (`chan::core::Shared`).
+    /// A `u32`, as the keys are (fewer than `NIL` slots): what an operation touches of the
+    /// channel stays within 192 bytes (`chan::core::Shared`).
     len: u32,
 }
 

@@ -12,8 +12,9 @@ use crate::loom::Arc;
 
 /// Up to [`SPARE_ENTRIES`] entries, in the order they were pushed except where
 /// [`Self::swap_remove`] moved the last one into a gap. The entries fill the first slots; the
-/// length is where the first empty slot is (no length field: four pointers, one half of a
-/// cache line, and the channel state stays within three lines, `chan::core::Shared`).
+/// length is where the first empty slot is (no length field: four pointers, half a cache
+/// line, and what an operation touches of the channel stays within 192 bytes,
+/// `chan::core::Shared`).
 pub(super) struct SpareList<T> {
     items: [Option<Arc<Entry<T>>>; SPARE_ENTRIES],
 }
