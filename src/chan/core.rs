@@ -106,23 +106,31 @@ pub(crate) struct State<T> {
 }
 
 /// The state shared by every handle of one channel.
+///
+/// Layout: what an operation touches (the lock and the state behind it, the hint, `cap`:
+/// 192 bytes for a `Shared<u64>`) comes first and in one run, the counts and the close event
+/// after it. A channel woken after a while finds these lines cold: they were 224 bytes, four
+/// or five lines; now three or four (`benches/ANALYSIS.md`, *Waiter scaling*). Aligning
+/// `Shared` to 64 bytes would make it always three, but aligned allocations cost a channel
+/// about 190 bytes more in practice.
 #[doc(hidden)]
 #[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
+#[repr(C)]
 pub struct Shared<T> {
-    cap: usize,
     state: SpinLock<State<T>>,
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
     /// [`Self::may_send`]), rewritten from the state at the end of every critical section
     /// once a select has used the channel (see [`locked`]).
     ready: Hint,
-    /// Mirror of `State::closed`, for lock-free `is_closed`.
-    closed: AtomicBool,
+    cap: usize,
     /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
     senders: AtomicUsize,
     /// Handles able to receive (`Chan` + `Receiver`); the channel closes when this reaches 0.
     receivers: AtomicUsize,
     /// Notified once, on close, for [`Self::closed`] waiters (timers, pipeline stages).
     closed_event: event_listener::Event,
+    /// Mirror of `State::closed`, for lock-free `is_closed`.
+    closed: AtomicBool,
 }
 
 /// The registration of a pending [`Shared::poll_closed`].

@@ -65,12 +65,14 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod queue;
+mod spare_list;
 mod token;
 
 use std::ptr::NonNull;
 use std::task::Waker;
 
 pub(crate) use self::queue::Queue;
+use self::spare_list::SpareList;
 #[allow(unreachable_pub)] // sealed: reachable only through the `select!` plumbing
 pub use self::token::Token;
 use crate::loom::atomic::{AtomicU8, Ordering};
@@ -402,30 +404,36 @@ impl<T> Claim<'_, T> {
 /// again, cannot keep a spare's place and make every later park allocate. Held entries are
 /// dropped once `FREE`, by compaction when the list has doubled (amortised O(1) a push).
 pub(crate) struct Spares<T> {
-    spare: Vec<Arc<Entry<T>>>,
-    held: Vec<Arc<Entry<T>>>,
-    /// The held list's length that triggers the next compaction.
-    held_limit: usize,
+    spare: SpareList<T>,
+    /// Boxed: rarely used, and one pointer keeps what an operation touches of the channel
+    /// within 192 bytes (`chan::core::Shared`).
+    held: Option<Box<Held<T>>>,
+}
+
+/// The held list ([`Spares`]).
+struct Held<T> {
+    entries: Vec<Arc<Entry<T>>>,
+    /// The list's length that triggers the next compaction.
+    limit: usize,
 }
 
 impl<T> Spares<T> {
     pub(crate) const fn new() -> Self {
         Spares {
-            spare: Vec::new(),
-            held: Vec::new(),
-            held_limit: HELD_MIN,
+            spare: SpareList::new(),
+            held: None,
         }
     }
 
     /// Whether one more entry can be kept, dropping a `FREE` spare to make room if needed.
     #[inline]
     fn has_room(&mut self) -> bool {
-        self.spare.len() < SPARE_ENTRIES || self.make_room()
+        !self.spare.is_full() || self.make_room()
     }
 
     #[inline(never)]
     fn make_room(&mut self) -> bool {
-        match self.spare.iter().position(Self::is_free) {
+        match self.spare.position(Self::is_free) {
             Some(i) => {
                 // Drops an `Arc` with a count of 1 (`FREE`: nothing left in its cells but a
                 // select's token reference).
@@ -440,11 +448,17 @@ impl<T> Spares<T> {
     /// list reached its limit.
     #[inline(never)]
     fn hold(&mut self, e: Arc<Entry<T>>) {
-        if self.held.len() >= self.held_limit {
-            self.held.retain(|e| !Self::is_free(e));
-            self.held_limit = HELD_MIN.max(2 * self.held.len());
+        let held = self.held.get_or_insert_with(|| {
+            Box::new(Held {
+                entries: Vec::new(),
+                limit: HELD_MIN,
+            })
+        });
+        if held.entries.len() >= held.limit {
+            held.entries.retain(|e| !Self::is_free(e));
+            held.limit = HELD_MIN.max(2 * held.entries.len());
         }
-        self.held.push(e);
+        held.entries.push(e);
     }
 
     /// Retires a plain entry by publishing its decision, `DONE`, `HANDED` or `WITHDRAWN`, with
@@ -497,7 +511,8 @@ impl<T> Spares<T> {
     /// yet (`HANDED → STOLEN`; the owner's claim then fails and it never touches the slot).
     /// Every `HANDED` entry is a spare or held, so none is missed.
     pub(crate) fn steal(&mut self, mut f: impl FnMut(T)) {
-        for e in self.spare.iter().chain(self.held.iter()) {
+        let held = self.held.iter().flat_map(|h| h.entries.iter());
+        for e in self.spare.iter().chain(held) {
             if e.state.load(Ordering::Relaxed) == HANDED
                 && e.state
                     .compare_exchange(HANDED, STOLEN, Ordering::Acquire, Ordering::Relaxed)
@@ -534,14 +549,14 @@ impl<T> Spares<T> {
     #[inline(always)]
     pub(crate) fn fresh(&mut self, owner: Owner<'_>, value: Option<T>) -> Fresh<T> {
         let found = match owner {
-            Owner::Plain(_) => self.spare.iter().position(Self::is_free),
-            Owner::Case(..) => self.spare.iter().rposition(Self::is_free),
+            Owner::Plain(_) => self.spare.position(Self::is_free),
+            Owner::Case(..) => self.spare.rposition(Self::is_free),
         };
         let Some(i) = found else {
-            if self.spare.len() >= SPARE_ENTRIES {
+            if self.spare.is_full() {
                 // Every spare is still owned: evict the oldest, which may never come back
                 // (a forgotten operation), so that the new entry gets its place.
-                let oldest = self.spare.remove(0);
+                let oldest = self.spare.remove_first();
                 self.hold(oldest);
             }
             return Fresh(Arc::new(Entry {

@@ -49,7 +49,9 @@ pub(crate) struct Queue<T> {
     head: u32,
     tail: u32,
     free: u32,
-    len: usize,
+    /// A `u32`, as the keys are (fewer than `NIL` slots): what an operation touches of the
+    /// channel stays within 192 bytes (`chan::core::Shared`).
+    len: u32,
 }
 
 impl<T> Queue<T> {
@@ -70,7 +72,7 @@ impl<T> Queue<T> {
 
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     /// Parks `entry` at the back of the queue; returns the owner's handle on it.
