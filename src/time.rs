@@ -83,7 +83,11 @@ pub fn sleep(d: Duration) -> impl Future<Output = ()> + Send + 'static {
         }
         let mut timer = std::pin::pin!(tokio::time::sleep(d));
         std::future::poll_fn(|cx| {
-            let r = timer.as_mut().poll(cx);
+            // gokio's own wait (the `sleep` reason says a timer will wake it): not foreign.
+            let own = crate::debug::own(cx.waker());
+            let r = timer
+                .as_mut()
+                .poll(&mut std::task::Context::from_waker(&own));
             if r.is_pending() {
                 crate::debug::park(crate::debug::Reason::Sleep, site, || None);
             }

@@ -24,11 +24,14 @@
 //! woken in between. Then the dump is taken, and every watched `run` panics with Go's message
 //! followed by it.
 //!
-//! What it cannot see (documented for users in `debug`'s module docs): a goroutine whose latest
-//! poll left both a gokio wait *and* a foreign future pending (`tokio::select!`/`join!` of a
-//! channel and a socket) shows the gokio wait; threads outside the runtime that touch gokio
-//! primitives without a `*_blocking` call (a `try_send` loop on a plain thread) are not
-//! counted. Goroutines on a user's own tokio runtime are never reported (rule 3).
+//! A goroutine whose latest poll left a gokio wait *and* a foreign future pending
+//! (`tokio::select!`/`join!` of a channel and a socket) fails rule 2: its wrapper saw a foreign
+//! clone of its waker alive after the poll and marked the wait stale (`probe.rs`).
+//!
+//! What it cannot see (documented for users in `debug`'s module docs): threads outside the
+//! runtime that touch gokio primitives without a `*_blocking` call (a `try_send` loop on a
+//! plain thread) are not counted. Goroutines on a user's own tokio runtime are never reported
+//! by `run`'s detector (rule 3).
 
 use std::future::Future;
 use std::pin::{pin, Pin};
@@ -165,6 +168,8 @@ pub(crate) async fn watch<F: Future>(reg: Registration, main: F) -> F::Output {
         woken: AtomicBool::new(false),
     });
     let wrapped = Waker::from(Arc::clone(&waker));
+    // Gokio's primitives register `wrapped`; anything else gets the probe (see `probe.rs`).
+    let probe = super::probe::Probed::new(&wrapped);
     let mut main = pin!(main);
     let mut listener: Option<EventListener> = None;
     std::future::poll_fn(move |cx| {
@@ -179,7 +184,8 @@ pub(crate) async fn watch<F: Future>(reg: Registration, main: F) -> F::Output {
             waker.polled();
             park::enter(slot);
             let _leave = Leave; // `park::leave()` even if `main` panics
-            if let Poll::Ready(v) = main.as_mut().poll(&mut Context::from_waker(&wrapped)) {
+            let mut cx = Context::from_waker(&wrapped);
+            if let Poll::Ready(v) = probe.poll(&mut cx, slot, |cx| main.as_mut().poll(cx)) {
                 return Poll::Ready(v);
             }
         }

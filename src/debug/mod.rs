@@ -53,9 +53,12 @@
 //! A wait state counts only if the goroutine's *latest poll* recorded it: a parked gokio
 //! future kept aside while the goroutine awaits something else is not shown. A goroutine
 //! pending on anything gokio does not know — a socket, `tokio::time::sleep`, a `JoinHandle` —
-//! is shown as `running or waiting outside gokio`, never as blocked. The one blind spot: a
-//! single poll that leaves both a gokio wait and a foreign future pending (a `tokio::select!`
-//! or `join!` of a channel receive and a socket read) shows the gokio wait.
+//! is shown as `running or waiting outside gokio`, never as blocked — also when the same poll
+//! left a gokio wait pending beside it (a `tokio::select!` or `join!` of a channel receive and
+//! a socket read, a tokio timer or a tokio `Notify`): each goroutine is polled with a waker of
+//! its own, gokio's primitives register the executor's waker instead, and a goroutine whose
+//! waker has a clone alive anywhere else (the socket's, the timer's) can be woken from
+//! outside gokio, so its wait state does not count.
 //!
 //! # Deadlock detection
 //!
@@ -86,14 +89,13 @@
 //! - nothing was spawned, polled or woken between the two looks.
 //!
 //! Never reported, then: a goroutine awaiting a socket (`TcpListener::accept`), a tokio timer,
-//! a `JoinHandle` or any future gokio does not know (it is not parked on gokio); a pending gokio
+//! a `JoinHandle` or any future gokio does not know, alone or in a `tokio::select!` beside a
+//! gokio wait (something outside gokio holds its waker); a pending gokio
 //! timer or context deadline (its task is alive); a `sleep`; goroutines on a tokio runtime of
 //! your own (its tasks are not counted, so the runtime is never seen as idle), where there is
-//! no detection at all. What it cannot see, and so could misreport: the `tokio::select!` of a
-//! gokio wait and a foreign future in one poll described above (use two goroutines, or
-//! `tokio::select!` over foreign futures only), and a plain thread that touches gokio
-//! primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting for such
-//! a thread looks asleep.
+//! no detection at all. What it cannot see, and so could misreport: a plain thread that touches
+//! gokio primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting only
+//! for such a thread looks asleep.
 //!
 //! # Cost, and the `diagnostics` feature
 //!
@@ -132,6 +134,8 @@ mod dump;
 #[cfg(feature = "diagnostics")]
 mod leak;
 pub(crate) mod park;
+#[cfg(feature = "diagnostics")]
+mod probe;
 #[cfg(feature = "diagnostics")]
 pub(crate) mod registry;
 #[cfg(all(unix, feature = "sigquit"))]
@@ -179,43 +183,78 @@ pub(crate) fn register(
 
 /// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, each poll begins by
 /// making the registration's slot the one wait states find (`park::enter`) and bumping its
-/// poll counter (which makes earlier wait states stale, see `park.rs`); either way the
-/// registration is dropped with the future, however the goroutine ends.
+/// poll counter (which makes earlier wait states stale, see `park.rs`), and polls `fut` with
+/// the goroutine's probe waker (`probe.rs`); either way the registration is dropped with the
+/// future, however the goroutine ends.
 #[inline]
 pub(crate) fn scope<F: Future>(
     reg: Option<Registration>,
     fut: F,
 ) -> impl Future<Output = F::Output> {
-    use futures::FutureExt;
     #[cfg(feature = "diagnostics")]
     {
-        use std::task::Poll;
-        let reg = reg.expect("registered");
-        // The per-poll hook without `unsafe` and without storing `fut` twice (an `async`
-        // block around `pin!(fut)` would keep both the captured and the pinned copy):
-        // `try_join` polls its first future before its second on every poll, and returns at
-        // once when the second fails. The first is the hook, pending forever, which owns the
-        // registration (dropped with the future); the second is `fut`, whose output travels
-        // as the "error", so nothing but `()` is ever stored. A plain thread-local set by the
-        // hook (`park::enter`) replaces tokio's task-local scope, which swapped a value in
-        // and out of its own thread-local around every poll.
-        let begin = std::future::poll_fn(move |_| {
-            park::enter(reg.slot());
-            Poll::<Result<(), F::Output>>::Pending
-        });
-        futures::future::try_join(begin, fut.map(Err::<(), F::Output>)).map(|r| match r {
-            Err(value) => value,
-            Ok(((), ())) => unreachable!("the poll hook never completes"),
-        })
+        Scoped {
+            fut,
+            reg: reg.expect("registered"),
+            probe: None,
+        }
     }
     #[cfg(not(feature = "diagnostics"))]
     {
+        use futures::FutureExt;
         // The guard rides in the `map` closure (zero-sized inside `Option` only when it is
         // `None`; `LiveGuard` itself is zero-sized), as before the registry existed.
         fut.map(move |value| {
             drop(reg);
             value
         })
+    }
+}
+
+#[cfg(feature = "diagnostics")]
+pin_project_lite::pin_project! {
+    /// A goroutine's future with its registration and probe (see [`scope`]).
+    struct Scoped<F> {
+        #[pin]
+        fut: F,
+        reg: Registration,
+        // Made by the first poll, on the thread that runs the goroutine.
+        probe: Option<probe::Probed>,
+    }
+}
+
+#[cfg(feature = "diagnostics")]
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let this = self.project();
+        let slot = this.reg.slot();
+        park::enter(slot);
+        let probe = this
+            .probe
+            .get_or_insert_with(|| probe::Probed::new(cx.waker()));
+        let fut = this.fut;
+        probe.poll(cx, slot, |cx| fut.poll(cx))
+    }
+}
+
+/// The waker a gokio primitive registers when polled with `waker` (so that, with
+/// `diagnostics`, gokio's own registrations never count as foreign, see `probe.rs`): every
+/// primitive that keeps a waker clones it from here, never from `cx.waker()` directly.
+#[inline(always)]
+pub(crate) fn own(waker: &std::task::Waker) -> Cow<'_, std::task::Waker> {
+    #[cfg(feature = "diagnostics")]
+    {
+        probe::own(waker)
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        Cow::Borrowed(waker)
     }
 }
 

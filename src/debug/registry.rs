@@ -140,6 +140,20 @@ impl Slot {
         let p = self.polls.load(Ordering::Relaxed);
         self.polls.store(p.wrapping_add(1 << 32), Ordering::Relaxed);
     }
+
+    /// The poll that just ended left a future gokio does not know pending (see `probe.rs`):
+    /// whatever wait state it recorded is stale, so the goroutine shows as running or waiting
+    /// outside gokio. The wait word stays, so a wait still pending at the next poll keeps its
+    /// "since" (see `park::record`).
+    #[inline]
+    pub(crate) fn outside(&self) {
+        let p = self.polls.load(Ordering::Relaxed);
+        let now = p >> 32;
+        self.polls.store(
+            now << 32 | (now.wrapping_sub(1) & u64::from(u32::MAX)),
+            Ordering::Relaxed,
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------

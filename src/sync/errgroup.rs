@@ -386,7 +386,8 @@ impl<E: Send + 'static> Group<E> {
             // Go's `Group.Wait` is a `sync.WaitGroup.Wait`: the dump says so.
             let mut listener = listener;
             std::future::poll_fn(|cx| {
-                let r = Pin::new(&mut listener).poll(cx);
+                let own = crate::debug::own(cx.waker());
+                let r = Pin::new(&mut listener).poll(&mut std::task::Context::from_waker(&own));
                 if r.is_pending() {
                     crate::debug::park(
                         crate::debug::Reason::SyncWaitGroupWait,
@@ -508,7 +509,12 @@ impl<E> Future for Go<E> {
                 return Poll::Ready(());
             };
             if let Some(listener) = this.listener.as_mut() {
-                if Pin::new(listener).poll(cx).is_pending() {
+                if Pin::new(listener)
+                    .poll(&mut std::task::Context::from_waker(&crate::debug::own(
+                        cx.waker(),
+                    )))
+                    .is_pending()
+                {
                     // Go's `Go` past the limit blocks sending to the limit channel.
                     crate::debug::park(
                         crate::debug::Reason::ChanSend,

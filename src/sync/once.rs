@@ -135,7 +135,9 @@ impl Once {
                         let mut listener = self.changed.listen();
                         if self.state.load(Ordering::Acquire) == RUNNING {
                             std::future::poll_fn(|cx| {
-                                let r = std::pin::Pin::new(&mut listener).poll(cx);
+                                let own = debug::own(cx.waker());
+                                let r = std::pin::Pin::new(&mut listener)
+                                    .poll(&mut std::task::Context::from_waker(&own));
                                 if r.is_pending() {
                                     debug::park(Reason::SyncOnceDo, site, || {
                                         Some(Object::Once {
