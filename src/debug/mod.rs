@@ -79,11 +79,13 @@
 //! reported (a leak check or a dump finds it). A background thread (`gokio-sysmon`) looks every
 //! 100 ms, and reports only when two looks in a row saw the same, fully quiet state:
 //!
-//! - every live goroutine and every `run` main future is parked on a gokio wait recorded by its
-//!   latest poll, none of them in `sleep`, and no main future has been woken since;
-//! - the runtime is idle: all its workers parked, nothing queued, and no task alive besides
-//!   the goroutines — so no gokio timer, ticker or `after_func` task, no context deadline, no
-//!   `tokio::spawn`ed task;
+//! - every live goroutine and every `run` (or [`Watchdog`]) main future is parked on a gokio
+//!   wait recorded by its latest poll, none of them in `sleep`, nothing but gokio holds its
+//!   waker, and no main future has been woken since;
+//! - every runtime that runs one of them is idle: all its workers parked, nothing queued, and
+//!   no task alive besides its goroutines — so no gokio timer, ticker or `after_func` task, no
+//!   context deadline, no `tokio::spawn`ed task — and is known: gokio's own runtime, or one
+//!   where a [`Watchdog`] runs;
 //! - no thread is inside a `*_blocking` call (`recv_blocking`, `send_blocking`, …), which
 //!   another thread could still serve;
 //! - nothing was spawned, polled or woken between the two looks.
@@ -91,11 +93,14 @@
 //! Never reported, then: a goroutine awaiting a socket (`TcpListener::accept`), a tokio timer,
 //! a `JoinHandle` or any future gokio does not know, alone or in a `tokio::select!` beside a
 //! gokio wait (something outside gokio holds its waker); a pending gokio
-//! timer or context deadline (its task is alive); a `sleep`; goroutines on a tokio runtime of
-//! your own (its tasks are not counted, so the runtime is never seen as idle), where there is
-//! no detection at all. What it cannot see, and so could misreport: a plain thread that touches
+//! timer or context deadline (its task is alive); a `sleep`; a goroutine on a tokio runtime
+//! no watchdog knows (its other tasks cannot be counted). What it cannot see, and so could misreport: a plain thread that touches
 //! gokio primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting only
 //! for such a thread looks asleep.
+//!
+//! Inside a tokio runtime of your own (`#[tokio::main]`, `#[tokio::test]`), where `run`
+//! cannot be called, wrap the main future in a [`Watchdog`]: the same detector then watches
+//! it, and by default prints Go's message and the dump and exits with status 2, as Go does.
 //!
 //! # Cost, and the `diagnostics` feature
 //!
@@ -140,6 +145,8 @@ mod probe;
 pub(crate) mod registry;
 #[cfg(all(unix, feature = "sigquit"))]
 mod sigquit;
+#[cfg(feature = "diagnostics")]
+mod watchdog;
 
 #[cfg(feature = "diagnostics")]
 pub use dump::{dump, Dump, GoroutineInfo, Grouped};
@@ -147,6 +154,8 @@ pub use dump::{dump, Dump, GoroutineInfo, Grouped};
 pub use leak::{verify_none, LeakCheck, Leaked};
 #[cfg(all(unix, feature = "sigquit"))]
 pub use sigquit::dump_on_sigquit;
+#[cfg(feature = "diagnostics")]
+pub use watchdog::Watchdog;
 
 pub(crate) use park::{caller, park, Object, Reason, Site, NO_SITE};
 
@@ -235,9 +244,16 @@ impl<F: Future> Future for Scoped<F> {
         let this = self.project();
         let slot = this.reg.slot();
         park::enter(slot);
-        let probe = this
-            .probe
-            .get_or_insert_with(|| probe::Probed::new(cx.waker()));
+        let probe = match this.probe {
+            Some(probe) => probe,
+            None => {
+                // The first poll: which runtime runs the goroutine (see `deadlock.rs`).
+                let tag = registry::current_runtime();
+                slot.runtime
+                    .store(tag, std::sync::atomic::Ordering::Relaxed);
+                this.probe.insert(probe::Probed::new(cx.waker()))
+            }
+        };
         let fut = this.fut;
         probe.poll(cx, slot, |cx| fut.poll(cx))
     }
@@ -267,7 +283,7 @@ pub(crate) fn run_main<F: Future>(
 ) -> impl Future<Output = F::Output> {
     #[cfg(feature = "diagnostics")]
     {
-        deadlock::watch(reg.expect("registered"), main)
+        deadlock::watch(reg.expect("registered"), main, deadlock::Action::Panic)
     }
     #[cfg(not(feature = "diagnostics"))]
     {
