@@ -12,7 +12,7 @@
 //!    a fresh wait state** (recorded by its latest poll, see `park.rs`) whose reason is not
 //!    `sleep` (a sleeping goroutine will wake up).
 //! 3. **Every runtime involved is quiet and known.** Each goroutine's slot names the runtime
-//!    that polls it (its first poll records `registry::runtime_tag`, tokio's stable runtime
+//!    that polls it (its spawner records `registry::runtime_tag`, tokio's stable runtime
 //!    `Id`), each watched main future's too, with whether it is polled as a task. Every such
 //!    runtime must be gokio's global one or one where a watcher runs ([`RUNTIMES`]: a
 //!    goroutine on any other runtime stops the look, since that runtime's tasks cannot be
@@ -229,7 +229,7 @@ pub(crate) async fn watch<F: Future>(reg: Registration, main: F, action: Action)
     });
     let wrapped = Waker::from(Arc::clone(&waker));
     // Gokio's primitives register `wrapped`; anything else gets the probe (see `probe.rs`).
-    let probe = super::probe::Probed::new(&wrapped);
+    let mut probe = super::probe::Probed::new(&wrapped);
     let mut main = pin!(main);
     let mut listener: Option<EventListener> = None;
     std::future::poll_fn(move |cx| {

@@ -190,6 +190,24 @@ pub(crate) fn register(
     }
 }
 
+/// Records that the goroutine registered by `reg` runs on `rt` (`None`: gokio's global
+/// runtime), for the deadlock detector (see `deadlock.rs`). Called by the spawner, before
+/// the goroutine runs.
+#[inline]
+#[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
+pub(crate) fn runs_on(reg: Option<&Registration>, rt: Option<&tokio::runtime::Handle>) {
+    #[cfg(feature = "diagnostics")]
+    if let Some(reg) = reg {
+        let tag = match rt {
+            Some(h) => registry::runtime_tag(h),
+            None => registry::global_runtime_tag(),
+        };
+        reg.slot()
+            .runtime
+            .store(tag, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, each poll begins by
 /// making the registration's slot the one wait states find (`park::enter`) and bumping its
 /// poll counter (which makes earlier wait states stale, see `park.rs`), and polls `fut` with
@@ -244,16 +262,9 @@ impl<F: Future> Future for Scoped<F> {
         let this = self.project();
         let slot = this.reg.slot();
         park::enter(slot);
-        let probe = match this.probe {
-            Some(probe) => probe,
-            None => {
-                // The first poll: which runtime runs the goroutine (see `deadlock.rs`).
-                let tag = registry::current_runtime();
-                slot.runtime
-                    .store(tag, std::sync::atomic::Ordering::Relaxed);
-                this.probe.insert(probe::Probed::new(cx.waker()))
-            }
-        };
+        let probe = this
+            .probe
+            .get_or_insert_with(|| probe::Probed::new(cx.waker()));
         let fut = this.fut;
         probe.poll(cx, slot, |cx| fut.poll(cx))
     }

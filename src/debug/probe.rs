@@ -52,11 +52,44 @@ impl Wake for Probe {
     }
 }
 
-/// A goroutine's probe: the `Arc` (for its count) and the waker made of it (one clone).
+/// A goroutine's probe: the `Arc` (for its count) and the waker made of it (one clone),
+/// and the executor's waker it last forwarded to (so that a poll by the same task takes no
+/// lock).
 #[derive(Debug)]
 pub(crate) struct Probed {
     probe: Arc<Probe>,
     waker: Waker,
+    last: Waker,
+}
+
+/// Spare probes per thread: a goroutine's probe is reused by a later goroutine once nothing
+/// else holds it, which saves an allocation per `go` (see `benches/spawn.rs`).
+const SPARES: usize = 64;
+
+thread_local! {
+    static SPARE: RefCell<Vec<Arc<Probe>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for Probed {
+    fn drop(&mut self) {
+        // Ours are the only references left (a count of 2: the `Arc` and `waker`) only if no
+        // foreign clone outlives the goroutine; then no one else can reach the probe.
+        if Arc::strong_count(&self.probe) != OWN_REFS {
+            return;
+        }
+        *self
+            .probe
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Waker::noop().clone();
+        let probe = Arc::clone(&self.probe);
+        let _ = SPARE.try_with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() < SPARES {
+                s.push(probe);
+            }
+        });
+    }
 }
 
 /// Strong references a [`Probed`] holds itself: the `Arc` and its waker.
@@ -65,11 +98,26 @@ const OWN_REFS: usize = 2;
 impl Probed {
     /// A probe around `inner`.
     pub(crate) fn new(inner: &Waker) -> Probed {
-        let probe = Arc::new(Probe {
-            inner: Mutex::new(inner.clone()),
-        });
+        let spare = SPARE.try_with(|s| s.borrow_mut().pop()).ok().flatten();
+        let probe = match spare {
+            Some(probe) => {
+                probe
+                    .inner
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone_from(inner);
+                probe
+            }
+            None => Arc::new(Probe {
+                inner: Mutex::new(inner.clone()),
+            }),
+        };
         let waker = Waker::from(Arc::clone(&probe));
-        Probed { probe, waker }
+        Probed {
+            probe,
+            waker,
+            last: inner.clone(),
+        }
     }
 
     /// Polls with the probe: `poll` gets a context whose waker is the probe's, while gokio's
@@ -77,20 +125,18 @@ impl Probed {
     /// that left a foreign clone alive marks `slot`'s wait state stale.
     #[inline]
     pub(crate) fn poll<R>(
-        &self,
+        &mut self,
         cx: &mut Context<'_>,
         slot: &'static Slot,
         poll: impl FnOnce(&mut Context<'_>) -> std::task::Poll<R>,
     ) -> std::task::Poll<R> {
-        {
-            let mut inner = self
-                .probe
+        if !self.last.will_wake(cx.waker()) {
+            self.last.clone_from(cx.waker());
+            self.probe
                 .inner
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if !inner.will_wake(cx.waker()) {
-                inner.clone_from(cx.waker());
-            }
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone_from(cx.waker());
         }
         let polled = {
             let _polling = Polling::new(&self.waker, cx.waker());

@@ -72,7 +72,7 @@ pub(crate) struct Slot {
     /// left the goroutine pending on — exactly when the two halves are equal.
     pub(crate) polls: AtomicU64,
     /// The tokio runtime that polls it (the deadlock detector's [`runtime_tag`], recorded by
-    /// its first poll; a `run` or watchdog main future records it on every poll, with
+    /// its spawner; a `run` or watchdog main future records it on every poll, with
     /// [`IN_TASK`] when it is polled as a task), or 0 before.
     pub(crate) runtime: AtomicU64,
 }
@@ -83,6 +83,12 @@ pub(crate) const IN_TASK: u64 = 1 << 63;
 /// [`runtime_tag`] of the runtime whose context the caller is in, or 0 outside any.
 pub(crate) fn current_runtime() -> u64 {
     tokio::runtime::Handle::try_current().map_or(0, |h| runtime_tag(&h))
+}
+
+/// [`runtime_tag`] of gokio's global runtime (which this starts, as spawning on it would).
+pub(crate) fn global_runtime_tag() -> u64 {
+    static TAG: OnceLock<u64> = OnceLock::new();
+    *TAG.get_or_init(|| runtime_tag(crate::runtime::global().handle()))
 }
 
 /// The detector's name for the tokio runtime `handle`: its `runtime::Id` as a number (the
