@@ -107,10 +107,11 @@
 //! Everything here needs the `diagnostics` Cargo feature (off by default); without it `go`
 //! compiles to what it was before the registry existed, primitives record nothing and their
 //! futures keep their size (the call site they keep is zero-sized). With it, each goroutine
-//! costs one 48-byte registry slot (taken from a per-thread free list: no allocation in the
-//! steady state) and a poll hook that bumps the slot's poll counter and sets a thread-local;
-//! each `Pending` of a gokio wait costs a thread-local read and a few relaxed stores into the
-//! goroutine's own slot. Nothing is formatted or locked until a dump is requested; the
+//! costs one 56-byte registry slot (taken from a per-thread free list: no allocation in the
+//! steady state), a probe waker (an `Arc` reused through a per-thread spare list) and a poll
+//! hook that bumps the slot's poll counter, sets a thread-local to the executor's waker and
+//! reads the probe's reference count after the poll; each `Pending` of a gokio wait costs a
+//! thread-local read, a waker clone and a few relaxed stores into the goroutine's own slot. Nothing is formatted or locked until a dump is requested; the
 //! deadlock detector's look is a few atomic loads per tick while no `run` is active, and a
 //! walk of the slots while one is.
 //!
@@ -119,15 +120,17 @@
 //!
 //! | workload | without | with | cost |
 //! |---|---|---|---|
-//! | `go` + join (`benches/spawn.rs` `spawn_join_100k`) | 4 620 instr | 5 150 instr | +11% |
-//! | unbuffered ping-pong (`benches/chan.rs` `pingpong`) | | | about +4% (recording 2.2% of all instructions, the poll hook about 1.4%) |
-//! | idle goroutine on a shared channel (`benches/memory.rs`) | 546 B | 594 B | +8.7% |
-//! | idle goroutine on its own channel | 946 B | 995 B | +5.1% |
+//! | `go` + join (`benches/spawn.rs` `spawn_join_100k`) | 4 640 instr | 5 970 instr | +29% |
+//! | unbuffered ping-pong of two tokio tasks (`benches/chan.rs` `pingpong`) | 3 070 instr | 3 240 instr | about +5% (one run each: the check for a current goroutine on every park) |
+//! | idle goroutine on a shared channel (`benches/memory.rs`, resident bytes) | 546 B | 650 B | +19% |
+//! | idle goroutine on its own channel | 946 B | 1 050 B | +11% |
 //!
 //! The spawn cost is the registry slot (claiming it and giving it back: about 210
-//! instructions per goroutine) and the poll hook; the ping-pong cost is the wait state
-//! recorded on every park. Both exceed the 3% that always-on bookkeeping may cost, hence the
-//! feature. `src/debug/registry.rs` explains the design.
+//! instructions per goroutine), the poll hook and the probe (about 700 instructions more:
+//! without the probe, which keeps a `tokio::select!` of a gokio wait and a socket from being
+//! taken for a deadlock, `go` + join cost +13%); the memory cost is the slot and the probe.
+//! All exceed what always-on bookkeeping may cost (3% of time, 10% of memory), hence the
+//! feature. `src/debug/registry.rs` and `src/debug/probe.rs` explain the design.
 //!
 // Without `diagnostics` the public items are compiled out; the docs above still name them.
 #![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
