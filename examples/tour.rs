@@ -65,6 +65,7 @@ fn main() {
         semaphore().await;
         cond_and_once_value().await;
         fan_in_fan_out().await;
+        diagnostics().await;
 
         println!(
             "\nTour finished. Live goroutines left: {}.",
@@ -714,4 +715,47 @@ async fn fan_in_fan_out() {
         "goroutines left from those pipelines: {}",
         num_goroutine() - before.min(num_goroutine())
     ));
+}
+
+async fn diagnostics() {
+    step(
+        "15. Goroutine dump and deadlock report",
+        "Go prints every goroutine and what it waits for on SIGQUIT, and `fatal error: all\n\
+         goroutines are asleep - deadlock!` when nothing can ever run again. gokio does both\n\
+         with the opt-in `diagnostics` feature: `gokio::debug::dump()` prints Go's format,\n\
+         `run` panics with Go's message and the dump, `debug::Watchdog` does the same under\n\
+         `#[tokio::main]`, and `debug::dump_on_sigquit()` (feature `sigquit`) wires Ctrl-\\.",
+    );
+    #[cfg(feature = "diagnostics")]
+    {
+        let ch = chan::<i32>(0);
+        let reader = gokio::Builder::new().name("stuck reader").go({
+            let ch = ch.clone();
+            async move { ch.recv().await }
+        });
+        // Wait until its receive has parked, then print its entry as Go would.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let entry = loop {
+            let dump = gokio::debug::dump().filter(|g| g.id() == reader.id());
+            if dump.goroutines().iter().any(|g| g.wait_reason().is_some())
+                || Instant::now() > deadline
+            {
+                break dump;
+            }
+            time::sleep(Duration::from_millis(1)).await;
+        };
+        for line in entry.to_string().lines().filter(|l| !l.is_empty()) {
+            println!("   | {line}");
+        }
+        ch.close();
+        show(format!(
+            "after close: the reader got {:?}",
+            reader.join().await.unwrap()
+        ));
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    show(
+        "built without `diagnostics`; to see a dump here: \
+         cargo run --example tour --features diagnostics",
+    );
 }

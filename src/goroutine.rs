@@ -82,10 +82,13 @@ where
     // find it on every poll. Combinators rather than an `async` block: an async block would
     // store `fut` twice (as a captured variable and as the awaited value).
     let reg = debug::register(id, false, site, name);
+    // The runtime it will run on (looked up once, for `spawn` and the deadlock detector).
+    let rt = tokio::runtime::Handle::try_current().ok();
+    debug::runs_on(reg.as_ref(), rt.as_ref());
     let handle = if span.is_disabled() && !runtime::panic_event_enabled() {
         // Lean path (no subscriber would see the span or the panic event): tokio catches the
         // panic itself and `Join` reads it from the `JoinError`.
-        spawn(debug::scope(reg, fut))
+        spawn(rt, debug::scope(reg, fut))
     } else {
         // Traced path: catch the panic just long enough to log it with the goroutine id,
         // then resume it so that tokio records it in the `JoinError` as on the lean path.
@@ -100,9 +103,9 @@ where
                 }
             });
         if span.is_disabled() {
-            spawn(debug::scope(reg, task))
+            spawn(rt, debug::scope(reg, task))
         } else {
-            spawn(debug::scope(reg, task.instrument(span)))
+            spawn(rt, debug::scope(reg, task.instrument(span)))
         }
     };
     Goroutine { handle, id }
@@ -177,8 +180,8 @@ impl Builder {
     }
 }
 
-/// Spawns on the ambient runtime, else on the global one.
-fn spawn<F>(task: F) -> tokio::task::JoinHandle<F::Output>
+/// Spawns on `rt`, the ambient runtime, else on the global one.
+fn spawn<F>(rt: Option<tokio::runtime::Handle>, task: F) -> tokio::task::JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -188,9 +191,9 @@ where
     if let Some(bubble) = crate::synctest::current() {
         return bubble.spawn(task);
     }
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) => h.spawn(task),
-        Err(_) => runtime::global().spawn(task),
+    match rt {
+        Some(h) => h.spawn(task),
+        None => runtime::global().spawn(task),
     }
 }
 

@@ -20,11 +20,18 @@ const REPORT_WITHIN: Duration = Duration::from_secs(10);
 /// Runs `main` under `gokio::run` and returns the deadlock report it panicked with.
 fn deadlock<F: Future<Output = ()>>(main: F) -> String {
     let start = Instant::now();
-    let main = async move {
-        let timed = tokio::time::timeout(REPORT_WITHIN, main);
-        timed.await.expect("no deadlock reported in time");
-    };
+    // The guard is a plain thread: a tokio timeout around `main` would be a foreign future
+    // that can wake it, which rightly keeps the detector quiet.
+    let (done, guard) = std::sync::mpsc::channel::<()>();
+    let guard = std::thread::spawn(move || {
+        if guard.recv_timeout(REPORT_WITHIN).is_err() {
+            eprintln!("no deadlock reported in time");
+            std::process::exit(1);
+        }
+    });
     let err = catch_unwind(AssertUnwindSafe(|| gokio::run(main))).expect_err("no panic");
+    done.send(()).unwrap();
+    guard.join().unwrap();
     let report = err
         .downcast_ref::<String>()
         .cloned()
@@ -182,9 +189,83 @@ fn never_reported() {
     });
 }
 
+/// After `DELAY`, a plain thread runs `then` (which wakes a foreign future).
+fn later(then: impl FnOnce() + Send + 'static) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(800));
+        then();
+    })
+}
+
+/// One poll leaves both a gokio wait and a foreign future pending (a `tokio::select!` of a
+/// channel receive and a socket, a tokio timer, a tokio `Notify`): the foreign future can wake
+/// the goroutine, so nothing is reported, in the main future or in a goroutine.
+fn mixed_waits_never_reported() {
+    // Main: a receive nobody serves next to `accept`; a plain thread connects later.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let t = later(move || drop(std::net::TcpStream::connect(addr).unwrap()));
+    gokio::run(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        let ch = chan::<()>(0);
+        tokio::select! {
+            _ = ch.recv() => unreachable!(),
+            c = listener.accept() => drop(c.unwrap()),
+        }
+    });
+    t.join().unwrap();
+    // A goroutine: a receive next to an hour-long tokio sleep; main waits for it. A plain
+    // thread's `try_send` (which the detector does not see) serves the receive later.
+    let ch = chan::<i32>(0);
+    let t = later({
+        let ch = ch.clone();
+        move || {
+            while ch.try_send(7).is_err() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    });
+    gokio::run(async move {
+        let wg = WaitGroup::new();
+        wg.go(async move {
+            tokio::select! {
+                v = ch.recv() => assert_eq!(v, Some(7)),
+                () = tokio::time::sleep(Duration::from_secs(3600)) => unreachable!(),
+            }
+        });
+        wg.wait().await;
+    });
+    t.join().unwrap();
+    // A goroutine: a mutex lock next to a tokio `Notify`, woken by a plain thread.
+    let notify = Arc::new(tokio::sync::Notify::new());
+    let t = later({
+        let notify = Arc::clone(&notify);
+        move || notify.notify_one()
+    });
+    gokio::run(async move {
+        let mu = Arc::new(Mutex::new(()));
+        let held = mu.lock().await;
+        let wg = WaitGroup::new();
+        wg.go({
+            let mu = Arc::clone(&mu);
+            async move {
+                tokio::select! {
+                    _ = mu.lock() => unreachable!(),
+                    () = notify.notified() => {}
+                }
+            }
+        });
+        wg.wait().await;
+        drop(held);
+    });
+    t.join().unwrap();
+}
+
 #[test]
 fn deadlocks_are_reported_and_only_they() {
     never_reported();
+    mixed_waits_never_reported();
     main_receives_nobody_sends();
     lock_order_inversion();
 }

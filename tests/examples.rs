@@ -280,6 +280,17 @@ fn tour(lines: &[&str]) -> Result<(), String> {
     ] {
         ensure(lines.contains(&must), format!("missing line {must:?}"))?;
     }
+    // The diagnostics step prints a dump entry with the feature, a hint without it.
+    let parked = lines
+        .iter()
+        .any(|l| l.starts_with("   | goroutine ") && l.ends_with(" [chan receive]:"));
+    let hint = lines
+        .iter()
+        .any(|l| l.starts_with("   -> built without `diagnostics`"));
+    ensure(
+        parked && lines.contains(&"   | name: stuck reader") || hint,
+        "the diagnostics step printed neither a dump entry nor the hint".to_string(),
+    )?;
     // Every step names the code behind it, so a reader can go from the output to the source.
     for heading in lines.iter().filter(|l| l.starts_with("== ")) {
         let at = heading.rsplit_once("   [examples/tour.rs:");

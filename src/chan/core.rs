@@ -401,11 +401,15 @@ impl<T> Shared<T> {
             match &mut wait.listener {
                 None => wait.listener = Some(self.closed_event.listen()),
                 Some(l) => {
-                    if wait.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    let own = crate::debug::own(cx.waker());
+                    if wait.waker.as_ref().is_some_and(|w| w.will_wake(&own)) {
                         return Poll::Pending;
                     }
-                    if std::pin::Pin::new(l).poll(cx).is_pending() {
-                        wait.waker = Some(cx.waker().clone());
+                    if std::pin::Pin::new(l)
+                        .poll(&mut Context::from_waker(&own))
+                        .is_pending()
+                    {
+                        wait.waker = Some(own.into_owned());
                         return Poll::Pending;
                     }
                     *wait = ClosedWait::default();
@@ -611,7 +615,8 @@ impl<T> Shared<T> {
     ) -> bool {
         let (waiting, len) = {
             let mut st = self.lock();
-            let waiting = if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, cx.waker());
+            let waiting =
+                if send { &mut st.sendq } else { &mut st.recvq }.rewake(e, &debug::own(cx.waker()));
             (waiting, st.buf.len())
         };
         // A replaced waker is dropped here, outside the lock.
@@ -626,7 +631,9 @@ impl<T> Shared<T> {
     #[inline(always)]
     fn park(st: &mut State<T>, cx: &Context<'_>, value: Option<T>, entry: &mut Option<Parked<T>>) {
         let send = value.is_some();
-        let fresh = st.spare.fresh(Owner::Plain(cx.waker().clone()), value);
+        let fresh = st
+            .spare
+            .fresh(Owner::Plain(debug::own(cx.waker()).into_owned()), value);
         *entry = Some(if send { &mut st.sendq } else { &mut st.recvq }.park(fresh));
     }
 

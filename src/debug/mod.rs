@@ -53,9 +53,12 @@
 //! A wait state counts only if the goroutine's *latest poll* recorded it: a parked gokio
 //! future kept aside while the goroutine awaits something else is not shown. A goroutine
 //! pending on anything gokio does not know — a socket, `tokio::time::sleep`, a `JoinHandle` —
-//! is shown as `running or waiting outside gokio`, never as blocked. The one blind spot: a
-//! single poll that leaves both a gokio wait and a foreign future pending (a `tokio::select!`
-//! or `join!` of a channel receive and a socket read) shows the gokio wait.
+//! is shown as `running or waiting outside gokio`, never as blocked — also when the same poll
+//! left a gokio wait pending beside it (a `tokio::select!` or `join!` of a channel receive and
+//! a socket read, a tokio timer or a tokio `Notify`): each goroutine is polled with a waker of
+//! its own, gokio's primitives register the executor's waker instead, and a goroutine whose
+//! waker has a clone alive anywhere else (the socket's, the timer's) can be woken from
+//! outside gokio, so its wait state does not count.
 //!
 //! # Deadlock detection
 //!
@@ -76,34 +79,39 @@
 //! reported (a leak check or a dump finds it). A background thread (`gokio-sysmon`) looks every
 //! 100 ms, and reports only when two looks in a row saw the same, fully quiet state:
 //!
-//! - every live goroutine and every `run` main future is parked on a gokio wait recorded by its
-//!   latest poll, none of them in `sleep`, and no main future has been woken since;
-//! - the runtime is idle: all its workers parked, nothing queued, and no task alive besides
-//!   the goroutines — so no gokio timer, ticker or `after_func` task, no context deadline, no
-//!   `tokio::spawn`ed task;
+//! - every live goroutine and every `run` (or [`Watchdog`]) main future is parked on a gokio
+//!   wait recorded by its latest poll, none of them in `sleep`, nothing but gokio holds its
+//!   waker, and no main future has been woken since;
+//! - every runtime that runs one of them is idle: all its workers parked, nothing queued, and
+//!   no task alive besides its goroutines — so no gokio timer, ticker or `after_func` task, no
+//!   context deadline, no `tokio::spawn`ed task — and is known: gokio's own runtime, or one
+//!   where a [`Watchdog`] runs;
 //! - no thread is inside a `*_blocking` call (`recv_blocking`, `send_blocking`, …), which
 //!   another thread could still serve;
 //! - nothing was spawned, polled or woken between the two looks.
 //!
 //! Never reported, then: a goroutine awaiting a socket (`TcpListener::accept`), a tokio timer,
-//! a `JoinHandle` or any future gokio does not know (it is not parked on gokio); a pending gokio
-//! timer or context deadline (its task is alive); a `sleep`; goroutines on a tokio runtime of
-//! your own (its tasks are not counted, so the runtime is never seen as idle), where there is
-//! no detection at all. What it cannot see, and so could misreport: the `tokio::select!` of a
-//! gokio wait and a foreign future in one poll described above (use two goroutines, or
-//! `tokio::select!` over foreign futures only), and a plain thread that touches gokio
-//! primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting for such
-//! a thread looks asleep.
+//! a `JoinHandle` or any future gokio does not know, alone or in a `tokio::select!` beside a
+//! gokio wait (something outside gokio holds its waker); a pending gokio
+//! timer or context deadline (its task is alive); a `sleep`; a goroutine on a tokio runtime
+//! no watchdog knows (its other tasks cannot be counted). What it cannot see, and so could misreport: a plain thread that touches
+//! gokio primitives without a `*_blocking` call (a `try_send` loop) — a goroutine waiting only
+//! for such a thread looks asleep.
+//!
+//! Inside a tokio runtime of your own (`#[tokio::main]`, `#[tokio::test]`), where `run`
+//! cannot be called, wrap the main future in a [`Watchdog`]: the same detector then watches
+//! it, and by default prints Go's message and the dump and exits with status 2, as Go does.
 //!
 //! # Cost, and the `diagnostics` feature
 //!
 //! Everything here needs the `diagnostics` Cargo feature (off by default); without it `go`
 //! compiles to what it was before the registry existed, primitives record nothing and their
 //! futures keep their size (the call site they keep is zero-sized). With it, each goroutine
-//! costs one 48-byte registry slot (taken from a per-thread free list: no allocation in the
-//! steady state) and a poll hook that bumps the slot's poll counter and sets a thread-local;
-//! each `Pending` of a gokio wait costs a thread-local read and a few relaxed stores into the
-//! goroutine's own slot. Nothing is formatted or locked until a dump is requested; the
+//! costs one 56-byte registry slot (taken from a per-thread free list: no allocation in the
+//! steady state), a probe waker (an `Arc` reused through a per-thread spare list) and a poll
+//! hook that bumps the slot's poll counter, sets a thread-local to the executor's waker and
+//! reads the probe's reference count after the poll; each `Pending` of a gokio wait costs a
+//! thread-local read, a waker clone and a few relaxed stores into the goroutine's own slot. Nothing is formatted or locked until a dump is requested; the
 //! deadlock detector's look is a few atomic loads per tick while no `run` is active, and a
 //! walk of the slots while one is.
 //!
@@ -112,15 +120,17 @@
 //!
 //! | workload | without | with | cost |
 //! |---|---|---|---|
-//! | `go` + join (`benches/spawn.rs` `spawn_join_100k`) | 4 620 instr | 5 150 instr | +11% |
-//! | unbuffered ping-pong (`benches/chan.rs` `pingpong`) | | | about +4% (recording 2.2% of all instructions, the poll hook about 1.4%) |
-//! | idle goroutine on a shared channel (`benches/memory.rs`) | 546 B | 594 B | +8.7% |
-//! | idle goroutine on its own channel | 946 B | 995 B | +5.1% |
+//! | `go` + join (`benches/spawn.rs` `spawn_join_100k`) | 4 640 instr | 5 970 instr | +29% |
+//! | unbuffered ping-pong of two tokio tasks (`benches/chan.rs` `pingpong`) | 3 070 instr | 3 240 instr | about +5% (one run each: the check for a current goroutine on every park) |
+//! | idle goroutine on a shared channel (`benches/memory.rs`, resident bytes) | 546 B | 650 B | +19% |
+//! | idle goroutine on its own channel | 946 B | 1 050 B | +11% |
 //!
 //! The spawn cost is the registry slot (claiming it and giving it back: about 210
-//! instructions per goroutine) and the poll hook; the ping-pong cost is the wait state
-//! recorded on every park. Both exceed the 3% that always-on bookkeeping may cost, hence the
-//! feature. `src/debug/registry.rs` explains the design.
+//! instructions per goroutine), the poll hook and the probe (about 700 instructions more:
+//! without the probe, which keeps a `tokio::select!` of a gokio wait and a socket from being
+//! taken for a deadlock, `go` + join cost +13%); the memory cost is the slot and the probe.
+//! All exceed what always-on bookkeeping may cost (3% of time, 10% of memory), hence the
+//! feature. `src/debug/registry.rs` and `src/debug/probe.rs` explain the design.
 //!
 // Without `diagnostics` the public items are compiled out; the docs above still name them.
 #![cfg_attr(not(feature = "diagnostics"), allow(rustdoc::broken_intra_doc_links))]
@@ -133,9 +143,13 @@ mod dump;
 mod leak;
 pub(crate) mod park;
 #[cfg(feature = "diagnostics")]
+mod probe;
+#[cfg(feature = "diagnostics")]
 pub(crate) mod registry;
 #[cfg(all(unix, feature = "sigquit"))]
 mod sigquit;
+#[cfg(feature = "diagnostics")]
+mod watchdog;
 
 #[cfg(feature = "diagnostics")]
 pub use dump::{dump, Dump, GoroutineInfo, Grouped};
@@ -143,6 +157,8 @@ pub use dump::{dump, Dump, GoroutineInfo, Grouped};
 pub use leak::{verify_none, LeakCheck, Leaked, Verify};
 #[cfg(all(unix, feature = "sigquit"))]
 pub use sigquit::dump_on_sigquit;
+#[cfg(feature = "diagnostics")]
+pub use watchdog::Watchdog;
 
 pub(crate) use park::{caller, park, Object, Reason, Site, NO_SITE};
 
@@ -177,45 +193,98 @@ pub(crate) fn register(
     }
 }
 
+/// Records that the goroutine registered by `reg` runs on `rt` (`None`: gokio's global
+/// runtime), for the deadlock detector (see `deadlock.rs`). Called by the spawner, before
+/// the goroutine runs.
+#[inline]
+#[cfg_attr(not(feature = "diagnostics"), allow(unused_variables))]
+pub(crate) fn runs_on(reg: Option<&Registration>, rt: Option<&tokio::runtime::Handle>) {
+    #[cfg(feature = "diagnostics")]
+    if let Some(reg) = reg {
+        let tag = match rt {
+            Some(h) => registry::runtime_tag(h),
+            None => registry::global_runtime_tag(),
+        };
+        reg.slot()
+            .runtime
+            .store(tag, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Runs `fut` as the goroutine registered by `reg`. With `diagnostics`, each poll begins by
 /// making the registration's slot the one wait states find (`park::enter`) and bumping its
-/// poll counter (which makes earlier wait states stale, see `park.rs`); either way the
-/// registration is dropped with the future, however the goroutine ends.
+/// poll counter (which makes earlier wait states stale, see `park.rs`), and polls `fut` with
+/// the goroutine's probe waker (`probe.rs`); either way the registration is dropped with the
+/// future, however the goroutine ends.
 #[inline]
 pub(crate) fn scope<F: Future>(
     reg: Option<Registration>,
     fut: F,
 ) -> impl Future<Output = F::Output> {
-    use futures::FutureExt;
     #[cfg(feature = "diagnostics")]
     {
-        use std::task::Poll;
-        let reg = reg.expect("registered");
-        // The per-poll hook without `unsafe` and without storing `fut` twice (an `async`
-        // block around `pin!(fut)` would keep both the captured and the pinned copy):
-        // `try_join` polls its first future before its second on every poll, and returns at
-        // once when the second fails. The first is the hook, pending forever, which owns the
-        // registration (dropped with the future); the second is `fut`, whose output travels
-        // as the "error", so nothing but `()` is ever stored. A plain thread-local set by the
-        // hook (`park::enter`) replaces tokio's task-local scope, which swapped a value in
-        // and out of its own thread-local around every poll.
-        let begin = std::future::poll_fn(move |_| {
-            park::enter(reg.slot());
-            Poll::<Result<(), F::Output>>::Pending
-        });
-        futures::future::try_join(begin, fut.map(Err::<(), F::Output>)).map(|r| match r {
-            Err(value) => value,
-            Ok(((), ())) => unreachable!("the poll hook never completes"),
-        })
+        Scoped {
+            fut,
+            reg: reg.expect("registered"),
+            probe: None,
+        }
     }
     #[cfg(not(feature = "diagnostics"))]
     {
+        use futures::FutureExt;
         // The guard rides in the `map` closure (zero-sized inside `Option` only when it is
         // `None`; `LiveGuard` itself is zero-sized), as before the registry existed.
         fut.map(move |value| {
             drop(reg);
             value
         })
+    }
+}
+
+#[cfg(feature = "diagnostics")]
+pin_project_lite::pin_project! {
+    /// A goroutine's future with its registration and probe (see [`scope`]).
+    struct Scoped<F> {
+        #[pin]
+        fut: F,
+        reg: Registration,
+        // Made by the first poll, on the thread that runs the goroutine.
+        probe: Option<probe::Probed>,
+    }
+}
+
+#[cfg(feature = "diagnostics")]
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let this = self.project();
+        let slot = this.reg.slot();
+        park::enter(slot);
+        let probe = this
+            .probe
+            .get_or_insert_with(|| probe::Probed::new(cx.waker()));
+        let fut = this.fut;
+        probe.poll(cx, slot, |cx| fut.poll(cx))
+    }
+}
+
+/// The waker a gokio primitive registers when polled with `waker` (so that, with
+/// `diagnostics`, gokio's own registrations never count as foreign, see `probe.rs`): every
+/// primitive that keeps a waker clones it from here, never from `cx.waker()` directly.
+#[inline(always)]
+pub(crate) fn own(waker: &std::task::Waker) -> Cow<'_, std::task::Waker> {
+    #[cfg(feature = "diagnostics")]
+    {
+        probe::own(waker)
+    }
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        Cow::Borrowed(waker)
     }
 }
 
@@ -228,7 +297,7 @@ pub(crate) fn run_main<F: Future>(
 ) -> impl Future<Output = F::Output> {
     #[cfg(feature = "diagnostics")]
     {
-        deadlock::watch(reg.expect("registered"), main)
+        deadlock::watch(reg.expect("registered"), main, deadlock::Action::Panic)
     }
     #[cfg(not(feature = "diagnostics"))]
     {

@@ -21,9 +21,10 @@
 //! combinator that polls several gokio futures (select) records its own reason after polling
 //! its cases, which overwrites theirs. A goroutine pending on a future gokio does not know
 //! (a socket, `tokio::time::sleep`, a `JoinHandle`) shows no wait state, which the dump prints
-//! as `running or waiting outside gokio` — never as blocked — *unless* the same poll also left
-//! a gokio future pending (`tokio::select!` of a channel and a socket): the slot then shows the
-//! gokio wait, and only the deadlock detector's other checks know better (see `deadlock.rs`).
+//! as `running or waiting outside gokio` — never as blocked — and so does one whose poll left
+//! a gokio future pending beside a foreign one (`tokio::select!` of a channel and a socket):
+//! the goroutine's wrapper sees a foreign clone of its waker alive after the poll and marks
+//! the wait state stale (`probe.rs`).
 
 #[cfg(feature = "diagnostics")]
 use std::panic::Location;

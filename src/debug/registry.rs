@@ -4,7 +4,7 @@
 //! registry, and an idle goroutine within 10% of its memory; see `benches/spawn.rs`,
 //! `benches/memory.rs` and the CHANGELOG for the figures):
 //!
-//! - **Slots, not allocations.** A slot is 48 bytes of atomics in a chunk of [`CHUNK`] slots
+//! - **Slots, not allocations.** A slot is 56 bytes of atomics in a chunk of [`CHUNK`] slots
 //!   that is allocated once and never freed (Go's `allgs` never shrinks either). A goroutine
 //!   holds `&'static Slot`, so no `unsafe` and no reference count is needed to reach it.
 //! - **Per-thread magazines.** Free slots sit in a thread-local `Vec` (a "magazine", after
@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use crate::loom::global::{fence, AtomicU32, AtomicU64, Mutex, OnceLock};
 
-/// Slots per chunk (48 bytes each: 12 KiB).
+/// Slots per chunk (56 bytes each: 14 KiB).
 const CHUNK: usize = 256;
 /// Slots moved between a magazine and the depot at a time.
 const BATCH: usize = 64;
@@ -71,6 +71,48 @@ pub(crate) struct Slot {
     /// state is *fresh* — recorded during the goroutine's latest poll, so it is what that poll
     /// left the goroutine pending on — exactly when the two halves are equal.
     pub(crate) polls: AtomicU64,
+    /// The tokio runtime that polls it (the deadlock detector's [`runtime_tag`], recorded by
+    /// its spawner; a `run` or watchdog main future records it on every poll, with
+    /// [`IN_TASK`] when it is polled as a task), or 0 before.
+    pub(crate) runtime: AtomicU64,
+}
+
+/// Flag of [`Slot::runtime`]: a watched main future polled inside a tokio task.
+pub(crate) const IN_TASK: u64 = 1 << 63;
+
+/// [`runtime_tag`] of the runtime whose context the caller is in, or 0 outside any.
+pub(crate) fn current_runtime() -> u64 {
+    tokio::runtime::Handle::try_current().map_or(0, |h| runtime_tag(&h))
+}
+
+/// [`runtime_tag`] of gokio's global runtime (which this starts, as spawning on it would).
+pub(crate) fn global_runtime_tag() -> u64 {
+    static TAG: OnceLock<u64> = OnceLock::new();
+    *TAG.get_or_init(|| runtime_tag(crate::runtime::global().handle()))
+}
+
+/// The detector's name for the tokio runtime `handle`: its `runtime::Id` as a number (the
+/// `u64` it hashes, which is all tokio's stable API gives of it), never 0.
+pub(crate) fn runtime_tag(handle: &tokio::runtime::Handle) -> u64 {
+    use std::hash::{Hash, Hasher};
+    /// Keeps the last integer hashed.
+    struct Capture(u64);
+    impl Hasher for Capture {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = self.0.rotate_left(8) ^ u64::from(b);
+            }
+        }
+        fn write_u64(&mut self, v: u64) {
+            self.0 = v;
+        }
+    }
+    let mut h = Capture(0);
+    handle.id().hash(&mut h);
+    (h.finish() & !IN_TASK).max(1)
 }
 
 impl Slot {
@@ -79,6 +121,7 @@ impl Slot {
     fn claim(&self, id: u64, site: u32) {
         fence(Ordering::Release);
         self.wait.store(0, Ordering::Relaxed);
+        self.runtime.store(0, Ordering::Relaxed);
         // Not fresh: no wait state recorded (the halves differ).
         self.polls.store(1 << 32, Ordering::Relaxed);
         self.origin.store(
@@ -104,6 +147,7 @@ impl Slot {
             site: (self.origin.load(Ordering::Relaxed) >> 32) as u32,
             start: self.origin.load(Ordering::Relaxed) as u32,
             polls: self.polls.load(Ordering::Relaxed),
+            runtime: self.runtime.load(Ordering::Relaxed),
         };
         fence(Ordering::Acquire);
         (self.id.load(Ordering::Relaxed) == id).then_some(snap)
@@ -122,6 +166,7 @@ pub(crate) struct SlotSnapshot {
     pub(crate) site: u32,
     pub(crate) start: u32,
     pub(crate) polls: u64,
+    pub(crate) runtime: u64,
 }
 
 impl SlotSnapshot {
@@ -139,6 +184,20 @@ impl Slot {
         // Only the goroutine writes its slot: load-then-store is not a race.
         let p = self.polls.load(Ordering::Relaxed);
         self.polls.store(p.wrapping_add(1 << 32), Ordering::Relaxed);
+    }
+
+    /// The poll that just ended left a future gokio does not know pending (see `probe.rs`):
+    /// whatever wait state it recorded is stale, so the goroutine shows as running or waiting
+    /// outside gokio. The wait word stays, so a wait still pending at the next poll keeps its
+    /// "since" (see `park::record`).
+    #[inline]
+    pub(crate) fn outside(&self) {
+        let p = self.polls.load(Ordering::Relaxed);
+        let now = p >> 32;
+        self.polls.store(
+            now << 32 | (now.wrapping_sub(1) & u64::from(u32::MAX)),
+            Ordering::Relaxed,
+        );
     }
 }
 

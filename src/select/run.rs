@@ -184,7 +184,9 @@ impl<S: Cases> RawSelect<S> {
                     t.set_waker(cx);
                     t
                 }
-                None => token.0.insert(Token::pooled(cx.waker().clone())),
+                None => token
+                    .0
+                    .insert(Token::pooled(crate::debug::own(cx.waker()).into_owned())),
             };
             let parked_all = register_all(&mut self.cases, &order, tok);
             if parked_all {

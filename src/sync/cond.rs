@@ -647,7 +647,7 @@ impl<'a, M: Relock> Waiter<'a, M> {
                     else {
                         unreachable!()
                     };
-                    let key = self.cond.park(cx.waker());
+                    let key = self.cond.park(&crate::debug::own(cx.waker()));
                     self.stage = Stage::Parked { mutex, key };
                     // Linked first, unlocked second (invariant 1).
                     drop(guard);
@@ -655,7 +655,9 @@ impl<'a, M: Relock> Waiter<'a, M> {
                     return Poll::Pending;
                 }
                 Stage::Parked { key, .. } => {
-                    let Some(by_signal) = self.cond.poll_parked(*key, cx.waker()) else {
+                    let Some(by_signal) =
+                        self.cond.poll_parked(*key, &crate::debug::own(cx.waker()))
+                    else {
                         self.record_park();
                         return Poll::Pending;
                     };

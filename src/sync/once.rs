@@ -246,7 +246,12 @@ where
                     }
                 }
                 Step::Waiting(listener) => {
-                    if Pin::new(listener).poll(cx).is_pending() {
+                    if Pin::new(listener)
+                        .poll(&mut std::task::Context::from_waker(&crate::debug::own(
+                            cx.waker(),
+                        )))
+                        .is_pending()
+                    {
                         debug::park(Reason::SyncOnceDo, this.site, || {
                             Some(Object::Once {
                                 addr: once as *const Once as usize,

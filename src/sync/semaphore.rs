@@ -268,7 +268,7 @@ impl Future for Acquire<'_> {
                 st.waiters.push_back(Waiter {
                     id,
                     n: this.n,
-                    waker: cx.waker().clone(),
+                    waker: crate::debug::own(cx.waker()).into_owned(),
                 });
                 this.id = Some(id);
                 let available = st.size - st.cur;
@@ -279,8 +279,9 @@ impl Future for Acquire<'_> {
             Some(id) => match st.position(id) {
                 Some(i) => {
                     let w = &mut st.waiters[i];
-                    if !w.waker.will_wake(cx.waker()) {
-                        w.waker = cx.waker().clone();
+                    let own = crate::debug::own(cx.waker());
+                    if !w.waker.will_wake(&own) {
+                        w.waker = own.into_owned();
                     }
                     let available = st.size - st.cur;
                     drop(st);

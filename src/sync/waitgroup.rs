@@ -479,7 +479,10 @@ impl Future for Wait<'_> {
                     }
                 }
                 Some(listener) => {
-                    if Pin::new(listener).poll(cx).is_pending() {
+                    if Pin::new(listener)
+                        .poll(&mut Context::from_waker(&crate::debug::own(cx.waker())))
+                        .is_pending()
+                    {
                         this.inner.park(this.site);
                         return Poll::Pending;
                     }

@@ -68,7 +68,14 @@ impl Future for Sleep {
         let timer = this
             .timer
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(duration)));
-        if timer.as_mut().poll(cx).is_pending() {
+        // gokio's own wait (the `sleep` reason says a timer will wake it): not foreign.
+        if timer
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&crate::debug::own(
+                cx.waker(),
+            )))
+            .is_pending()
+        {
             crate::debug::park(crate::debug::Reason::Sleep, this.site, || None);
             return Poll::Pending;
         }

@@ -143,11 +143,12 @@ impl Token {
     /// Stores the waker of the task now polling the owner. The clone happens under the lock,
     /// the drop of a replaced waker after it (rule 2).
     pub(crate) fn set_waker(&self, cx: &Context<'_>) {
+        let own = crate::debug::own(cx.waker());
         let replaced = {
             let mut w = self.waker.lock();
             match &*w {
-                Some(old) if old.will_wake(cx.waker()) => None,
-                _ => w.replace(cx.waker().clone()),
+                Some(old) if old.will_wake(&own) => None,
+                _ => w.replace(own.into_owned()),
             }
         };
         drop(replaced); // executor code, outside the lock

@@ -284,9 +284,9 @@ impl RawMutex {
                 if self.try_lock() || self.spin() {
                     return Poll::Ready(());
                 }
-                self.lock_slow(key, cx.waker())
+                self.lock_slow(key, &crate::debug::own(cx.waker()))
             }
-            Some(k) => self.poll_queued(k, key, cx.waker()),
+            Some(k) => self.poll_queued(k, key, &crate::debug::own(cx.waker())),
         }
     }
 

@@ -190,7 +190,7 @@ impl RawRwMutex {
         cx: &mut Context<'_>,
     ) -> Poll<()> {
         let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
-        let r = self.poll_acquire(kind, key, cx.waker());
+        let r = self.poll_acquire(kind, key, &crate::debug::own(cx.waker()));
         if r.is_ready() {
             coop.made_progress();
         } else {
