@@ -53,6 +53,19 @@ WORKLOADS = [
      "second channel is empty: the fixed cost of a select that does not wait. ns per select."),
     ("recv_prefilled",
      "The same drain with a plain `recv()`: the baseline for `select_first_ready`."),
+    ("select_2_future",
+     "`select_2` with a third arm on a pinned tokio `Sleep` of one hour, which never fires "
+     "(a timeout): 2 producers each send 250 000 values on their own capacity-128 channel, "
+     "one consumer selects over both channels and the timer until both are closed. gokio "
+     "uses `select!` with a `fut(..)` arm; peers `tokio::select!` over tokio mpsc or "
+     "async-channel receive futures and the same `Sleep` (what a tokio program would "
+     "write). ns per value."),
+    ("select_2_future_drain",
+     "The single-task form of `select_2_future`: one task drains two pre-filled "
+     "capacity-1024 channels (1 000 000 values in chunks of 1024, alternating between the "
+     "two; only the draining is timed) with the same 3-arm select, so both channel cases "
+     "are nearly always ready and the timer arm is `Pending` whenever it is polled: the "
+     "fixed cost of such a select. ns per select."),
     ("select_wake_scaling_16",
      "N = 16 tasks each loop on a 2-case select, `recv(own)` and `recv(done)`, with one "
      "`done` channel shared by all; one task sends 200 000 values on the unbuffered `own` "
@@ -108,6 +121,11 @@ WORKLOADS = [
      "`join_next` until empty (marked *JoinSet*) vs Go `wg.Add(1); go func(){ wg.Done() }()` "
      "+ `wg.Wait()` vs **tokio+Notify** (`tokio::spawn`, an atomic countdown, a `Notify`). "
      "ns per task."),
+    ("waitgroup_add_done",
+     "`benches/sync.rs`: one task, 1 000 000 × (take a `wg.guard()` and drop it: Go's "
+     "`wg.Add(1)`, `wg.Done()`), with `wg.wait()` on the zero counter every 1 000. The "
+     "counter's hot path, without any goroutine: gokio vs Go (`Add(1)`, `Done()`, `Wait()` "
+     "on a package-level `sync.WaitGroup`). ns per add/done."),
 ]
 
 # Memory workloads (benches/memory.rs, benches/go/mem.go): (name, unit, prose). Their rows
@@ -186,11 +204,14 @@ MIN_PASSES = 3
 
 def read_results(path):
     """({workload: {peer: (ns, note)}} over all rounds,
-    {regime: {workload: {peer: (ns, note)}}}, {regime: {workload: {peer: passes}}}).
-    A line is `workload, impl, value` (all rounds) or `workload, impl, value, regime, passes`.
-    Several lines for one key (Go runs once per pass) give their median, and their passes add
-    up."""
-    values, notes, counts = {}, {}, {}
+    {regime: {workload: {peer: (ns, note)}}}, {regime: {workload: {peer: passes}}},
+    {regime: {workload: {peer: pinned passes}}}).
+    A line is `workload, impl, value` (all rounds) or `workload, impl, value, regime, passes`,
+    with a sixth field `pinned` for a run under `taskset -c 0` (report.sh's
+    `GOKIO_BENCH_REGIMES=both`). Several lines for one key (Go runs once per pass, the pinned
+    run adds its own) give the median of their values, each weighted by its passes (so
+    about the median of all the rounds), and their passes add up."""
+    values, notes, counts, pinned_counts = {}, {}, {}, {}
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
@@ -203,12 +224,14 @@ def read_results(path):
             else:
                 base, note = base_and_note(impl)
                 base = ALIASES.get(base, base)
-            regime, n = (fields[3], int(fields[4])) if len(fields) == 5 else ("all", 1)
+            regime, n = (fields[3], int(fields[4])) if len(fields) >= 5 else ("all", 1)
             key = (regime, workload, base)
-            values.setdefault(key, []).append(float(ns))
+            values.setdefault(key, []).extend([float(ns)] * n)
             notes[key] = note
             counts[key] = counts.get(key, 0) + n
-    data, by_regime, passes = {}, {}, {}
+            if len(fields) >= 6 and fields[5] == "pinned":
+                pinned_counts[key] = pinned_counts.get(key, 0) + n
+    data, by_regime, passes, pinned = {}, {}, {}, {}
     for key, vs in values.items():
         regime, workload, base = key
         vs.sort()
@@ -218,7 +241,16 @@ def read_results(path):
         else:
             by_regime.setdefault(regime, {}).setdefault(workload, {})[base] = cell
             passes.setdefault(regime, {}).setdefault(workload, {})[base] = counts[key]
-    return data, by_regime, passes
+            pinned.setdefault(regime, {}).setdefault(workload, {})[base] = \
+                pinned_counts.get(key, 0)
+    return data, by_regime, passes, pinned
+
+
+def passes_text(passes, pinned, regime, workload, impl):
+    """How many passes (rounds) a regime's figure stands on, e.g. `7` or `10, 7 pinned`."""
+    n = passes.get(regime, {}).get(workload, {}).get(impl, 0)
+    p = pinned.get(regime, {}).get(workload, {}).get(impl, 0)
+    return f"{n}, {p} pinned" if p else f"{n}"
 
 
 def run(cmd):
@@ -319,7 +351,26 @@ def memory_table(mem):
     return out
 
 
-def regime_tables(data, by_regime, passes):
+def short_of_passes(data, passes, regime, title):
+    """A sentence saying which workloads have fewer than MIN_PASSES gokio rounds in
+    `regime`, so that their targets stay undecided, and what to do about it."""
+    ours = [w for w in workload_order(data) if "gokio" in data[w]]
+    short = [w for w in ours
+             if passes.get(regime, {}).get(w, {}).get("gokio", 0) < MIN_PASSES]
+    if not short:
+        return (f"Every workload has at least {MIN_PASSES} passes with {title}.\n")
+    if regime == "free-cores":
+        how = ("Free cores cannot be forced: the hypervisor decides, and a busy machine "
+               "reads as shared core. Run again on a quiet machine.")
+    else:
+        how = "`GOKIO_BENCH_REGIMES=both` adds pinned shared-core passes."
+    listed = ", ".join(f"`{w}`" for w in short)
+    return (f"**{len(short)} of {len(ours)} workloads have fewer than {MIN_PASSES} passes "
+            f"with {title}** in this run, so their targets stay *unknown* in this regime: "
+            f"{listed}. {how}\n")
+
+
+def regime_tables(data, by_regime, passes, pinned):
     """One results table per regime: the same cells as the main table, from the rounds taken
     in that regime only, with the number of such rounds (passes) per workload."""
     out = ["## By regime\n",
@@ -333,24 +384,38 @@ def regime_tables(data, by_regime, passes):
            "many (gokio's). Go runs as whole processes (`GOKIO_GO_PASSES`, default 3), each "
            "between two probes (`benches/probe.rs`): a pass counts in the regime both probes "
            "saw, or only above if they disagree.\n"]
+    if any(n for r in pinned.values() for w in r.values() for n in w.values()):
+        out.append(
+            "**Pinned passes.** The machine gives the shared-core regime only by chance, so "
+            "this report was made with `GOKIO_BENCH_REGIMES=both`: after the run above, "
+            "the timing benches and the Go passes ran once more under `taskset -c 0` (see "
+            "*Command*), which puts both tokio workers (Go: both `GOMAXPROCS=2` threads) "
+            "and the probe's two threads on one CPU. The shared core of those passes is "
+            "produced by pinning, not found: one CPU shared by the process's threads, as when "
+            "the hypervisor runs both vCPUs on one core, though the scheduler that switches "
+            "them is Linux's, not the hypervisor's. The probe still measured every pinned "
+            "round (a round trip of microseconds to milliseconds, each labelled shared "
+            "core). Pinned rounds count only in the tables below, where *passes* says how "
+            "many of them are pinned (e.g. `10, 7 pinned`), not in the all-rounds table "
+            "above.\n")
     for key, title in REGIMES:
         rows = by_regime.get(key, {})
         out.append(f"### {title.capitalize()}\n")
+        out.append(short_of_passes(data, passes, key, title))
         if not rows:
-            out.append(f"No round of this run was taken with {title}.\n")
             continue
         peers = peer_order(rows)
         out.append("| workload | passes | " + " | ".join(peers) + " |")
         out.append("|---|---:|" + "---:|" * len(peers))
         for w in workload_order(rows):
-            n = passes.get(key, {}).get(w, {}).get("gokio", 0)
+            n = passes_text(passes, pinned, key, w, "gokio")
             cells = ratio_cells(rows[w], peers, fmt_ns)
             out.append(f"| `{w}` | {n} | " + " | ".join(cells) + " |")
         out.append("")
     return out
 
 
-def markdown(data, mem, args, by_regime, passes):
+def markdown(data, mem, args, by_regime, passes, pinned):
     workloads = workload_order(data)
     peers = peer_order(data)
     out = []
@@ -358,8 +423,11 @@ def markdown(data, mem, args, by_regime, passes):
     out.append(
         "Generated by `bash benches/report.sh` (do not edit by hand). Each figure is the "
         "median of `GOKIO_BENCH_ROUNDS` rounds (default 7), implementations run alternating "
-        "(A, B, C, A, B, C, ...) after one warm-up round, on one 2-worker tokio multi-thread "
-        "runtime; every task is a `tokio::spawn`. Go runs the same workloads with "
+        "after one warm-up round, on one 2-worker tokio multi-thread runtime; every task is "
+        "a `tokio::spawn`. The order **rotates**: round r starts at implementation r mod k "
+        "(A, B, C, then B, C, A, then C, A, B, ...), because whichever implementation runs "
+        "first in a round pays for the state the previous round left behind (see *Spawn + "
+        "join* under *Where the time goes*). Go runs the same workloads with "
         "`GOMAXPROCS=2` (`benches/go/main.go`, `benches/go/mem.go`). The harness is "
         "`benches/common/mod.rs`.\n"
     )
@@ -380,8 +448,13 @@ def markdown(data, mem, args, by_regime, passes):
     rounds = os.environ.get("GOKIO_BENCH_ROUNDS", "7")
     out.append(f"- `GOKIO_BENCH_SCALE={scale}`, `GOKIO_BENCH_ROUNDS={rounds}`\n")
     out.append("## Command\n")
-    out.append("```sh\nbash benches/report.sh\n# which runs:\n"
-               f"{args.command}\n{args.go_command}\n```\n")
+    if args.pinned_command:
+        out.append("```sh\nGOKIO_BENCH_REGIMES=both bash benches/report.sh\n# which runs:\n"
+                   f"{args.command}\n{args.go_command}\n# then, pinned to one CPU (the "
+                   f"shared-core regime by construction):\n{args.pinned_command}\n```\n")
+    else:
+        out.append("```sh\nbash benches/report.sh\n# which runs:\n"
+                   f"{args.command}\n{args.go_command}\n```\n")
     out.append("## Workloads\n")
     out.append("Identical for every implementation; values are `u64` and every producer/"
                "consumer workload checks the received sum.\n")
@@ -414,8 +487,8 @@ def markdown(data, mem, args, by_regime, passes):
                        f"({fmt_ns(sel[0])} vs {fmt_ns(recv[0])} ns).")
     out.append("")
     out.append("![chart](benches/chart.svg)\n")
-    out.extend(regime_tables(data, by_regime, passes))
-    out.extend(targets_table(data, by_regime, passes))
+    out.extend(regime_tables(data, by_regime, passes, pinned))
+    out.extend(targets_table(data, by_regime, passes, pinned))
     out.extend(scaling_table(data))
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
     if os.path.exists(analysis):
@@ -486,13 +559,14 @@ def target_met(r, bound):
     return r < bound if bound == 1.0 else r <= bound
 
 
-def targets_table(data, by_regime, passes):
+def targets_table(data, by_regime, passes, pinned):
     out = ["## Targets\n",
            "Each target, the measured ratio over all rounds and in each regime (with its "
            "passes), and whether it is met. A target counts as met only if it holds in both "
            f"regimes, each with at least {MIN_PASSES} passes; *unknown* means a regime was "
-           "not seen often enough in this run to decide. Misses are explained under *Where "
-           "the time goes* below.\n",
+           "not seen often enough in this run to decide. A regime's passes include the pinned "
+           "ones (`taskset -c 0`, see *By regime*), marked as such; the all-rounds column "
+           "does not. Misses are explained under *Where the time goes* below.\n",
            "| target | workload | all rounds | free cores | shared core | bound | met |",
            "|---|---|---:|---:|---:|---:|:-:|"]
     for desc, workload, num, den, bound in TARGETS:
@@ -508,7 +582,7 @@ def targets_table(data, by_regime, passes):
                 cells.append("–")
                 verdicts.append(None)
                 continue
-            cells.append(f"{rr:.2f} ({n})")
+            cells.append(f"{rr:.2f} ({passes_text(passes, pinned, key, workload, num)})")
             verdicts.append(target_met(rr, bound) if n >= MIN_PASSES else None)
         if False in verdicts:
             met = "**no**"
@@ -639,10 +713,12 @@ def main():
     ap.add_argument("--stdout")
     ap.add_argument("--command", required=True)
     ap.add_argument("--go-command", required=True)
+    ap.add_argument("--pinned-command", default="",
+                    help="the commands of report.sh's pinned run, if there was one")
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--svg", required=True)
     args = ap.parse_args()
-    results, by_regime, passes = read_results(args.results)
+    results, by_regime, passes, pinned = read_results(args.results)
     data = {w: row for w, row in results.items() if w not in MEMORY_NAMES}
     mem = {w: row for w, row in results.items() if w in MEMORY_NAMES}
     if not data:
@@ -650,7 +726,7 @@ def main():
     with open(args.svg, "w") as f:
         f.write(svg(data))
     with open(args.markdown, "w") as f:
-        f.write(markdown(data, mem, args, by_regime, passes))
+        f.write(markdown(data, mem, args, by_regime, passes, pinned))
 
 
 if __name__ == "__main__":

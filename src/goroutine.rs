@@ -277,13 +277,24 @@ pub fn run<F: Future>(main: F) -> F::Output {
 /// gokio::yield_now().await;
 /// # });
 /// ```
-pub async fn yield_now() {
-    YieldNow { yielded: false }.await;
+pub fn yield_now() -> YieldNow {
+    YieldNow { yielded: false }
 }
 
-/// The future behind [`yield_now`]: `Pending` once (after waking itself), then `Ready`.
-#[must_use = "futures do nothing unless polled"]
-struct YieldNow {
+/// Future returned by [`yield_now`]: `Pending` once (after waking itself), then `Ready`.
+///
+/// # Examples
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let y: gokio::YieldNow = gokio::yield_now();
+/// assert_eq!(format!("{y:?}"), "YieldNow { yielded: false }");
+/// y.await;
+/// # });
+/// ```
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct YieldNow {
     yielded: bool,
 }
 

@@ -246,8 +246,8 @@ pub use chan::{
 pub use context::{
     CancelCauseFunc, CancelFunc, CancelGuard, Cause, Context, ContextError, ContextKey, StopFunc,
 };
-pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic};
-pub use select::{recv_any, RecvHandle, Select, SelectWait, SendHandle};
+pub use goroutine::{go, num_goroutine, run, yield_now, Builder, Goroutine, Join, Panic, YieldNow};
+pub use select::{recv_any, RecvAny, RecvHandle, Select, SelectWait, SendHandle};
 pub use sync::{
     Cond, DoneGuard, Mutex, MutexGuard, Once, OwnedMutexGuard, OwnedRwMutexReadGuard,
     OwnedRwMutexWriteGuard, RwMutex, RwMutexReadGuard, RwMutexWriteGuard, Semaphore, WaitGroup,

@@ -81,6 +81,7 @@ mod future;
 mod look;
 mod macros;
 mod order;
+mod recv_any;
 mod run;
 
 use std::task::Context;
@@ -91,6 +92,7 @@ pub use self::future::{FutArm, FutArmAny, FutCase};
 use self::look::Look;
 pub use self::order::first_pick;
 use self::order::{Order, STACK_CASES};
+pub use self::recv_any::RecvAny;
 use self::run::RawSelect;
 pub use self::run::SelectFuture;
 use crate::chan::waiter::Token;
@@ -195,18 +197,12 @@ impl Cases for &mut [&mut dyn Case] {
 /// assert_eq!(gokio::recv_any(&chans).await, (2, Some(7)));
 /// # });
 /// ```
-pub async fn recv_any<H>(handles: &[H]) -> (usize, Option<H::Item>)
+pub fn recv_any<H>(handles: &[H]) -> RecvAny<'_, H::Item>
 where
     H: RecvHandle,
     H::Item: Send,
 {
-    let mut cases: Vec<RecvCase<'_, H::Item>> = handles.iter().map(RecvCase::new).collect();
-    let won = {
-        let mut refs: Vec<&mut dyn Case> = cases.iter_mut().map(|c| c as &mut dyn Case).collect();
-        SelectFuture::new(&mut refs, false, false, false).await
-    };
-    let won = won.expect("no default case");
-    (won, cases[won].into_result())
+    RecvAny::new(handles)
 }
 
 #[cfg(all(test, not(loom)))]

@@ -330,15 +330,63 @@ pub fn wait() -> Wait {
 /// });
 /// ```
 #[track_caller]
-pub fn sleep(d: Duration) -> impl Future<Output = ()> + Send {
-    let bubble = this_bubble();
-    async move {
-        crate::time::sleep(d).await;
-        Wait {
-            bubble,
+pub fn sleep(d: Duration) -> Sleep {
+    Sleep {
+        wait: Wait {
+            bubble: this_bubble(),
             registered: false,
+        },
+        // `#[track_caller]` reaches through: the dump shows the user's call.
+        sleep: crate::time::sleep(d),
+        slept: false,
+        done: false,
+    }
+}
+
+/// The future returned by [`sleep`]: [`time::sleep`], then [`wait`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// gokio::synctest::test(async {
+///     let s: gokio::synctest::Sleep = gokio::synctest::sleep(Duration::from_secs(1));
+///     assert!(format!("{s:?}").starts_with("Sleep {"));
+///     s.await;
+/// });
+/// ```
+#[derive(Debug)]
+#[must_use = "futures do nothing unless polled"]
+pub struct Sleep {
+    sleep: crate::time::Sleep,
+    wait: Wait,
+    /// `sleep` is over; now waiting for the bubble to settle.
+    slept: bool,
+    done: bool,
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(());
         }
-        .await;
+        if !this.slept {
+            std::task::ready!(Pin::new(&mut this.sleep).poll(cx));
+            this.slept = true;
+        }
+        std::task::ready!(Pin::new(&mut this.wait).poll(cx));
+        this.done = true;
+        Poll::Ready(())
+    }
+}
+
+impl futures::future::FusedFuture for Sleep {
+    fn is_terminated(&self) -> bool {
+        self.done
     }
 }
 

@@ -37,9 +37,9 @@
 //! The arming state and background task behind every timer live in `time/driver.rs`.
 
 mod driver;
+mod sleep;
 
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
 use crate::chan::Receiver;
@@ -49,6 +49,8 @@ use driver::{deadline, Core};
 /// (pausable) clock. Convert with `into_std()` / `from_std()` when you need a
 /// [`std::time::Instant`].
 pub use tokio::time::Instant;
+
+pub use sleep::Sleep;
 
 /// Waits for `d`: Go's `time.Sleep(d)`. A zero `d` returns at once, as in Go, without a trip
 /// through tokio's timer wheel; any other `d` is tokio's [`sleep`](tokio::time::sleep), so it
@@ -73,24 +75,10 @@ pub use tokio::time::Instant;
 /// });
 /// ```
 #[track_caller]
-pub fn sleep(d: Duration) -> impl Future<Output = ()> + Send + 'static {
+pub fn sleep(d: Duration) -> Sleep {
     // A plain fn returning the future, so that `#[track_caller]` sees the user's call (for the
     // `sleep` wait state `gokio::debug::dump` shows); `async fn` cannot be `#[track_caller]`.
-    let site = crate::debug::caller();
-    async move {
-        if d.is_zero() {
-            return;
-        }
-        let mut timer = std::pin::pin!(tokio::time::sleep(d));
-        std::future::poll_fn(|cx| {
-            let r = timer.as_mut().poll(cx);
-            if r.is_pending() {
-                crate::debug::park(crate::debug::Reason::Sleep, site, || None);
-            }
-            r
-        })
-        .await;
-    }
+    Sleep::new(d, crate::debug::caller())
 }
 
 /// A channel that receives the current time once, after `d`: Go's `time.After(d)`.

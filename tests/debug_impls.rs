@@ -10,52 +10,36 @@ use std::fmt::Debug;
 use gokio::sync::{self, singleflight};
 
 /// A value type that is not `Debug`.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Opaque;
 
 fn debug<T: Debug + ?Sized>() {}
 
+/// The handles and errors; every public future is listed in the next test.
 #[test]
 fn every_public_type_is_debug_without_t_debug() {
     // Channels.
     debug::<gokio::Chan<Opaque>>();
     debug::<gokio::Sender<Opaque>>();
     debug::<gokio::Receiver<Opaque>>();
-    debug::<gokio::SendFuture<'static, Opaque>>();
-    debug::<gokio::RecvFuture<'static, Opaque>>();
-    debug::<gokio::RecvOkFuture<'static, Opaque>>();
-    debug::<gokio::ClosedFuture<'static, Opaque>>();
     debug::<gokio::SendError<Opaque>>();
     debug::<gokio::TrySendError<Opaque>>();
     debug::<gokio::TryRecvError>();
     // Goroutines.
     debug::<gokio::Goroutine<Opaque>>();
-    debug::<gokio::Join<Opaque>>();
     debug::<gokio::Panic>();
     debug::<gokio::Builder>();
     // Select.
     debug::<gokio::Select<'static, Opaque>>();
-    // Sync: the futures never need `T: Debug` (the locks show their value, as std's do).
+    // Sync (the locks show their value, as std's do; their futures are in the next test).
     debug::<gokio::WaitGroup>();
-    debug::<sync::Wait<'static>>();
     debug::<gokio::DoneGuard>();
-    debug::<sync::Lock<'static, Opaque>>();
-    debug::<sync::LockOwned<Opaque>>();
-    debug::<sync::Read<'static, Opaque>>();
-    debug::<sync::Write<'static, Opaque>>();
-    debug::<sync::ReadOwned<Opaque>>();
-    debug::<sync::WriteOwned<Opaque>>();
     debug::<gokio::Semaphore>();
-    debug::<sync::Acquire<'static>>();
     debug::<sync::AcquireError>();
     debug::<gokio::Once>();
     debug::<gokio::Cond>();
-    debug::<sync::CondWait<'static, Opaque>>();
-    debug::<sync::CondWaitOwned<'static, Opaque>>();
     debug::<sync::Group<Opaque>>();
-    debug::<sync::Go<Opaque>>();
     debug::<singleflight::Group<String, Opaque>>();
-    debug::<singleflight::Do<String, Opaque>>();
     // Context.
     debug::<gokio::Context>();
     debug::<gokio::CancelFunc>();
@@ -64,10 +48,131 @@ fn every_public_type_is_debug_without_t_debug() {
     debug::<gokio::context::StopFunc>();
     debug::<gokio::context::ContextKey<Opaque>>();
     debug::<gokio::ContextError>();
-    debug::<gokio::context::Cancelled>();
     // Time.
     debug::<gokio::time::Timer>();
     debug::<gokio::time::Ticker>();
+}
+
+/// Every public future, by name: none is an opaque `impl Future` any more, and none needs
+/// its value type (or closure, or inner future) to be `Debug`.
+#[test]
+fn every_public_future_is_named_and_debug() {
+    type Action = fn() -> std::future::Ready<()>;
+    // Goroutines and select.
+    debug::<gokio::Join<Opaque>>();
+    debug::<gokio::YieldNow>();
+    debug::<gokio::RecvAny<'static, Opaque>>();
+    debug::<gokio::SelectWait<'static, Opaque>>();
+    // Channels.
+    debug::<gokio::SendFuture<'static, Opaque>>();
+    debug::<gokio::RecvFuture<'static, Opaque>>();
+    debug::<gokio::RecvOkFuture<'static, Opaque>>();
+    debug::<gokio::ClosedFuture<'static, Opaque>>();
+    // Sync.
+    debug::<sync::Wait<'static>>();
+    debug::<sync::Lock<'static, Opaque>>();
+    debug::<sync::LockOwned<Opaque>>();
+    debug::<sync::Read<'static, Opaque>>();
+    debug::<sync::Write<'static, Opaque>>();
+    debug::<sync::ReadOwned<Opaque>>();
+    debug::<sync::WriteOwned<Opaque>>();
+    debug::<sync::Acquire<'static>>();
+    debug::<sync::CondWait<'static, Opaque>>();
+    debug::<sync::CondWaitOwned<'static, Opaque>>();
+    debug::<sync::CallOnce<'static, Action, std::future::Ready<()>>>();
+    debug::<sync::Go<Opaque>>();
+    debug::<sync::GroupWait<'static, Opaque>>();
+    debug::<singleflight::Do<String, Opaque>>();
+    // Context and time.
+    debug::<gokio::context::Cancelled>();
+    debug::<gokio::time::Sleep>();
+    #[cfg(feature = "diagnostics")]
+    debug::<gokio::debug::Verify<'static>>();
+    #[cfg(feature = "synctest")]
+    {
+        debug::<gokio::synctest::Sleep>();
+        debug::<gokio::synctest::Wait>();
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn named_futures_say_where_they_stand() {
+    use std::time::Duration;
+
+    let mut nap = tokio_test::task::spawn(gokio::time::sleep(Duration::from_millis(5)));
+    assert_eq!(
+        format!("{:?}", *nap),
+        "Sleep { duration: 5ms, started: false, done: false }"
+    );
+    tokio_test::assert_pending!(nap.poll());
+    assert_eq!(
+        format!("{:?}", *nap),
+        "Sleep { duration: 5ms, started: true, done: false }"
+    );
+    tokio::time::advance(Duration::from_millis(5)).await;
+    tokio_test::assert_ready!(nap.poll());
+    assert_eq!(
+        format!("{:?}", *nap),
+        "Sleep { duration: 5ms, started: false, done: true }"
+    );
+
+    let mut y = tokio_test::task::spawn(gokio::yield_now());
+    tokio_test::assert_pending!(y.poll());
+    assert_eq!(format!("{:?}", *y), "YieldNow { yielded: true }");
+    tokio_test::assert_ready!(y.poll());
+
+    let chans = [gokio::chan::<Opaque>(1), gokio::chan::<Opaque>(1)];
+    let mut any = tokio_test::task::spawn(gokio::recv_any(&chans));
+    assert!(any.poll().is_pending());
+    assert_eq!(
+        format!("{:?}", *any),
+        "RecvAny { handles: 2, parked: true, done: false }"
+    );
+    chans[1].try_send(Opaque).ok().unwrap();
+    let std::task::Poll::Ready((i, v)) = any.poll() else {
+        panic!("a value is ready")
+    };
+    assert!(i == 1 && v.is_some());
+    assert_eq!(
+        format!("{:?}", *any),
+        "RecvAny { handles: 2, parked: false, done: true }"
+    );
+
+    let once = gokio::Once::new();
+    let (gate_tx, gate_rx) = gokio::chan::<()>(0).split();
+    let mut run = tokio_test::task::spawn(once.call_once(|| async move {
+        gate_rx.recv().await;
+    }));
+    tokio_test::assert_pending!(run.poll());
+    assert_eq!(format!("{:?}", *run), "CallOnce { step: Running }");
+    let mut wait = tokio_test::task::spawn(once.call_once(|| async {}));
+    tokio_test::assert_pending!(wait.poll());
+    assert_eq!(format!("{:?}", *wait), "CallOnce { step: Waiting }");
+    drop(gate_tx); // closes the gate: the action ends
+    tokio_test::assert_ready!(run.poll());
+    assert_eq!(format!("{:?}", *run), "CallOnce { step: Done }");
+    tokio_test::assert_ready!(wait.poll());
+
+    let g = sync::Group::<Opaque>::new();
+    let (gate_tx, gate_rx) = gokio::chan::<()>(0).split();
+    let _started = g.go(async move {
+        gate_rx.recv().await;
+        Ok(())
+    });
+    let mut done = tokio_test::task::spawn(g.wait());
+    assert!(done.poll().is_pending());
+    assert_eq!(
+        format!("{:?}", *done),
+        "GroupWait { waiting: true, done: false }"
+    );
+    drop(gate_tx);
+    while done.poll().is_pending() {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        format!("{:?}", *done),
+        "GroupWait { waiting: false, done: true }"
+    );
 }
 
 #[test]

@@ -198,3 +198,31 @@ fn guards_format_as_their_value() {
     );
     assert_eq!(rw.try_write().unwrap().to_string(), "7");
 }
+
+/// Go's package-level `var mu sync.RWMutex`: `RwMutex::new` is `const`, so a `static` holds
+/// one, shared by goroutines on several threads with no `Arc`.
+#[cfg(not(loom))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_rwmutex_across_goroutines() {
+    static TABLE: RwMutex<Vec<u32>> = RwMutex::new(Vec::new());
+    let wg = gokio::WaitGroup::new();
+    for i in 0..8 {
+        wg.go(async move {
+            for _ in 0..100 {
+                TABLE.write().await.push(i);
+                let seen = TABLE.read().await.len();
+                assert!(seen >= 1);
+            }
+        });
+    }
+    wg.wait().await;
+    let table = TABLE.read().await;
+    assert_eq!(table.len(), 800);
+    assert_eq!(table.iter().map(|&i| u64::from(i)).sum::<u64>(), 100 * 28);
+    // The owned guards reach the value through the `Arc` they hold.
+    let rw = Arc::new(RwMutex::new(1));
+    let mut w = Arc::clone(&rw).try_write_owned().unwrap();
+    *w += 1;
+    drop(w);
+    assert_eq!(*Arc::clone(&rw).try_read_owned().unwrap(), 2);
+}

@@ -12,8 +12,11 @@
 //!   of operations is ns/op. An implementation can time itself instead (to leave set-up out
 //!   of the figure) by returning `Some(duration)`.
 //! * Implementations run **alternating**: one unrecorded warm-up pass (A, B, C), then
-//!   `GOKIO_BENCH_ROUNDS` rounds (default 7) of A, B, C, ..., so machine noise hits every peer
-//!   alike. The median of the rounds is reported, with the min..max spread.
+//!   `GOKIO_BENCH_ROUNDS` rounds (default 7), so machine noise hits every peer alike. The
+//!   order **rotates**: round r starts at implementation r mod k (B, C, A, then C, A, B,
+//!   ...), because whichever implementation runs first in a round pays for the state the
+//!   previous round left behind (e.g. the allocator after 100 000 freed task cells; see
+//!   `ANALYSIS.md`). The median of the rounds is reported, with the min..max spread.
 //!
 //! # Environment
 //!
@@ -34,6 +37,11 @@
 //! implementation gets a median per regime over the rounds taken in it, printed with the
 //! number of rounds (passes) behind it and written to `GOKIO_BENCH_OUT` as
 //! `workload\timpl\tns\tregime\tpasses`.
+//!
+//! The harness does not choose the regime. To get shared-core rounds on demand, run the
+//! process on one CPU (`taskset -c 0`, what `GOKIO_BENCH_REGIMES=both bash
+//! benches/report.sh` does for its second run): the workers and the probe's threads then
+//! share it, and the probe labels those rounds `shared-core` as it measures them.
 
 #![allow(dead_code)] // each bench target uses a different subset
 
@@ -198,13 +206,16 @@ impl Bench {
             vec![Vec::with_capacity(self.rounds); impls.len()];
         for round in 0..=self.rounds {
             let before = regime::round_trip_ns();
-            let mut times = Vec::with_capacity(impls.len());
-            for im in &impls {
-                let fut = (im.run)();
+            let mut times = vec![0.0; impls.len()];
+            // Round r starts at implementation r mod k: whichever runs first in a round
+            // inherits the state the previous round left (allocator, caches, parked
+            // workers), so no implementation may always be first.
+            for i in rotation(round, impls.len()) {
+                let fut = (impls[i].run)();
                 let t0 = Instant::now();
                 let timed = self.rt.block_on(fut);
                 let elapsed = timed.unwrap_or_else(|| t0.elapsed());
-                times.push(elapsed.as_nanos() as f64 / ops as f64);
+                times[i] = elapsed.as_nanos() as f64 / ops as f64;
             }
             let regime = Regime::of(before, regime::round_trip_ns());
             if round > 0 {
@@ -258,6 +269,12 @@ impl Bench {
             .find(|r| r.workload == workload && r.implementation == implementation)
             .map(|r| r.median)
     }
+}
+
+/// The order in which round `round` runs `k` implementations: `round mod k`, then the
+/// following ones, wrapping around.
+fn rotation(round: usize, k: usize) -> impl Iterator<Item = usize> {
+    (0..k).map(move |j| (round + j) % k)
 }
 
 /// Appends one `workload\timplementation\tvalue` line to the `GOKIO_BENCH_OUT` file, if set

@@ -6,6 +6,15 @@
 //! two free cores a round trip is a cache-line transfer each way (~100–200 ns here); when the
 //! threads share a core, each hand-over waits for the other thread to be scheduled
 //! (microseconds to milliseconds). [`FREE_CORES_BELOW_NS`] separates the two.
+//!
+//! A thread that has waited [`SPINS_BEFORE_YIELD`] spin hints for its answer yields its CPU
+//! (`sched_yield`) between looks. With free cores the answer comes long before that, so the
+//! yield changes nothing there; when both threads are on one CPU (a shared core, or the run
+//! pinned with `taskset -c 0` by `benches/report.sh`), a waiter that only spun would keep the
+//! CPU from the thread it waits for until the kernel preempts it (a round trip of tens of
+//! milliseconds on this machine, so one probe took a single trip); yielding hands it over
+//! after the spin budget, and a shared core then reads as a few hundred microseconds a trip
+//! (~230 µs on this machine: each side's spin budget once), still far above the threshold.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -17,6 +26,23 @@ pub const FREE_CORES_BELOW_NS: f64 = 1_000.0;
 
 /// How long one probe runs.
 const PROBE_TIME: Duration = Duration::from_millis(3);
+
+/// Spin hints a waiting probe thread spends before it yields its CPU between looks: ~100 µs on
+/// this machine (a spin hint is tens of cycles on recent x86), far longer than an answer takes
+/// from a free core (~150 ns a round trip), so a round trip with a yield in it is always
+/// above [`FREE_CORES_BELOW_NS`].
+const SPINS_BEFORE_YIELD: u32 = 4096;
+
+/// One look of a waiting probe thread that has already looked `spins` times: a spin hint,
+/// or a yield once the spin budget is spent.
+fn wait_a_little(spins: &mut u32) {
+    if *spins < SPINS_BEFORE_YIELD {
+        *spins += 1;
+        std::hint::spin_loop();
+    } else {
+        thread::yield_now();
+    }
+}
 
 /// The regime a measurement was taken in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +87,7 @@ pub fn round_trip_ns() -> f64 {
         let line = Arc::clone(&line);
         thread::spawn(move || {
             let mut seen = 0;
+            let mut spins = 0;
             loop {
                 let v = line.load(Ordering::Acquire);
                 if v == stop {
@@ -69,8 +96,9 @@ pub fn round_trip_ns() -> f64 {
                 if v != seen && v % 2 == 1 {
                     line.store(v + 1, Ordering::Release);
                     seen = v + 1;
+                    spins = 0;
                 }
-                std::hint::spin_loop();
+                wait_a_little(&mut spins);
             }
         })
     };
@@ -78,11 +106,12 @@ pub fn round_trip_ns() -> f64 {
     let mut trips = 0u64;
     let mut next = 1u64;
     // Reading the clock costs ~25 ns a trip: small against the 1 000 ns threshold, and it
-    // keeps a shared-core probe (milliseconds a trip) from overrunning its time.
+    // keeps a shared-core probe (hundreds of microseconds a trip) from overrunning its time.
     while trips == 0 || start.elapsed() < PROBE_TIME {
         line.store(next, Ordering::Release);
+        let mut spins = 0;
         while line.load(Ordering::Acquire) != next + 1 {
-            std::hint::spin_loop();
+            wait_a_little(&mut spins);
         }
         next += 2;
         trips += 1;

@@ -1,7 +1,12 @@
 //! The goleak-style leak check: fail a test if goroutines it started are still alive.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+
+use futures::future::FusedFuture;
 
 use super::dump::{dump, Dump, GoroutineInfo};
 use super::park;
@@ -140,20 +145,8 @@ impl LeakCheck {
     /// check.verify().await.unwrap(); // the goroutine ends within the grace period
     /// # });
     /// ```
-    pub async fn verify(&self) -> Result<(), Leaked> {
-        let deadline = Instant::now() + self.grace;
-        let mut pause = Duration::from_millis(1);
-        loop {
-            let leaked = self.leaked();
-            if leaked.is_empty() {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                return Err(Leaked(leaked));
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(50));
-        }
+    pub fn verify(&self) -> Verify<'_> {
+        Verify::new(Check::Borrowed(self))
     }
 
     /// [`verify`](Self::verify) for synchronous code (a `#[test]` fn, the end of `main`).
@@ -198,8 +191,108 @@ impl LeakCheck {
 /// gokio::debug::verify_none().await.unwrap();
 /// # });
 /// ```
-pub async fn verify_none() -> Result<(), Leaked> {
-    LeakCheck::new().verify().await
+pub fn verify_none() -> Verify<'static> {
+    Verify::new(Check::Owned(LeakCheck::new()))
+}
+
+/// The check a [`Verify`] runs: the caller's, or [`verify_none`]'s own.
+#[derive(Debug)]
+enum Check<'a> {
+    Borrowed(&'a LeakCheck),
+    Owned(LeakCheck),
+}
+
+/// Future returned by [`LeakCheck::verify`] and [`verify_none`]: resolves once no unexpected
+/// goroutine is alive, or to the ones still alive when the grace period is over.
+///
+/// The grace period starts at its first poll. Between checks it sleeps on tokio's timer
+/// (1 ms, doubling up to 50 ms), so it needs a tokio runtime with time enabled. `Debug`
+/// shows the check and whether it is sleeping.
+///
+/// # Examples
+///
+/// ```
+/// # gokio::run(async {
+/// let check = gokio::debug::LeakCheck::new();
+/// let v: gokio::debug::Verify<'_> = check.verify();
+/// assert!(format!("{v:?}").starts_with("Verify {"));
+/// v.await.unwrap();
+/// # });
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Verify<'a> {
+    check: Check<'a>,
+    /// End of the grace period, set at the first poll.
+    deadline: Option<Instant>,
+    pause: Duration,
+    /// The pause between two checks (tokio's `Sleep` is `!Unpin`: boxed).
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    done: bool,
+}
+
+impl<'a> Verify<'a> {
+    fn new(check: Check<'a>) -> Self {
+        Verify {
+            check,
+            deadline: None,
+            pause: Duration::from_millis(1),
+            sleep: None,
+            done: false,
+        }
+    }
+}
+
+impl Future for Verify<'_> {
+    type Output = Result<(), Leaked>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Leaked>> {
+        let this = &mut *self;
+        assert!(!this.done, "`Verify` polled after completion");
+        loop {
+            if let Some(sleep) = &mut this.sleep {
+                std::task::ready!(sleep.as_mut().poll(cx));
+                this.sleep = None;
+                this.pause = (this.pause * 2).min(Duration::from_millis(50));
+            }
+            let check = match &this.check {
+                Check::Borrowed(check) => *check,
+                Check::Owned(check) => check,
+            };
+            let deadline = *this
+                .deadline
+                .get_or_insert_with(|| Instant::now() + check.grace);
+            let leaked = check.leaked();
+            if leaked.is_empty() {
+                this.done = true;
+                return Poll::Ready(Ok(()));
+            }
+            if Instant::now() >= deadline {
+                this.done = true;
+                return Poll::Ready(Err(Leaked(leaked)));
+            }
+            this.sleep = Some(Box::pin(tokio::time::sleep(this.pause)));
+        }
+    }
+}
+
+impl FusedFuture for Verify<'_> {
+    fn is_terminated(&self) -> bool {
+        self.done
+    }
+}
+
+impl fmt::Debug for Verify<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let check = match &self.check {
+            Check::Borrowed(check) => *check,
+            Check::Owned(check) => check,
+        };
+        f.debug_struct("Verify")
+            .field("check", check)
+            .field("sleeping", &self.sleep.is_some())
+            .field("done", &self.done)
+            .finish()
+    }
 }
 
 /// The error of a failed leak check: the goroutines still alive.

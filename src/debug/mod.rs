@@ -140,7 +140,7 @@ mod sigquit;
 #[cfg(feature = "diagnostics")]
 pub use dump::{dump, Dump, GoroutineInfo, Grouped};
 #[cfg(feature = "diagnostics")]
-pub use leak::{verify_none, LeakCheck, Leaked};
+pub use leak::{verify_none, LeakCheck, Leaked, Verify};
 #[cfg(all(unix, feature = "sigquit"))]
 pub use sigquit::dump_on_sigquit;
 

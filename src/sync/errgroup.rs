@@ -34,6 +34,10 @@ use futures::FutureExt;
 use crate::context::{CancelFunc, Context};
 use crate::loom::{lock, Arc, Mutex};
 
+pub use self::wait::GroupWait;
+
+mod wait;
+
 /// A group of tasks working on subtasks of one job: Go's `errgroup.Group`.
 ///
 /// [`go`](Group::go) starts tasks that return `Result<(), E>`; [`wait`](Group::wait) waits for
@@ -359,52 +363,11 @@ impl<E: Send + 'static> Group<E> {
     ///     assert_eq!(g.wait().await, Err(7));
     /// });
     /// ```
-    pub async fn wait(&self) -> Result<(), E>
+    pub fn wait(&self) -> GroupWait<'_, E>
     where
         E: Clone,
     {
-        let (err, panic) = loop {
-            let listener = {
-                let mut state = lock(&self.inner.state);
-                if state.active == 0 && state.queued.is_empty() {
-                    let panic = match std::mem::replace(&mut state.panic, Panicked::No) {
-                        Panicked::No => None,
-                        Panicked::Payload(payload) => {
-                            state.panic = Panicked::Raised(message(&*payload));
-                            Some(payload)
-                        }
-                        Panicked::Raised(msg) => {
-                            let payload: Box<dyn Any + Send> = Box::new(msg.clone());
-                            state.panic = Panicked::Raised(msg);
-                            Some(payload)
-                        }
-                    };
-                    break (state.err.clone(), panic);
-                }
-                self.inner.finished.listen()
-            };
-            // Go's `Group.Wait` is a `sync.WaitGroup.Wait`: the dump says so.
-            let mut listener = listener;
-            std::future::poll_fn(|cx| {
-                let r = Pin::new(&mut listener).poll(cx);
-                if r.is_pending() {
-                    crate::debug::park(
-                        crate::debug::Reason::SyncWaitGroupWait,
-                        crate::debug::NO_SITE,
-                        || None,
-                    );
-                }
-                r
-            })
-            .await;
-        };
-        if let Some(cancel) = &self.inner.cancel {
-            cancel.cancel();
-        }
-        if let Some(payload) = panic {
-            std::panic::resume_unwind(payload);
-        }
-        err.map_or(Ok(()), Err)
+        GroupWait::new(self)
     }
 }
 

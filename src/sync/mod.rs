@@ -24,9 +24,9 @@ mod waiters;
 mod waitgroup;
 
 pub use cond::{Cond, CondWait, CondWaitOwned};
-pub use errgroup::{Go, Group};
+pub use errgroup::{Go, Group, GroupWait};
 pub use mutex::{Lock, LockOwned, Mutex, MutexGuard, OwnedMutexGuard};
-pub use once::Once;
+pub use once::{CallOnce, Once};
 pub use oncefunc::{once_func, once_value, once_values};
 pub use rwmutex::{
     OwnedRwMutexReadGuard, OwnedRwMutexWriteGuard, Read, ReadOwned, RwMutex, RwMutexReadGuard,

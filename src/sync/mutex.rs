@@ -5,7 +5,7 @@
 //! cell and the guards' access to it, in `mutex/cell.rs`, one of the crate's three `unsafe` modules.
 //! This file holds the public types: the mutex, its guards and its futures.
 
-mod cell;
+pub(super) mod cell; // also holds `RwMutex`'s value
 mod raw;
 
 use std::fmt;

@@ -10,11 +10,16 @@
 //! Invariant: at most one closure is running at any time, and once the state is `DONE` no
 //! closure ever runs again.
 
+use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use event_listener::Event;
+use event_listener::{Event, EventListener};
+use futures::future::FusedFuture;
 
-use crate::debug::{self, Object, Reason};
+use crate::debug::{self, Object, Reason, Site};
 use crate::loom::atomic::{AtomicUsize, Ordering};
 
 const NEW: usize = 0;
@@ -105,51 +110,18 @@ impl Once {
     /// # });
     /// ```
     #[track_caller]
-    pub fn call_once<F, Fut>(&self, f: F) -> impl Future<Output = ()> + use<'_, F, Fut>
+    pub fn call_once<F, Fut>(&self, f: F) -> CallOnce<'_, F, Fut>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = ()>,
     {
         // A plain fn returning the future, so that `#[track_caller]` sees the user's call
         // (for the wait state a dump shows); `async fn` cannot be `#[track_caller]` on stable.
-        let site = debug::caller();
-        async move {
-            loop {
-                match self.state.compare_exchange(
-                    NEW,
-                    RUNNING,
-                    Ordering::Acquire,
-                    Ordering::Acquire,
-                ) {
-                    Ok(_) => {
-                        let mut guard = RunGuard {
-                            once: self,
-                            completed: false,
-                        };
-                        f().await;
-                        guard.completed = true;
-                        return;
-                    }
-                    Err(DONE) => return,
-                    Err(_) => {
-                        let mut listener = self.changed.listen();
-                        if self.state.load(Ordering::Acquire) == RUNNING {
-                            std::future::poll_fn(|cx| {
-                                let r = std::pin::Pin::new(&mut listener).poll(cx);
-                                if r.is_pending() {
-                                    debug::park(Reason::SyncOnceDo, site, || {
-                                        Some(Object::Once {
-                                            addr: self as *const Once as usize,
-                                        })
-                                    });
-                                }
-                                r
-                            })
-                            .await;
-                        }
-                    }
-                }
-            }
+        CallOnce {
+            once: self,
+            site: debug::caller(),
+            f: Some(f),
+            step: Step::Try,
         }
     }
 
@@ -185,5 +157,147 @@ impl Drop for RunGuard<'_> {
         };
         self.once.state.store(next, Ordering::Release);
         self.once.changed.notify(usize::MAX);
+    }
+}
+
+/// Future returned by [`Once::call_once`]: runs the action, or waits for the call that runs
+/// it, and resolves once the action has completed.
+///
+/// The action's future is boxed when this call runs it (gokio projects no pins; it is made
+/// once per `Once`), so `CallOnce` is `Unpin`. Its `Debug` shows its step (`Try`, `Waiting`,
+/// `Running`, `Done`) and needs nothing of `F` or `Fut`.
+///
+/// # Examples
+///
+/// ```
+/// use gokio::{sync::CallOnce, Once};
+///
+/// # gokio::run(async {
+/// let once = Once::new();
+/// let call: CallOnce<'_, _, _> = once.call_once(|| async { println!("once") });
+/// assert_eq!(format!("{call:?}"), "CallOnce { step: Try }");
+/// call.await;
+/// assert!(once.is_done());
+/// # });
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct CallOnce<'a, F, Fut> {
+    once: &'a Once,
+    /// The user's call, for the wait state.
+    site: Site,
+    /// Taken by the call that wins the right to run.
+    f: Option<F>,
+    step: Step<'a, Fut>,
+}
+
+/// Where a [`CallOnce`] is.
+enum Step<'a, Fut> {
+    /// About to try `NEW → RUNNING` (or to see `DONE`).
+    Try,
+    /// Another call runs the action; listening for the state to change.
+    Waiting(EventListener),
+    /// This call runs the action; the guard publishes the outcome when dropped.
+    Running {
+        fut: Pin<Box<Fut>>,
+        guard: RunGuard<'a>,
+    },
+    Done,
+}
+
+// No field is ever pinned: `f` is moved out by value and the action's future is boxed.
+impl<F, Fut> Unpin for CallOnce<'_, F, Fut> {}
+
+impl<F, Fut> Future for CallOnce<'_, F, Fut>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        let once = this.once;
+        loop {
+            match &mut this.step {
+                Step::Try => {
+                    match once.state.compare_exchange(
+                        NEW,
+                        RUNNING,
+                        Ordering::Acquire,
+                        Ordering::Acquire,
+                    ) {
+                        Ok(_) => {
+                            // The guard first: a panic in `f()` itself counts as done too.
+                            let guard = RunGuard {
+                                once,
+                                completed: false,
+                            };
+                            let f = this.f.take().expect("`f` is taken by the one run");
+                            let fut = Box::pin(f());
+                            this.step = Step::Running { fut, guard };
+                        }
+                        Err(DONE) => this.step = Step::Done,
+                        Err(_) => {
+                            let listener = once.changed.listen();
+                            if once.state.load(Ordering::Acquire) == RUNNING {
+                                this.step = Step::Waiting(listener);
+                            }
+                        }
+                    }
+                }
+                Step::Waiting(listener) => {
+                    if Pin::new(listener).poll(cx).is_pending() {
+                        debug::park(Reason::SyncOnceDo, this.site, || {
+                            Some(Object::Once {
+                                addr: once as *const Once as usize,
+                            })
+                        });
+                        return Poll::Pending;
+                    }
+                    this.step = Step::Try;
+                }
+                Step::Running { fut, guard } => {
+                    // A panic of the action counts as done (Go's rule): the guard must see
+                    // it even if the caller catches the panic and keeps this future.
+                    match std::panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(())) => {
+                            guard.completed = true;
+                            this.step = Step::Done;
+                        }
+                        Err(panic) => {
+                            guard.completed = true;
+                            this.step = Step::Done;
+                            std::panic::resume_unwind(panic);
+                        }
+                    }
+                }
+                Step::Done => return Poll::Ready(()),
+            }
+        }
+    }
+}
+
+impl<F, Fut> FusedFuture for CallOnce<'_, F, Fut>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    fn is_terminated(&self) -> bool {
+        matches!(self.step, Step::Done)
+    }
+}
+
+impl<F, Fut> fmt::Debug for CallOnce<'_, F, Fut> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let step = match self.step {
+            Step::Try => "Try",
+            Step::Waiting(_) => "Waiting",
+            Step::Running { .. } => "Running",
+            Step::Done => "Done",
+        };
+        f.debug_struct("CallOnce")
+            .field("step", &format_args!("{step}"))
+            .finish()
     }
 }

@@ -1,184 +1,39 @@
 //! [`RwMutex`]: a fair, writer-preferring reader/writer lock (Go's `sync.RWMutex`).
 //!
-//! Source: Go's `src/sync/rwmutex.go` for the semantics (once a writer waits, new readers
-//! wait behind it). Simplicity beats speed here: all state sits under one lock.
+//! The lock protocol (FIFO, writer-preferring, direct hand-off) is in `rwmutex/raw.rs`. The
+//! value sits in the same cell as a [`Mutex`](crate::Mutex)'s value (`mutex/cell.rs`, one of
+//! the crate's three `unsafe` modules), which also holds the guards' `Deref`/`DerefMut` and
+//! the argument that they are sound for a reader/writer protocol: a write guard exists only
+//! while the protocol has granted [`Kind::Write`], which excludes every other guard; read
+//! guards exist only while it has granted [`Kind::Read`], which excludes every write guard.
 //!
-//! # Algorithm
-//! State: `readers` (active read guards), `writer` (a write guard is active) and one FIFO
-//! queue of waiters tagged read or write.
-//! - **read** is admitted at once iff no writer is active and nobody is queued; **write**
-//!   iff nobody is active and nobody is queued. Otherwise the waiter queues at the back.
-//!   So a waiting writer blocks every later reader (writer preference), and no one
-//!   overtakes anyone (FIFO).
-//! - **grant** (after a release or a cancellation): walk the queue from the head, admitting
-//!   a writer if nobody is active, or every consecutive reader while no writer is active;
-//!   stop at the first waiter that cannot be admitted. Admission is a direct hand-off: the
-//!   waiter's counts are taken for it and its slot is marked `Granted` before it is woken.
-//! - **cancellation**: a `Waiting` waiter leaves the queue (then grant runs: a cancelled
-//!   writer at the head may have been holding readers back); a `Granted` one releases what
-//!   it was given.
+//! # Why this cell
+//! The value used to sit in a `tokio::sync::RwLock` behind an `Arc` (for the owned guards),
+//! kept uncontended by the protocol. `Arc::new` is not `const`, so `RwMutex::new` could not
+//! be, and a `static RwMutex` (Go's package-level `var mu sync.RWMutex`) was impossible. The
+//! owned guards now hold the `Arc<RwMutex<T>>` they were given and reach the value through
+//! it, so no inner `Arc` is needed; a lazily made inner (`WaitGroup`'s `OnceLock`) would have
+//! cost a check on every lock and room for the value twice. The second lock's check on every
+//! guard is gone too.
 //!
-//! # Invariants
-//! 1. `writer` implies `readers == 0`.
-//! 2. When the state lock is free, the head of the queue cannot be admitted (grant has run
-//!    after every change that could admit it).
-//! 3. A slot is freed only by its owning future (see `waiters.rs`).
-//!
-//! # Data
-//! The value lives in a `tokio::sync::RwLock` (behind an `Arc` for the owned guards) whose
-//! `try_read`/`try_write` always succeed, because the protocol above already excludes
-//! conflicting access; guards drop the inner guard before they release the protocol.
+//! # Auto traits
+//! `RwMutex<T>` is `Send` if `T: Send` and `Sync` if `T: Send + Sync` (std's `RwLock`
+//! bounds): the cell alone would make it `Sync` for `T: Send` (a mutex hands `&T` to one
+//! thread at a time), so a `PhantomData<T>` adds `T: Sync`, since readers on several threads
+//! share `&T`. Every guard holds `&RwMutex<T>` or `Arc<RwMutex<T>>`, so it is `Send` and
+//! `Sync` only if `T: Send + Sync`. The cell's `UnsafeCell` makes `T` invariant.
+
+mod future;
+mod raw;
 
 use std::fmt;
-use std::future::Future;
-use std::ops::{Deref, DerefMut};
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::marker::PhantomData;
 
-use super::waiters::{WaitQueue, WaitState, WakeList};
+pub use self::future::{Read, ReadOwned, Write, WriteOwned};
+use self::raw::{Kind, RawRwMutex};
+use super::mutex::cell::LockCell;
 use crate::blocking::block_on;
 use crate::loom::StdArc as Arc;
-
-/// The value cell; see "Data" in the module docs.
-type Cell<T> = tokio::sync::RwLock<T>;
-
-/// What a waiter or guard holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Read,
-    Write,
-}
-
-struct State {
-    readers: usize,
-    writer: bool,
-    queue: WaitQueue<Kind>,
-}
-
-impl State {
-    fn admissible(&self, kind: Kind) -> bool {
-        match kind {
-            Kind::Read => !self.writer,
-            Kind::Write => !self.writer && self.readers == 0,
-        }
-    }
-
-    fn take(&mut self, kind: Kind) {
-        match kind {
-            Kind::Read => self.readers += 1,
-            Kind::Write => self.writer = true,
-        }
-    }
-
-    fn give_back(&mut self, kind: Kind) {
-        match kind {
-            Kind::Read => self.readers -= 1,
-            Kind::Write => self.writer = false,
-        }
-    }
-
-    /// Admits waiters from the head while possible. Returns `true` if it stopped only
-    /// because `wakers` is full.
-    fn grant(&mut self, wakers: &mut WakeList) -> bool {
-        while let Some(k) = self.queue.front() {
-            let kind = self.queue.slot(k).kind;
-            if !self.admissible(kind) {
-                break;
-            }
-            if wakers.is_full() {
-                return true;
-            }
-            self.take(kind);
-            self.queue.pop_front();
-            let slot = self.queue.slot(k);
-            slot.state = WaitState::Granted;
-            wakers.push(slot.waker.take());
-            if kind == Kind::Write {
-                break;
-            }
-        }
-        false
-    }
-}
-
-/// The non-generic protocol.
-struct RawRwMutex {
-    state: crate::loom::Mutex<State>,
-}
-
-impl RawRwMutex {
-    fn new() -> Self {
-        RawRwMutex {
-            state: crate::loom::Mutex::new(State {
-                readers: 0,
-                writer: false,
-                queue: WaitQueue::new(),
-            }),
-        }
-    }
-
-    fn try_acquire(&self, kind: Kind) -> bool {
-        let mut st = crate::loom::lock(&self.state);
-        let ok = st.queue.is_empty() && st.admissible(kind);
-        if ok {
-            st.take(kind);
-        }
-        ok
-    }
-
-    fn poll_acquire(&self, kind: Kind, key: &mut Option<usize>, waker: &Waker) -> Poll<()> {
-        let mut st = crate::loom::lock(&self.state);
-        match *key {
-            None => {
-                if st.queue.is_empty() && st.admissible(kind) {
-                    st.take(kind);
-                    return Poll::Ready(());
-                }
-                *key = Some(st.queue.push_back(waker.clone(), kind));
-                Poll::Pending
-            }
-            Some(k) => {
-                let slot = st.queue.slot(k);
-                if slot.state == WaitState::Granted {
-                    st.queue.free(k);
-                    *key = None;
-                    return Poll::Ready(());
-                }
-                if !slot.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
-                    slot.waker = Some(waker.clone());
-                }
-                Poll::Pending
-            }
-        }
-    }
-
-    /// Releases `kind` (if given) and admits whoever can go next, waking outside the lock.
-    fn release(&self, kind: Option<Kind>) {
-        let mut st = crate::loom::lock(&self.state);
-        if let Some(kind) = kind {
-            st.give_back(kind);
-        }
-        loop {
-            let mut wakers = WakeList::new();
-            let more = st.grant(&mut wakers);
-            drop(st);
-            wakers.wake_all();
-            if !more {
-                return;
-            }
-            st = crate::loom::lock(&self.state);
-        }
-    }
-
-    /// A pending future with slot `k` is dropped.
-    fn cancel(&self, k: usize) {
-        let mut st = crate::loom::lock(&self.state);
-        let kind = st.queue.slot(k).kind;
-        let granted = st.queue.free(k) == WaitState::Granted;
-        drop(st);
-        self.release(granted.then_some(kind));
-    }
-}
 
 /// A fair reader/writer lock: Go's `sync.RWMutex` for async Rust, protecting a value of
 /// type `T`.
@@ -218,23 +73,39 @@ impl RawRwMutex {
 /// # }
 /// ```
 pub struct RwMutex<T: ?Sized> {
-    raw: RawRwMutex,
-    data: Arc<Cell<T>>,
+    pub(super) raw: RawRwMutex,
+    /// `Sync` needs `T: Sync` too: see "Auto traits" in the module docs.
+    _readers_share: PhantomData<T>,
+    pub(super) data: LockCell<T>,
 }
 
 impl<T> RwMutex<T> {
-    /// Creates an unlocked `RwMutex` holding `value`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let rw = gokio::RwMutex::new(1);
-    /// assert_eq!(*rw.try_read().unwrap(), 1);
-    /// ```
-    pub fn new(value: T) -> Self {
-        RwMutex {
-            raw: RawRwMutex::new(),
-            data: Arc::new(Cell::new(value)),
+    crate::loom::const_fn! {
+        /// Creates an unlocked `RwMutex` holding `value`.
+        ///
+        /// `const`, so a `static` can hold one, as a Go package holds a `var mu sync.RWMutex`
+        /// (under `--cfg loom`, whose locks are not `const`, it is a plain `fn`).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use gokio::RwMutex;
+        ///
+        /// static ROUTES: RwMutex<Vec<&str>> = RwMutex::new(Vec::new());
+        ///
+        /// # gokio::run(async {
+        /// ROUTES.write().await.push("/healthz");
+        /// assert_eq!(ROUTES.read().await.len(), 1);
+        /// let rw = RwMutex::new(1);
+        /// assert_eq!(*rw.try_read().unwrap(), 1);
+        /// # });
+        /// ```
+        pub fn new(value: T) -> Self {
+            RwMutex {
+                raw: RawRwMutex::new(),
+                _readers_share: PhantomData,
+                data: LockCell::new(value),
+            }
         }
     }
 
@@ -247,10 +118,7 @@ impl<T> RwMutex<T> {
     /// assert_eq!(rw.into_inner(), [1]);
     /// ```
     pub fn into_inner(self) -> T {
-        match Arc::try_unwrap(self.data) {
-            Ok(cell) => cell.into_inner(),
-            Err(_) => unreachable!("gokio RwMutex: data cell shared without a guard"),
-        }
+        self.data.into_inner()
     }
 }
 
@@ -573,62 +441,27 @@ impl<T: ?Sized> RwMutex<T> {
     /// assert_eq!(rw.into_inner(), 5);
     /// ```
     pub fn get_mut(&mut self) -> &mut T {
-        match Arc::get_mut(&mut self.data) {
-            Some(cell) => cell.get_mut(),
-            None => unreachable!("gokio RwMutex: data cell shared without a guard"),
-        }
+        self.data.get_mut()
     }
 
+    /// Called only once the protocol has granted [`Kind::Read`] (the cell's safety rests on it).
     fn read_guard(&self) -> RwMutexReadGuard<'_, T> {
-        match self.data.try_read() {
-            Ok(data) => RwMutexReadGuard {
-                data,
-                _release: Release {
-                    raw: &self.raw,
-                    kind: Kind::Read,
-                },
-            },
-            Err(_) => unreachable!("gokio RwMutex: data cell contended while read-locked"),
-        }
+        RwMutexReadGuard { rw: self }
     }
 
+    /// Called only once the protocol has granted [`Kind::Write`].
     fn write_guard(&self) -> RwMutexWriteGuard<'_, T> {
-        match self.data.try_write() {
-            Ok(data) => RwMutexWriteGuard {
-                data,
-                _release: Release {
-                    raw: &self.raw,
-                    kind: Kind::Write,
-                },
-            },
-            Err(_) => unreachable!("gokio RwMutex: data cell contended while write-locked"),
-        }
+        RwMutexWriteGuard { rw: self }
     }
 
+    /// As [`read_guard`](Self::read_guard).
     fn owned_read_guard(this: Arc<Self>) -> OwnedRwMutexReadGuard<T> {
-        match Arc::clone(&this.data).try_read_owned() {
-            Ok(data) => OwnedRwMutexReadGuard {
-                data,
-                _release: OwnedRelease {
-                    rw: this,
-                    kind: Kind::Read,
-                },
-            },
-            Err(_) => unreachable!("gokio RwMutex: data cell contended while read-locked"),
-        }
+        OwnedRwMutexReadGuard { rw: this }
     }
 
+    /// As [`write_guard`](Self::write_guard).
     fn owned_write_guard(this: Arc<Self>) -> OwnedRwMutexWriteGuard<T> {
-        match Arc::clone(&this.data).try_write_owned() {
-            Ok(data) => OwnedRwMutexWriteGuard {
-                data,
-                _release: OwnedRelease {
-                    rw: this,
-                    kind: Kind::Write,
-                },
-            },
-            Err(_) => unreachable!("gokio RwMutex: data cell contended while write-locked"),
-        }
+        OwnedRwMutexWriteGuard { rw: this }
     }
 }
 
@@ -655,30 +488,6 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwMutex<T> {
     }
 }
 
-/// Releases the protocol after the data cell (declared after `data` in the guards).
-struct Release<'a> {
-    raw: &'a RawRwMutex,
-    kind: Kind,
-}
-
-impl Drop for Release<'_> {
-    fn drop(&mut self) {
-        self.raw.release(Some(self.kind));
-    }
-}
-
-/// As [`Release`], for owned guards.
-struct OwnedRelease<T: ?Sized> {
-    rw: Arc<RwMutex<T>>,
-    kind: Kind,
-}
-
-impl<T: ?Sized> Drop for OwnedRelease<T> {
-    fn drop(&mut self) {
-        self.rw.raw.release(Some(self.kind));
-    }
-}
-
 /// Shared access to the value of a read-locked [`RwMutex`]; releases it when dropped.
 ///
 /// # Examples
@@ -690,8 +499,7 @@ impl<T: ?Sized> Drop for OwnedRelease<T> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwMutexReadGuard<'a, T: ?Sized> {
-    data: tokio::sync::RwLockReadGuard<'a, T>,
-    _release: Release<'a>,
+    pub(in crate::sync) rw: &'a RwMutex<T>,
 }
 
 /// Exclusive access to the value of a write-locked [`RwMutex`]; releases it when dropped.
@@ -705,8 +513,7 @@ pub struct RwMutexReadGuard<'a, T: ?Sized> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwMutexWriteGuard<'a, T: ?Sized> {
-    data: tokio::sync::RwLockWriteGuard<'a, T>,
-    _release: Release<'a>,
+    pub(in crate::sync) rw: &'a RwMutex<T>,
 }
 
 /// As [`RwMutexReadGuard`], owning an `Arc` of the lock (can move into spawned tasks).
@@ -722,8 +529,7 @@ pub struct RwMutexWriteGuard<'a, T: ?Sized> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct OwnedRwMutexReadGuard<T: ?Sized> {
-    data: tokio::sync::OwnedRwLockReadGuard<T>,
-    _release: OwnedRelease<T>,
+    pub(in crate::sync) rw: Arc<RwMutex<T>>,
 }
 
 /// As [`RwMutexWriteGuard`], owning an `Arc` of the lock (can move into spawned tasks).
@@ -740,47 +546,32 @@ pub struct OwnedRwMutexReadGuard<T: ?Sized> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct OwnedRwMutexWriteGuard<T: ?Sized> {
-    data: tokio::sync::OwnedRwLockWriteGuard<T>,
-    _release: OwnedRelease<T>,
+    pub(in crate::sync) rw: Arc<RwMutex<T>>,
 }
 
-impl<T: ?Sized> Deref for RwMutexReadGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.data
+// `Deref`/`DerefMut` for the guards are in `mutex/cell.rs`, beside the cell.
+
+impl<T: ?Sized> Drop for RwMutexReadGuard<'_, T> {
+    fn drop(&mut self) {
+        self.rw.raw.release(Some(Kind::Read));
     }
 }
 
-impl<T: ?Sized> Deref for RwMutexWriteGuard<'_, T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.data
+impl<T: ?Sized> Drop for RwMutexWriteGuard<'_, T> {
+    fn drop(&mut self) {
+        self.rw.raw.release(Some(Kind::Write));
     }
 }
 
-impl<T: ?Sized> DerefMut for RwMutexWriteGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.data
+impl<T: ?Sized> Drop for OwnedRwMutexReadGuard<T> {
+    fn drop(&mut self) {
+        self.rw.raw.release(Some(Kind::Read));
     }
 }
 
-impl<T: ?Sized> Deref for OwnedRwMutexReadGuard<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.data
-    }
-}
-
-impl<T: ?Sized> Deref for OwnedRwMutexWriteGuard<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.data
-    }
-}
-
-impl<T: ?Sized> DerefMut for OwnedRwMutexWriteGuard<T> {
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.data
+impl<T: ?Sized> Drop for OwnedRwMutexWriteGuard<T> {
+    fn drop(&mut self) {
+        self.rw.raw.release(Some(Kind::Write));
     }
 }
 
@@ -807,225 +598,3 @@ fmt_as_value!(
     OwnedRwMutexReadGuard<T>,
     OwnedRwMutexWriteGuard<T>,
 );
-
-/// Future returned by [`RwMutex::read`]; resolves to a [`RwMutexReadGuard`].
-///
-/// # Examples
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let rw = gokio::RwMutex::new(1);
-/// let fut: gokio::sync::Read<'_, i32> = rw.read();
-/// assert_eq!(*fut.await, 1);
-/// # }
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Read<'a, T: ?Sized> {
-    rw: Option<&'a RwMutex<T>>,
-    key: Option<usize>,
-}
-
-/// Future returned by [`RwMutex::write`]; resolves to a [`RwMutexWriteGuard`].
-///
-/// # Examples
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let rw = gokio::RwMutex::new(1);
-/// let fut: gokio::sync::Write<'_, i32> = rw.write();
-/// *fut.await += 1;
-/// # }
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Write<'a, T: ?Sized> {
-    rw: Option<&'a RwMutex<T>>,
-    key: Option<usize>,
-}
-
-/// Future returned by [`RwMutex::read_owned`]; resolves to an [`OwnedRwMutexReadGuard`].
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let rw = Arc::new(gokio::RwMutex::new(1));
-/// let fut: gokio::sync::ReadOwned<i32> = rw.read_owned();
-/// assert_eq!(*fut.await, 1);
-/// # }
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadOwned<T: ?Sized> {
-    rw: Option<Arc<RwMutex<T>>>,
-    key: Option<usize>,
-}
-
-/// Future returned by [`RwMutex::write_owned`]; resolves to an [`OwnedRwMutexWriteGuard`].
-///
-/// # Examples
-///
-/// ```
-/// use std::sync::Arc;
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// let rw = Arc::new(gokio::RwMutex::new(1));
-/// let fut: gokio::sync::WriteOwned<i32> = rw.write_owned();
-/// *fut.await += 1;
-/// # }
-/// ```
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct WriteOwned<T: ?Sized> {
-    rw: Option<Arc<RwMutex<T>>>,
-    key: Option<usize>,
-}
-
-impl RawRwMutex {
-    /// One poll of an acquisition, taking part in tokio's cooperative budget as tokio's own
-    /// locks do: a task that keeps winning an uncontended lock still yields now and then.
-    fn poll_acquire_coop(
-        &self,
-        kind: Kind,
-        key: &mut Option<usize>,
-        cx: &mut Context<'_>,
-    ) -> Poll<()> {
-        let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
-        let r = self.poll_acquire(kind, key, cx.waker());
-        if r.is_ready() {
-            coop.made_progress();
-        } else {
-            let reason = match kind {
-                Kind::Read => crate::debug::Reason::SyncRWMutexRLock,
-                Kind::Write => crate::debug::Reason::SyncRWMutexLock,
-            };
-            crate::debug::park(reason, crate::debug::NO_SITE, || {
-                Some(crate::debug::Object::Mutex {
-                    addr: self as *const Self as usize,
-                })
-            });
-        }
-        r
-    }
-}
-
-impl<'a, T: ?Sized> Future for Read<'a, T> {
-    type Output = RwMutexReadGuard<'a, T>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let rw = this.rw.expect("`Read` polled after completion");
-        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Read, &mut this.key, cx));
-        this.rw = None;
-        Poll::Ready(rw.read_guard())
-    }
-}
-
-impl<'a, T: ?Sized> Future for Write<'a, T> {
-    type Output = RwMutexWriteGuard<'a, T>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let rw = this.rw.expect("`Write` polled after completion");
-        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Write, &mut this.key, cx));
-        this.rw = None;
-        Poll::Ready(rw.write_guard())
-    }
-}
-
-impl<T: ?Sized> Future for ReadOwned<T> {
-    type Output = OwnedRwMutexReadGuard<T>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let rw = this
-            .rw
-            .as_ref()
-            .expect("`ReadOwned` polled after completion");
-        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Read, &mut this.key, cx));
-        let rw = this.rw.take().expect("checked above");
-        Poll::Ready(RwMutex::owned_read_guard(rw))
-    }
-}
-
-impl<T: ?Sized> Future for WriteOwned<T> {
-    type Output = OwnedRwMutexWriteGuard<T>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let rw = this
-            .rw
-            .as_ref()
-            .expect("`WriteOwned` polled after completion");
-        std::task::ready!(rw.raw.poll_acquire_coop(Kind::Write, &mut this.key, cx));
-        let rw = this.rw.take().expect("checked above");
-        Poll::Ready(RwMutex::owned_write_guard(rw))
-    }
-}
-
-impl<T: ?Sized> Drop for Read<'_, T> {
-    fn drop(&mut self) {
-        if let (Some(rw), Some(k)) = (self.rw, self.key) {
-            rw.raw.cancel(k);
-        }
-    }
-}
-
-impl<T: ?Sized> Drop for Write<'_, T> {
-    fn drop(&mut self) {
-        if let (Some(rw), Some(k)) = (self.rw, self.key) {
-            rw.raw.cancel(k);
-        }
-    }
-}
-
-impl<T: ?Sized> Drop for ReadOwned<T> {
-    fn drop(&mut self) {
-        if let (Some(rw), Some(k)) = (&self.rw, self.key) {
-            rw.raw.cancel(k);
-        }
-    }
-}
-
-impl<T: ?Sized> Drop for WriteOwned<T> {
-    fn drop(&mut self) {
-        if let (Some(rw), Some(k)) = (&self.rw, self.key) {
-            rw.raw.cancel(k);
-        }
-    }
-}
-
-impl<T: ?Sized> fmt::Debug for Read<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Read")
-            .field("queued", &self.key.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: ?Sized> fmt::Debug for Write<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Write")
-            .field("queued", &self.key.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: ?Sized> fmt::Debug for ReadOwned<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReadOwned")
-            .field("queued", &self.key.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: ?Sized> fmt::Debug for WriteOwned<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WriteOwned")
-            .field("queued", &self.key.is_some())
-            .finish_non_exhaustive()
-    }
-}
