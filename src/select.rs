@@ -90,7 +90,7 @@ pub use self::builder::{Select, SelectWait};
 pub use self::case::{RecvCase, RecvHandle, SendCase, SendHandle};
 pub use self::future::{FutArm, FutArmAny, FutCase};
 use self::look::Look;
-pub use self::order::first_pick;
+pub use self::order::{first_pick, probe};
 use self::order::{Order, STACK_CASES};
 pub use self::recv_any::RecvAny;
 use self::run::RawSelect;

@@ -302,13 +302,29 @@ macro_rules! __select {
             if $crate::__select!(@has_future $($kind)*) {
                 ::core::option::Option::None
             } else {
-                let __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
-                    [$($crate::__private::Case::look(&$c)),*];
-                let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*;
-                match (
-                    $crate::__private::first_pick(__gokio_ready, $biased),
-                    $crate::__select!(@has_default $($def)?),
-                ) {
+                // The probe: one case drawn from all of them, taken if its hint says ready
+                // (`probe` says why the choice stays uniform); else every hint is read. The
+                // looks are only read by the `default` arm, which only the second way reaches.
+                let mut __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
+                    [0; $crate::__select!(@count $($idx)*)];
+                let __gokio_pick: ::core::option::Option<usize> =
+                    match $crate::__private::probe($crate::__select!(@count $($idx)*), $biased) {
+                        $(
+                            ::core::option::Option::Some($idx)
+                                if $crate::__private::Case::ready_in(&$c, $crate::__private::Case::look(&$c)) =>
+                            {
+                                ::core::option::Option::Some($idx)
+                            }
+                        )*
+                        _ => {
+                            __gokio_looks = [$($crate::__private::Case::look(&$c)),*];
+                            $crate::__private::first_pick(
+                                0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*,
+                                $biased,
+                            )
+                        }
+                    };
+                match (__gokio_pick, $crate::__select!(@has_default $($def)?)) {
                     $(
                         (::core::option::Option::Some($idx), _)
                             if $crate::__private::Case::try_now(&mut $c) =>
