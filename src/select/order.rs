@@ -75,7 +75,7 @@ impl Order {
 
     /// Fisher–Yates step `k` (steps must run in order 0, 1, ...): returns the case at
     /// position `k` of the permutation.
-    #[inline]
+    #[inline(always)]
     pub(super) fn pick(&mut self, k: usize) -> usize {
         if self.shuffle && k + 1 < self.n {
             let j = k + below(self.n - k);
