@@ -257,6 +257,6 @@ pub use sync::{
 #[doc(hidden)]
 pub mod __private {
     pub use crate::select::{
-        first_pick, Case, FutArm, FutArmAny, FutCase, RecvCase, SelectFuture, SendCase,
+        first_pick, probe, Case, FutArm, FutArmAny, FutCase, RecvCase, SelectFuture, SendCase,
     };
 }

@@ -14,7 +14,11 @@
 //!      turns the hint on. Read each case's hint, draw one case uniformly from those that
 //!      look ready (the first of them when `biased`) and try it under its lock. If it
 //!      completes, it wins. This is where a select usually ends, at the cost of one lock:
-//!      Go's `select` locks every channel here.
+//!      Go's `select` locks every channel here. A select of 3 cases or more first draws a
+//!      *probe* uniformly from all its cases and, if the probe's hint says ready, tries it
+//!      without reading the other hints; a ready case is then chosen with probability
+//!      `1/n + (n - k)/n * 1/k = 1/k` (`k` of `n` look ready), uniform as before. Only a
+//!      probe that missed reads every hint, so `default` is decided as below.
 //!    - *`default`, linearizable.* A `default` may be taken only if there was one instant at
 //!      which no case was ready, as in Go, whose `select` decides with every channel locked.
 //!      Hints read one after the other do not show that (a case can become ready after its
@@ -90,7 +94,7 @@ pub use self::builder::{Select, SelectWait};
 pub use self::case::{RecvCase, RecvHandle, SendCase, SendHandle};
 pub use self::future::{FutArm, FutArmAny, FutCase};
 use self::look::Look;
-pub use self::order::first_pick;
+pub use self::order::{first_pick, probe};
 use self::order::{Order, STACK_CASES};
 pub use self::recv_any::RecvAny;
 use self::run::RawSelect;

@@ -151,6 +151,34 @@ fn fairness_is_a_permutation_not_a_rotation() {
     );
 }
 
+#[test]
+fn fairness_is_uniform_among_the_ready_when_most_are_not() {
+    // 3 ready out of 8: the first look's probe, drawn from all 8, mostly misses, and the
+    // draw among the ready ones that follows a miss must not skew the split.
+    let chans: Vec<Chan<()>> = (0..8).map(|_| chan(1)).collect();
+    let ready = [1, 4, 6];
+    let mut counts = [0u64; 3];
+    futures::executor::block_on(async {
+        for _ in 0..30_000 {
+            for &r in &ready {
+                let _ = chans[r].try_send(());
+            }
+            let i = select! {
+                recv(chans[0]) -> _ => unreachable!(), recv(chans[1]) -> _ => 0,
+                recv(chans[2]) -> _ => unreachable!(), recv(chans[3]) -> _ => unreachable!(),
+                recv(chans[4]) -> _ => 1, recv(chans[5]) -> _ => unreachable!(),
+                recv(chans[6]) -> _ => 2, recv(chans[7]) -> _ => unreachable!(),
+            };
+            counts[i] += 1;
+        }
+    });
+    let chi = common::chi_square(&counts);
+    assert!(
+        chi < common::chi_square_critical_0_001(2),
+        "split {counts:?} among the 3 ready cases is not uniform (chi-square {chi:.2})"
+    );
+}
+
 #[tokio::test]
 async fn biased_picks_in_source_order() {
     let (a, b) = (chan::<i32>(10), chan::<i32>(10));

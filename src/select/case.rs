@@ -144,6 +144,36 @@ impl<'a, T> RecvCase<'a, T> {
             .take()
             .expect("gokio: select case result taken twice")
     }
+
+    /// [`Case::look`] at a receive case's handle, for `select!`'s inline first look, which
+    /// runs before any case is built.
+    #[inline]
+    pub fn look_at<H: RecvHandle<Item = T> + ?Sized>(h: &H) -> usize {
+        h.__shared()
+            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+    }
+
+    /// [`Case::ready_in`] of a receive case (it does not depend on `T`).
+    #[inline]
+    pub fn ready_at(look: usize) -> bool {
+        Shared::<T>::recv_ready(look)
+    }
+
+    /// [`Case::try_now`] at a receive case's handle: the result if it completed.
+    #[inline]
+    pub fn try_at<H: RecvHandle<Item = T> + ?Sized>(h: &H) -> Option<Option<T>> {
+        recv_now(h.__shared()?)
+    }
+}
+
+/// Receives now as a select does; `None` if the channel is open and has nothing to give.
+#[inline]
+fn recv_now<T>(ch: &Shared<T>) -> Option<Option<T>> {
+    match ch.select_try_recv() {
+        TryRecv::Got(v, _) => Some(Some(v)),
+        TryRecv::Closed => Some(None), // closed and drained
+        TryRecv::Empty => None,
+    }
 }
 
 impl<T: Send> Case for RecvCase<'_, T> {
@@ -169,13 +199,8 @@ impl<T: Send> Case for RecvCase<'_, T> {
     }
 
     fn try_now(&mut self) -> bool {
-        let Some(ch) = self.chan else { return false };
-        match ch.select_try_recv() {
-            TryRecv::Got(v, _) => self.result = Some(Some(v)),
-            TryRecv::Closed => self.result = Some(None),
-            TryRecv::Empty => return false,
-        }
-        true
+        self.result = self.chan.and_then(recv_now);
+        self.result.is_some()
     }
 
     fn register(&mut self, token: &Arc<Token>, index: usize) -> bool {
@@ -222,9 +247,15 @@ pub struct SendCase<'a, T> {
 
 impl<'a, T> SendCase<'a, T> {
     pub fn new<H: SendHandle<Item = T> + ?Sized>(h: &'a H, value: T) -> Self {
+        Self::from_slot(h, Some(value))
+    }
+
+    /// A send case of the value in `slot`, where `select!` keeps it (`None`: gone, only
+    /// after it was sent).
+    pub fn from_slot<H: SendHandle<Item = T> + ?Sized>(h: &'a H, slot: Option<T>) -> Self {
         SendCase {
             chan: h.__shared(),
-            value: Some(value),
+            value: slot,
             entry: None,
             result: None,
         }
@@ -235,6 +266,44 @@ impl<'a, T> SendCase<'a, T> {
         self.result
             .take()
             .expect("gokio: select case result taken twice")
+    }
+
+    /// [`Case::look`] at a send case's handle, for `select!`'s inline first look, which
+    /// runs before any case is built.
+    #[inline]
+    pub fn look_at<H: SendHandle<Item = T> + ?Sized>(h: &H) -> usize {
+        h.__shared()
+            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+    }
+
+    /// [`Case::ready_in`] of a send case (it does not depend on `T`).
+    #[inline]
+    pub fn ready_at(look: usize) -> bool {
+        Shared::<T>::send_ready(look)
+    }
+
+    /// [`Case::try_now`] at a send case's handle and the value's slot: the result if it
+    /// completed (the value is gone), else `None` with the value back in `slot`.
+    #[inline]
+    pub fn try_at<H: SendHandle<Item = T> + ?Sized>(
+        h: &H,
+        slot: &mut Option<T>,
+    ) -> Option<Result<(), SendError<T>>> {
+        send_now(h.__shared()?, slot)
+    }
+}
+
+/// Sends the value in `slot` now as a select does; `None` if the channel is full (the
+/// value is back in `slot`) or there is no value.
+#[inline]
+fn send_now<T>(ch: &Shared<T>, slot: &mut Option<T>) -> Option<Result<(), SendError<T>>> {
+    match ch.select_try_send(slot.take()?) {
+        TrySend::Sent(_) => Some(Ok(())),
+        TrySend::Closed(v) => Some(Err(SendError(v))),
+        TrySend::Full(v) => {
+            *slot = Some(v);
+            None
+        }
     }
 }
 
@@ -261,18 +330,9 @@ impl<T: Send> Case for SendCase<'_, T> {
     }
 
     fn try_now(&mut self) -> bool {
-        let (Some(ch), Some(v)) = (self.chan, self.value.take()) else {
-            return false;
-        };
-        match ch.select_try_send(v) {
-            TrySend::Sent(_) => self.result = Some(Ok(())),
-            TrySend::Closed(v) => self.result = Some(Err(SendError(v))),
-            TrySend::Full(v) => {
-                self.value = Some(v);
-                return false;
-            }
-        }
-        true
+        let Some(ch) = self.chan else { return false };
+        self.result = send_now(ch, &mut self.value);
+        self.result.is_some()
     }
 
     fn register(&mut self, token: &Arc<Token>, index: usize) -> bool {

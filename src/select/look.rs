@@ -4,7 +4,7 @@
 //! the hints or, after [`COLLECT_ROUNDS`] failed attempts, with every channel locked at once
 //! (Go's `sellock`).
 
-use super::order::{first_pick, STACK_CASES};
+use super::order::{first_pick, probe, STACK_CASES};
 use super::{Cases, RawSelect};
 
 /// What [`RawSelect::first_look`] found.
@@ -27,7 +27,8 @@ const COLLECT_ROUNDS: u32 = if cfg!(loom) { 1 } else { 3 };
 impl<S: Cases> RawSelect<S> {
     /// Pass 1's lock-free first look: read every case's readiness hint, then try one case
     /// drawn uniformly from those that look ready (the first of them in source order when
-    /// biased). Only that case's lock is taken, so a select whose ready case is found at once
+    /// biased). A select of a few cases or more first tries a [`probe`], which reads one
+    /// hint instead of all when it finds its case ready. Only that case's lock is taken, so a select whose ready case is found at once
     /// costs one lock, as a plain receive does. If none looks ready and the select has a
     /// `default`, the look is confirmed by a second pass ([`Self::unchanged`]).
     pub(super) fn first_look(&mut self) -> Look {
@@ -41,6 +42,13 @@ impl<S: Cases> RawSelect<S> {
             } else {
                 Look::Stale
             };
+        }
+        // The probe, as `select!` does: a case drawn from all, taken if its hint says ready.
+        if let Some(i) = probe(n, self.biased) {
+            let c = self.cases.case(i);
+            if c.ready_in(c.look()) {
+                return self.try_first(i);
+            }
         }
         let mut looks = [0usize; STACK_CASES];
         let ready = if self.has_default {
@@ -60,6 +68,11 @@ impl<S: Cases> RawSelect<S> {
             }
             return Look::NoneReady;
         };
+        self.try_first(i)
+    }
+
+    /// Tries case `i`, the first look's pick, under its lock.
+    fn try_first(&mut self, i: usize) -> Look {
         if self.cases.case_mut(i).try_now() {
             Look::Won(i)
         } else {

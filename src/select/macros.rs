@@ -5,10 +5,14 @@
 //!    unused `(index handle case)` triple from a fixed supply of hygienic names, and rejects
 //!    misuse with `compile_error!`.
 //! 2. `@emit` evaluates every channel, value and future expression once, in source order
-//!    (Go's rule; a future is pinned on the caller's stack with `pin!`), builds the cases on
-//!    the caller's stack, awaits one [`super::SelectFuture`], and matches
-//!    the winning index to run its arm **in the caller's context** — so `break`, `continue`,
-//!    `return` and `?` in an arm act on the enclosing loop or function.
+//!    (Go's rule; a future is pinned on the caller's stack with `pin!`; a send's value waits
+//!    in a slot). Then the first look runs inline, on the handles, with static calls
+//!    (`@look`, `@ready`, `@try`): no case is built when it decides, as it usually does.
+//!    Otherwise the cases are built on the caller's stack and one
+//!    [`super::SelectFuture`] is awaited. Either way the outcome is a local enum with one
+//!    variant per case carrying its result, matched to run the winner's arm **in the
+//!    caller's context** — so `break`, `continue`, `return` and `?` in an arm act on the
+//!    enclosing loop or function, and each arm body is expanded once.
 
 /// Go's `select` statement: waits on several channel operations (and, beyond Go, any
 /// futures) and runs exactly one.
@@ -288,75 +292,117 @@ macro_rules! __select {
     (@emit $biased:tt [$(($kind:ident ($idx:tt $h:ident $c:ident) ($ch:expr) ($($v:expr)?) ($p:pat) ($body:expr)))*] [$($def:expr)?]) => {{
         $(
             let $h = $crate::__select!(@handle $kind $ch);
-            let mut $c = $crate::__select!(@case $kind $h $($v)?);
+            // A send case's value, kept in a slot until a try takes it (`()` for the others).
+            #[allow(unused_mut, unused_variables, clippy::let_unit_value)]
+            let mut $c = $crate::__select!(@slot $kind $($v)?);
         )*
-        // Fast path, with static calls: try the case that `first_pick` draws from those whose
-        // lock-free hint says ready, or take `default` if none does (confirmed). Everything
-        // else (a stale hint, a look that changed, waiting) is the runtime `SelectFuture`'s job.
-        // With `default`, "none looks ready" is confirmed by a second look at every case: the
-        // same looks twice mean no case was ready at one instant (`RawSelect::unchanged`).
-        // A select with a `fut(..)` arm skips it: only a poll tells whether a future is ready,
-        // and the runtime polls it in its random order with the channel cases
-        // (`RawSelect::future_round`).
-        let __gokio_fast: ::core::option::Option<::core::option::Option<usize>> =
-            if $crate::__select!(@has_future $($kind)*) {
-                ::core::option::Option::None
-            } else {
-                let __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
-                    [$($crate::__private::Case::look(&$c)),*];
-                let __gokio_ready: u32 = 0 $(| (u32::from($crate::__private::Case::ready_in(&$c, __gokio_looks[$idx])) << $idx))*;
-                match (
-                    $crate::__private::first_pick(__gokio_ready, $biased),
-                    $crate::__select!(@has_default $($def)?),
-                ) {
+        // The outcome, carrying the winner's result: the fast path below produces it
+        // without building any case, the runtime `SelectFuture` from the cases it builds.
+        #[allow(non_camel_case_types, dead_code)]
+        enum __GokioWon<$($h),*> {
+            $($c($h),)*
+            __Default,
+            __Slow,
+        }
+        let mut __gokio_won = __GokioWon::__Slow;
+        // Fast path, with static calls on the handles: try the case that a probe (3 cases
+        // or more) or `first_pick` draws from those whose lock-free hint says ready, or take
+        // `default` if none does (confirmed). Everything else (a stale hint, a look that
+        // changed, waiting) is the runtime `SelectFuture`'s job. "None looks ready" is
+        // confirmed by a second look at every case: the same looks twice mean no case was
+        // ready at one instant (`RawSelect::unchanged`). A select with a `fut(..)` arm skips
+        // it: only a poll tells whether a future is ready, and the runtime polls it in its
+        // random order with the channel cases (`RawSelect::future_round`).
+        if !$crate::__select!(@has_future $($kind)*) {
+            // The probe: one case drawn from all of them, taken if its hint says ready
+            // (`probe` says why the choice stays uniform); else every hint is read. The
+            // looks are only read by the `default` check, which only the second way reaches.
+            let mut __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
+                [0; $crate::__select!(@count $($idx)*)];
+            let __gokio_pick: ::core::option::Option<usize> =
+                match $crate::__private::probe($crate::__select!(@count $($idx)*), $biased) {
                     $(
-                        (::core::option::Option::Some($idx), _)
-                            if $crate::__private::Case::try_now(&mut $c) =>
+                        ::core::option::Option::Some($idx)
+                            if $crate::__select!(@ready $kind $crate::__select!(@look $kind $h)) =>
                         {
-                            ::core::option::Option::Some(::core::option::Option::Some($idx))
+                            ::core::option::Option::Some($idx)
                         }
                     )*
-                    (::core::option::Option::None, true)
-                        if true $(&& $crate::__private::Case::look(&$c) == __gokio_looks[$idx])* =>
-                    {
-                        ::core::option::Option::Some(::core::option::Option::None)
+                    _ => {
+                        __gokio_looks = [$($crate::__select!(@look $kind $h)),*];
+                        $crate::__private::first_pick(
+                            0 $(| (u32::from($crate::__select!(@ready $kind __gokio_looks[$idx])) << $idx))*,
+                            $biased,
+                        )
                     }
-                    _ => ::core::option::Option::None,
+                };
+            match __gokio_pick {
+                $(
+                    ::core::option::Option::Some($idx) => {
+                        if let ::core::option::Option::Some(__gokio_r) = $crate::__select!(@try $kind $h $c) {
+                            __gokio_won = __GokioWon::$c(__gokio_r);
+                        }
+                    }
+                )*
+                ::core::option::Option::None
+                    if $crate::__select!(@has_default $($def)?)
+                        $(&& $crate::__select!(@look $kind $h) == __gokio_looks[$idx])* =>
+                {
+                    __gokio_won = __GokioWon::__Default;
                 }
-            };
-        let __gokio_won: ::core::option::Option<usize> = match __gokio_fast {
-            ::core::option::Option::Some(__gokio_won) => __gokio_won,
-            ::core::option::Option::None => {
-                let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::__select!(@count $($idx)*)] = [$(&mut $c),*];
-                $crate::__private::SelectFuture::new(
-                    &mut __gokio_cases,
-                    $biased,
-                    $crate::__select!(@has_default $($def)?),
-                    $crate::__select!(@has_future $($kind)*),
-                ).await
+                #[allow(unreachable_patterns)]
+                _ => {}
             }
-        };
+        }
+        if let __GokioWon::__Slow = __gokio_won {
+            $(
+                #[allow(unused_mut)]
+                let mut $c = $crate::__select!(@case $kind $h $c);
+            )*
+            let mut __gokio_cases: [&mut dyn $crate::__private::Case; $crate::__select!(@count $($idx)*)] = [$(&mut $c),*];
+            let __gokio_index: ::core::option::Option<usize> = $crate::__private::SelectFuture::new(
+                &mut __gokio_cases,
+                $biased,
+                $crate::__select!(@has_default $($def)?),
+                $crate::__select!(@has_future $($kind)*),
+            ).await;
+            __gokio_won = match __gokio_index {
+                $(
+                    ::core::option::Option::Some($idx) => __GokioWon::$c($c.into_result()),
+                )*
+                ::core::option::Option::None => __GokioWon::__Default,
+                #[allow(unreachable_patterns)]
+                _ => ::core::unreachable!(),
+            };
+        }
         match __gokio_won {
             $(
-                ::core::option::Option::Some($idx) => {
-                    let $p = $c.into_result();
-                    $body
-                }
+                __GokioWon::$c($p) => $body,
             )*
-            ::core::option::Option::None => $crate::__select!(@default_arm $($def)?),
-            #[allow(unreachable_patterns)]
-            _ => ::core::unreachable!(),
+            __GokioWon::__Default => $crate::__select!(@default_arm $($def)?),
+            __GokioWon::__Slow => ::core::unreachable!(),
         }
     }};
     (@handle recv $ch:expr) => { &$ch };
     (@handle send $ch:expr) => { &$ch };
     // Pinned on the caller's stack (no `Unpin` needed); the arm's case borrows it.
     (@handle fut $f:expr) => { ::core::pin::pin!($f) };
-    (@case recv $h:ident) => { $crate::__private::RecvCase::new($h) };
-    (@case send $h:ident $v:expr) => { $crate::__private::SendCase::new($h, $v) };
+    (@slot send $v:expr) => { ::core::option::Option::Some($v) };
+    (@slot $kind:ident) => { () };
+    (@look recv $h:ident) => { $crate::__private::RecvCase::look_at($h) };
+    (@look send $h:ident) => { $crate::__private::SendCase::look_at($h) };
+    (@look fut $h:ident) => { 0usize };
+    (@ready recv $look:expr) => { $crate::__private::RecvCase::<()>::ready_at($look) };
+    (@ready send $look:expr) => { $crate::__private::SendCase::<()>::ready_at($look) };
+    (@ready fut $look:expr) => { false };
+    (@try recv $h:ident $c:ident) => { $crate::__private::RecvCase::try_at($h) };
+    (@try send $h:ident $c:ident) => { $crate::__private::SendCase::try_at($h, &mut $c) };
+    (@try fut $h:ident $c:ident) => { ::core::option::Option::None };
+    (@case recv $h:ident $c:ident) => { $crate::__private::RecvCase::new($h) };
+    (@case send $h:ident $c:ident) => { $crate::__private::SendCase::from_slot($h, $c) };
     // An `Option` of a future is a nil case when `None` (`FutArm`'s inherent method); any
     // other future goes through the `FutArmAny` trait.
-    (@case fut $h:ident) => {{
+    (@case fut $h:ident $c:ident) => {{
         #[allow(unused_imports)]
         use $crate::__private::FutArmAny as _;
         $crate::__private::FutArm($h).__gokio_case()

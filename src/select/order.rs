@@ -75,7 +75,7 @@ impl Order {
 
     /// Fisher–Yates step `k` (steps must run in order 0, 1, ...): returns the case at
     /// position `k` of the permutation.
-    #[inline]
+    #[inline(always)]
     pub(super) fn pick(&mut self, k: usize) -> usize {
         if self.shuffle && k + 1 < self.n {
             let j = k + below(self.n - k);
@@ -95,6 +95,31 @@ impl Order {
         } else {
             self.large[k]
         }
+    }
+}
+
+/// Selects of at least this many cases start with [`probe`]. With one case of `n` ready, a
+/// probe that misses costs a random draw and one hint on top of reading them all; with two
+/// or more ready it saves more than it costs, and a 2-case select with one ready case (the
+/// common `recv(work)` / `recv(done)` shape) would mostly pay for it.
+const PROBE_MIN: usize = 3;
+
+/// The probe that starts a select's first look: a case drawn uniformly from all `n` (not
+/// only the ready ones), to be tried if its hint says ready, before the hints of the other
+/// cases are read; `None` when the select reads every hint at once (`biased`, fewer than
+/// [`PROBE_MIN`] cases, or under loom, whose replays need a fixed path).
+///
+/// The choice stays uniform among the `k` cases that look ready: a ready case is chosen by
+/// the probe with probability `1/n`, or, when the probe hit one of the `n - k` others, by
+/// [`first_pick`] with probability `1/k`: in all `1/n + (n - k)/n * 1/k = 1/k`. A select over
+/// many ready channels thus reads one hint instead of all of them.
+#[doc(hidden)]
+#[inline]
+pub fn probe(n: usize, biased: bool) -> Option<usize> {
+    if biased || cfg!(loom) || n < PROBE_MIN {
+        None
+    } else {
+        Some(below(n))
     }
 }
 
