@@ -13,7 +13,7 @@
 
 use std::future::Future;
 
-use super::{all_closed, catch_panic, recv_or_stop, send_or_stop};
+use super::{all_closed, catch_panic, map_values, recv_or_stop, send_or_stop};
 use crate::loom::StdArc;
 use crate::{chan, go, select, Receiver, SendError, Sender};
 
@@ -72,18 +72,7 @@ where
     let f = StdArc::new(f);
     for _ in 0..workers {
         let (input, tx, f) = (input.clone(), tx.clone(), f.clone());
-        go(async move {
-            let mut stop = tx.closed();
-            while let Some(v) = recv_or_stop(&input, &mut stop).await {
-                let Some(u) = catch_panic("fan_out", async { f(v).await }).await else {
-                    tx.close();
-                    return;
-                };
-                if tx.send(u).await.is_err() {
-                    return;
-                }
-            }
-        });
+        go(async move { map_values("fan_out", &input, &tx, |v| f(v)).await });
     }
     rx
 }

@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use super::{catch_panic, catch_panic_sync, recv_or_stop};
+use super::{catch_panic, catch_panic_sync, map_values, recv_or_stop};
 use crate::{chan, go, Receiver};
 
 /// A pipeline stage: sends `f(v).await` for every value `v` of `input`, in order, on a new
@@ -42,7 +42,7 @@ use crate::{chan, go, Receiver};
 /// # });
 /// ```
 #[track_caller]
-pub fn map<T, U, F, Fut>(input: Receiver<T>, cap: usize, mut f: F) -> Receiver<U>
+pub fn map<T, U, F, Fut>(input: Receiver<T>, cap: usize, f: F) -> Receiver<U>
 where
     F: FnMut(T) -> Fut + Send + 'static,
     Fut: Future<Output = U> + Send + 'static,
@@ -50,18 +50,7 @@ where
     U: Send + 'static,
 {
     let (tx, rx) = chan(cap).split();
-    go(async move {
-        let mut stop = tx.closed();
-        while let Some(v) = recv_or_stop(&input, &mut stop).await {
-            let Some(u) = catch_panic("map", async { f(v).await }).await else {
-                tx.close();
-                return;
-            };
-            if tx.send(u).await.is_err() {
-                return;
-            }
-        }
-    });
+    go(async move { map_values("map", &input, &tx, f).await });
     rx
 }
 
