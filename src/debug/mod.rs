@@ -288,6 +288,17 @@ pub(crate) fn own(waker: &std::task::Waker) -> Cow<'_, std::task::Waker> {
     }
 }
 
+/// Polls `fut`, a future a gokio primitive waits on inside its own poll (an event listener,
+/// tokio's timer), with the waker gokio registers ([`own`]), so that the wait it leaves
+/// registered is gokio's own and never counts as foreign.
+#[inline(always)]
+pub(crate) fn poll_own<F: Future + ?Sized>(
+    fut: std::pin::Pin<&mut F>,
+    cx: &std::task::Context<'_>,
+) -> std::task::Poll<F::Output> {
+    fut.poll(&mut std::task::Context::from_waker(&own(cx.waker())))
+}
+
 /// Runs `main`, a [`run`](crate::run) main future registered by `reg`: as [`scope`], and with
 /// `diagnostics` also watched by the deadlock detector, which makes it panic with Go's
 /// `fatal error: all goroutines are asleep - deadlock!` and the dump (see `deadlock.rs`).

@@ -471,12 +471,7 @@ impl<E> Future for Go<E> {
                 return Poll::Ready(());
             };
             if let Some(listener) = this.listener.as_mut() {
-                if Pin::new(listener)
-                    .poll(&mut std::task::Context::from_waker(&crate::debug::own(
-                        cx.waker(),
-                    )))
-                    .is_pending()
-                {
+                if crate::debug::poll_own(Pin::new(listener), cx).is_pending() {
                     // Go's `Go` past the limit blocks sending to the limit channel.
                     crate::debug::park(
                         crate::debug::Reason::ChanSend,

@@ -246,12 +246,7 @@ where
                     }
                 }
                 Step::Waiting(listener) => {
-                    if Pin::new(listener)
-                        .poll(&mut std::task::Context::from_waker(&crate::debug::own(
-                            cx.waker(),
-                        )))
-                        .is_pending()
-                    {
+                    if debug::poll_own(Pin::new(listener), cx).is_pending() {
                         debug::park(Reason::SyncOnceDo, this.site, || {
                             Some(Object::Once {
                                 addr: once as *const Once as usize,

@@ -479,10 +479,7 @@ impl Future for Wait<'_> {
                     }
                 }
                 Some(listener) => {
-                    if Pin::new(listener)
-                        .poll(&mut Context::from_waker(&crate::debug::own(cx.waker())))
-                        .is_pending()
-                    {
+                    if crate::debug::poll_own(Pin::new(listener), cx).is_pending() {
                         this.inner.park(this.site);
                         return Poll::Pending;
                     }

@@ -69,13 +69,7 @@ impl Future for Sleep {
             .timer
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(duration)));
         // gokio's own wait (the `sleep` reason says a timer will wake it): not foreign.
-        if timer
-            .as_mut()
-            .poll(&mut std::task::Context::from_waker(&crate::debug::own(
-                cx.waker(),
-            )))
-            .is_pending()
-        {
+        if crate::debug::poll_own(timer.as_mut(), cx).is_pending() {
             crate::debug::park(crate::debug::Reason::Sleep, this.site, || None);
             return Poll::Pending;
         }

@@ -60,13 +60,7 @@ impl<E: Clone> Future for GroupWait<'_, E> {
         let inner = &this.group.inner;
         let (err, panic) = loop {
             if let Some(listener) = &mut this.listener {
-                // gokio's own wait (the dump names it), polled with the waker gokio registers.
-                if Pin::new(listener)
-                    .poll(&mut std::task::Context::from_waker(&crate::debug::own(
-                        cx.waker(),
-                    )))
-                    .is_pending()
-                {
+                if crate::debug::poll_own(Pin::new(listener), cx).is_pending() {
                     // Go's `Group.Wait` is a `sync.WaitGroup.Wait`: the dump says so.
                     crate::debug::park(
                         crate::debug::Reason::SyncWaitGroupWait,
