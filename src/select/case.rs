@@ -121,6 +121,12 @@ impl<H: SendHandle> SendHandle for Option<H> {
     }
 }
 
+/// The readiness word of a case's channel ([`Case::look`]): a nil case is never ready.
+#[inline]
+fn hint<T>(chan: Option<&Shared<T>>) -> usize {
+    chan.map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+}
+
 /// A `recv(ch)` case. Its result is `Some(v)`, or `None` if the channel is closed and drained.
 #[doc(hidden)]
 pub struct RecvCase<'a, T> {
@@ -149,8 +155,7 @@ impl<'a, T> RecvCase<'a, T> {
     /// runs before any case is built.
     #[inline]
     pub fn look_at<H: RecvHandle<Item = T> + ?Sized>(h: &H) -> usize {
-        h.__shared()
-            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+        hint(h.__shared())
     }
 
     /// [`Case::ready_in`] of a receive case (it does not depend on `T`).
@@ -182,12 +187,11 @@ impl<T: Send> Case for RecvCase<'_, T> {
     }
 
     fn look(&self) -> usize {
-        self.chan
-            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+        hint(self.chan)
     }
 
     fn ready_in(&self, look: usize) -> bool {
-        Shared::<T>::recv_ready(look)
+        Self::ready_at(look)
     }
 
     fn channel(&self) -> usize {
@@ -272,8 +276,7 @@ impl<'a, T> SendCase<'a, T> {
     /// runs before any case is built.
     #[inline]
     pub fn look_at<H: SendHandle<Item = T> + ?Sized>(h: &H) -> usize {
-        h.__shared()
-            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+        hint(h.__shared())
     }
 
     /// [`Case::ready_in`] of a send case (it does not depend on `T`).
@@ -313,12 +316,11 @@ impl<T: Send> Case for SendCase<'_, T> {
     }
 
     fn look(&self) -> usize {
-        self.chan
-            .map_or(Shared::<T>::NEVER_READY, Shared::hint_word)
+        hint(self.chan)
     }
 
     fn ready_in(&self, look: usize) -> bool {
-        Shared::<T>::send_ready(look)
+        Self::ready_at(look)
     }
 
     fn channel(&self) -> usize {
