@@ -129,9 +129,8 @@ pub(crate) async fn recv_or_stop<T, S>(input: &Receiver<T>, stop: &mut S) -> Opt
 where
     S: Future<Output = ()> + Unpin,
 {
-    // A value already there is taken without building the receive future or polling `stop`
-    // (the same outcome as the first poll below, which polls the receive first): the
-    // pipeline's workers mostly find one (13 ns of 50 per item in `benches/pipeline.rs`).
+    // A value already there is taken without building the receive future or polling `stop`:
+    // the same outcome as the first poll below, which polls the receive first.
     match input.try_recv() {
         Ok(v) => return Some(v),
         Err(TryRecvError::Closed) => return None,
@@ -150,10 +149,9 @@ where
 /// The loop of a stage that sends `f(v)` on `out` for each value `v` of `input` ([`map`],
 /// each [`fan_out`] worker), until `input` is closed and drained or `out` is closed.
 ///
-/// One catch around the whole loop, not one per value (per value it cost 9 ns of ~40 per
-/// item in `benches/pipeline.rs`): a panic in `f` unwinds out of the loop, which is where a
-/// per-value catch ended it too, so every result sent before it stays sent and none after
-/// it is; then `out` closes.
+/// One catch around the whole loop, not one per value: a panic in `f` unwinds out of the
+/// loop, which is where a per-value catch ended it too, so every result sent before it stays
+/// sent and none after it is; then `out` closes.
 pub(crate) async fn map_values<T, U, Fut>(
     helper: &'static str,
     input: &Receiver<T>,
