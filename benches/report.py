@@ -246,6 +246,16 @@ def read_results(path):
     return data, by_regime, passes, pinned
 
 
+def short_workloads(path, regime):
+    """The timing workloads of the results file `path` whose every implementation has fewer
+    than MIN_PASSES passes in `regime` (report.sh runs them again), comma-separated."""
+    data, _, passes, _ = read_results(path)
+    short = [w for w in workload_order({w: r for w, r in data.items() if w not in MEMORY_NAMES})
+             if min((passes.get(regime, {}).get(w, {}).get(i, 0) for i in data[w]),
+                    default=0) < MIN_PASSES]
+    return ",".join(short)
+
+
 def passes_text(passes, pinned, regime, workload, impl):
     """How many passes (rounds) a regime's figure stands on, e.g. `7` or `10, 7 pinned`."""
     n = passes.get(regime, {}).get(workload, {}).get(impl, 0)
@@ -361,7 +371,8 @@ def short_of_passes(data, passes, regime, title):
         return (f"Every workload has at least {MIN_PASSES} passes with {title}.\n")
     if regime == "free-cores":
         how = ("Free cores cannot be forced: the hypervisor decides, and a busy machine "
-               "reads as shared core. Run again on a quiet machine.")
+               "reads as shared core; the top-ups (`GOKIO_BENCH_TOPUP`) did not get enough "
+               "either. Run again on a quiet machine.")
     else:
         how = "`GOKIO_BENCH_REGIMES=both` adds pinned shared-core passes."
     listed = ", ".join(f"`{w}`" for w in short)
@@ -370,7 +381,7 @@ def short_of_passes(data, passes, regime, title):
             f"{listed}. {how}\n")
 
 
-def regime_tables(data, by_regime, passes, pinned):
+def regime_tables(data, by_regime, passes, pinned, args_topup=""):
     """One results table per regime: the same cells as the main table, from the rounds taken
     in that regime only, with the number of such rounds (passes) per workload."""
     out = ["## By regime\n",
@@ -397,6 +408,13 @@ def regime_tables(data, by_regime, passes, pinned):
             "round (a round trip of microseconds to milliseconds, each labelled shared "
             "core). Pinned rounds count only in the tables below, where *passes* says how "
             "many of them are pinned (e.g. `10, 7 pinned`), not in the all-rounds table "
+            "above.\n")
+    if args_topup:
+        out.append(
+            "**Top-ups.** Free cores cannot be forced, so after the first run every workload "
+            f"with fewer than {MIN_PASSES} free-core passes ran again (those workloads only), up "
+            "to `GOKIO_BENCH_TOPUP` times (default 2; see *Command*). Their rounds count in the "
+            "tables below, in whichever regime the probe saw, and not in the all-rounds table "
             "above.\n")
     for key, title in REGIMES:
         rows = by_regime.get(key, {})
@@ -448,13 +466,17 @@ def markdown(data, mem, args, by_regime, passes, pinned):
     rounds = os.environ.get("GOKIO_BENCH_ROUNDS", "7")
     out.append(f"- `GOKIO_BENCH_SCALE={scale}`, `GOKIO_BENCH_ROUNDS={rounds}`\n")
     out.append("## Command\n")
+    topup = ""
+    if args.topup_command:
+        topup = ("# then, for the workloads with fewer than 3 free-core passes (top-ups, "
+                 f"`GOKIO_BENCH_TOPUP`):\n{args.topup_command}\n")
     if args.pinned_command:
         out.append("```sh\nGOKIO_BENCH_REGIMES=both bash benches/report.sh\n# which runs:\n"
-                   f"{args.command}\n{args.go_command}\n# then, pinned to one CPU (the "
+                   f"{args.command}\n{topup}{args.go_command}\n# then, pinned to one CPU (the "
                    f"shared-core regime by construction):\n{args.pinned_command}\n```\n")
     else:
         out.append("```sh\nbash benches/report.sh\n# which runs:\n"
-                   f"{args.command}\n{args.go_command}\n```\n")
+                   f"{args.command}\n{topup}{args.go_command}\n```\n")
     out.append("## Workloads\n")
     out.append("Identical for every implementation; values are `u64` and every producer/"
                "consumer workload checks the received sum.\n")
@@ -487,7 +509,7 @@ def markdown(data, mem, args, by_regime, passes, pinned):
                        f"({fmt_ns(sel[0])} vs {fmt_ns(recv[0])} ns).")
     out.append("")
     out.append("![chart](benches/chart.svg)\n")
-    out.extend(regime_tables(data, by_regime, passes, pinned))
+    out.extend(regime_tables(data, by_regime, passes, pinned, args.topup_command))
     out.extend(targets_table(data, by_regime, passes, pinned))
     out.extend(scaling_table(data))
     analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
@@ -719,6 +741,8 @@ def main():
     ap.add_argument("--go-command", required=True)
     ap.add_argument("--pinned-command", default="",
                     help="the commands of report.sh's pinned run, if there was one")
+    ap.add_argument("--topup-command", default="",
+                    help="the commands of report.sh's free-core top-ups, one per line, if any")
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--svg", required=True)
     args = ap.parse_args()

@@ -27,6 +27,8 @@
 //!   appended to this file, for `benches/report.py`.
 //! * `GOKIO_BENCH_FILTER` / `GOKIO_BENCH_IMPL`: run only workloads / implementations whose
 //!   name contains this string (for profiling one case under `perf` or `callgrind`).
+//! * `GOKIO_BENCH_ONLY`: run only the workloads named exactly in this comma-separated list
+//!   (`benches/report.sh` uses it to run again the workloads a regime has too few passes of).
 //!
 //! # Regimes
 //!
@@ -136,6 +138,7 @@ pub struct Bench {
     rounds: usize,
     scale: f64,
     workload_filter: Option<String>,
+    only: Option<Vec<String>>,
     impl_filter: Option<String>,
     rows: Vec<Row>,
 }
@@ -173,6 +176,9 @@ impl Bench {
             rounds,
             scale,
             workload_filter: std::env::var("GOKIO_BENCH_FILTER").ok(),
+            only: std::env::var("GOKIO_BENCH_ONLY")
+                .ok()
+                .map(|list| list.split(',').map(|w| w.trim().to_owned()).collect()),
             impl_filter: std::env::var("GOKIO_BENCH_IMPL").ok(),
             rows: Vec::new(),
         }
@@ -192,6 +198,11 @@ impl Bench {
     pub fn workload(&mut self, workload: &str, ops: usize, mut impls: Vec<Impl>) {
         if let Some(f) = &self.workload_filter {
             if !workload.contains(f.as_str()) {
+                return;
+            }
+        }
+        if let Some(only) = &self.only {
+            if !only.iter().any(|w| w == workload) {
                 return;
             }
         }
