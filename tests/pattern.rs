@@ -306,6 +306,25 @@ async fn fan_out_ordered_many_values() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fan_out_ordered_keeps_order_with_uneven_delays_for_every_window_size() {
+    // Windows (workers + cap) of 1 to 7 slots, many times round the reorder ring, with values
+    // finishing out of order (a pseudo-random number of yields each).
+    for (workers, cap) in [(1, 0), (2, 0), (1, 2), (3, 1), (5, 2)] {
+        let out = fan_out_ordered(generate(0..3_000u64, 0), workers, cap, |v| async move {
+            for _ in 0..(v.wrapping_mul(2_654_435_761) >> 7) % 4 {
+                gokio::yield_now().await;
+            }
+            v + 1
+        });
+        assert_eq!(
+            collect(out).await,
+            (1..=3_000u64).collect::<Vec<_>>(),
+            "workers={workers} cap={cap}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fan_out_ordered_window_is_bounded_while_one_item_blocks() {
     const WORKERS: usize = 4;
     const CAP: usize = 3;
@@ -527,6 +546,41 @@ async fn panic_in_fan_out_ordered_ends_output_at_that_value() {
     });
     assert_eq!(collect(out).await, (0..50u64).collect::<Vec<_>>());
     until_zero("fan_out_ordered stops consuming after a panic", &live).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panic_in_fan_out_ordered_after_a_slow_value_keeps_the_earlier_results() {
+    // Value 11's `f` panics while value 10's is still running: 10 is still delivered.
+    let live = Arc::new(AtomicUsize::new(0));
+    let out = fan_out_ordered(generate(Tracked::new(&live), 0), 4, 2, |v| async move {
+        if v == 10 {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        if v == 11 {
+            panic!("fan_out_ordered: bad value after a slow one");
+        }
+        v
+    });
+    assert_eq!(collect(out).await, (0..11u64).collect::<Vec<_>>());
+    until_zero("fan_out_ordered stops consuming after a panic", &live).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panic_in_every_fan_out_ordered_worker_ends_output_at_the_first() {
+    // Every worker dies (each on a value from 5 on); values still queued are never run.
+    let live = Arc::new(AtomicUsize::new(0));
+    let out = fan_out_ordered(generate(Tracked::new(&live), 0), 3, 4, |v| async move {
+        if v >= 5 {
+            panic!("fan_out_ordered: every worker panics");
+        }
+        v
+    });
+    assert_eq!(collect(out).await, (0..5u64).collect::<Vec<_>>());
+    until_zero(
+        "fan_out_ordered stops consuming once every worker panicked",
+        &live,
+    )
+    .await;
 }
 
 // ----- teardown when outputs are dropped -----

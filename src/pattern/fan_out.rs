@@ -2,18 +2,26 @@
 //! order), [`distribute`] (deal values round-robin to `n` outputs) and [`tee`] (copy every
 //! value to two outputs).
 //!
-//! `fan_out_ordered` is Go's "channel of result channels" idiom: a dispatcher goroutine takes
-//! each input value, makes a one-slot result channel for it, queues that channel in input
-//! order on a bounded `pending` channel and hands the value with its result channel to the
-//! worker pool; a collector goroutine takes the result channels off `pending` in order and
-//! forwards each result once it arrives. The bound on `pending` is the reorder window.
-//! Invariant: at most `workers + cap + 1` values are taken from the input and not yet sent to
-//! the output (the collector's current one, `workers + cap - 1` queued, the dispatcher's
-//! one in hand), however long one value takes.
+//! `fan_out_ordered` numbers the values: a dispatcher goroutine takes each input value,
+//! gives it the next sequence number and hands `(seq, v)` to the worker pool; the workers send
+//! `(seq, f(v))` to a collector goroutine, which puts each result in slot `seq % window` of a
+//! ring of `window = workers + cap` slots and sends the results on in sequence order. The
+//! dispatcher takes a credit (a send on a `window`-slot channel of `()`) before it hands out a
+//! value, and the collector gives one back (a receive) after it has sent that value's result:
+//! so at most `window` values are numbered and not yet sent, every number in flight is in
+//! `[next, next + window)` where `next` is the collector's next number, and no two of them
+//! share a slot. Invariant: at most `window + 1` values are taken from the input and not yet
+//! sent to the output (the `window` with credits, the dispatcher's one in hand waiting for a
+//! credit), however long one value takes. Nothing is allocated per value.
+//!
+//! Neither inner channel blocks a sender that holds a credit: `jobs` and `results` each hold
+//! at most `window` values, the number of credits. So the only waits are the dispatcher's on
+//! the input and on a credit, the workers' on `jobs` and in `f`, and the collector's on
+//! `results` and on the output.
 
 use std::future::Future;
 
-use super::{all_closed, catch_panic, map_values, recv_or_stop, send_or_stop};
+use super::{all_closed, catch_panic, map_values, recv_or_stop};
 use crate::loom::StdArc;
 use crate::{chan, go, select, Receiver, SendError, Sender};
 
@@ -80,10 +88,15 @@ where
 /// A bounded worker pool like [`fan_out`] whose results come out in input order.
 ///
 /// ```text
-/// // Go: a channel of one-slot result channels keeps the order.
-/// pending := make(chan chan U, workers+cap-1)
-/// go func() { for v := range in { r := make(chan U, 1); pending <- r; jobs <- job{v, r} } }()
-/// go func() { for r := range pending { out <- <-r } }()
+/// // Go: number the values, reorder the results in a bounded window.
+/// go func() { seq := 0; for v := range in { credits <- struct{}{}; jobs <- job{seq, v}; seq++ } }()
+/// // workers: for j := range jobs { results <- result{j.seq, f(j.v)} }
+/// go func() { // collector: ring of len(credits) slots
+///     for next := 0; ; next++ {
+///         for ring[next%w] == nil { r := <-results; ring[r.seq%w] = &r }
+///         out <- ring[next%w].u; ring[next%w] = nil; <-credits
+///     }
+/// }()
 /// ```
 ///
 /// Up to `workers` calls of `f` run at once, and the `n`-th result sent is `f` of the `n`-th
@@ -93,7 +106,9 @@ where
 /// output buffers `cap` more). When the window is full, the pool stops taking input until the
 /// oldest value's result arrives. The output closes after the last result has been sent.
 ///
-/// Goroutines: one dispatcher, `workers` workers, one collector.
+/// Goroutines: one dispatcher, `workers` workers, one collector. Nothing is allocated per
+/// value: the values carry sequence numbers and the collector reorders them in a ring of
+/// `workers + cap` slots.
 ///
 /// # Panics
 ///
@@ -141,53 +156,84 @@ where
         "pattern::fan_out_ordered: workers must be at least 1"
     );
     let (tx, rx) = chan::<U>(cap).split();
-    // `jobs` may buffer: a queued job's result channel is already on `pending`, so its
-    // buffer does not widen the window; it saves a rendezvous per value.
-    let window = workers + cap - 1;
-    let (jobs_tx, jobs_rx) = chan::<(T, Sender<U>)>(window).split();
-    let (pending_tx, pending_rx) = chan::<Receiver<U>>(window).split();
+    let window = workers + cap;
+    // A credit is held from before a value is numbered until after its result is sent.
+    let (credit_tx, credit_rx) = chan::<()>(window).split();
+    let (jobs_tx, jobs_rx) = chan::<(u64, T)>(window).split();
+    // `None`: `f` panicked on that value.
+    let (results_tx, results_rx) = chan::<(u64, Option<U>)>(window).split();
 
-    // Dispatcher: input order is fixed here, by the order of the result channels on `pending`.
-    // It stops when the collector is gone (`pending` closed), which closes `jobs`.
+    // Dispatcher: input order is fixed here, by the sequence numbers. It stops when the
+    // collector is gone (`credits` closed), which closes `jobs` and so stops the workers.
     go(async move {
-        let mut stop = pending_tx.closed();
+        let mut stop = credit_tx.closed();
+        let mut seq: u64 = 0;
         while let Some(v) = recv_or_stop(&input, &mut stop).await {
-            let (res_tx, res_rx) = chan(1).split();
-            if pending_tx.send(res_rx).await.is_err() {
+            if credit_tx.send(()).await.is_err() {
                 return;
             }
-            if !send_or_stop(&jobs_tx, (v, res_tx), &mut stop).await {
-                return;
+            // Never waits: with a credit, at most `window - 1` other jobs are queued.
+            if jobs_tx.send((seq, v)).await.is_err() {
+                return; // every worker is gone (each panicked)
             }
+            seq += 1;
         }
     });
 
-    // Workers: the one-slot result channel never blocks the send. A worker whose `f` panicked
-    // returns, dropping the value's result sender: the collector sees that channel close empty.
+    // Workers: a send on `results` never waits (at most `window` results, one per credit).
+    // A worker whose `f` panicked reports the value's number with `None` and returns.
     let f = StdArc::new(f);
     for _ in 0..workers {
-        let (jobs_rx, f) = (jobs_rx.clone(), f.clone());
+        let (jobs_rx, results_tx, f) = (jobs_rx.clone(), results_tx.clone(), f.clone());
         go(async move {
-            while let Some((v, res)) = jobs_rx.recv().await {
-                let Some(u) = catch_panic("fan_out_ordered", async { f(v).await }).await else {
-                    return;
-                };
-                let _ = res.send(u).await; // Err: the collector is gone; keep draining `jobs`
+            let mut current = 0;
+            let work = async {
+                while let Some((seq, v)) = jobs_rx.recv().await {
+                    current = seq;
+                    if results_tx.send((seq, Some(f(v).await))).await.is_err() {
+                        return; // the collector is gone
+                    }
+                }
+            };
+            if catch_panic("fan_out_ordered", work).await.is_none() {
+                let _ = results_tx.send((current, None)).await;
             }
         });
     }
-    drop(jobs_rx);
+    drop((jobs_rx, results_tx));
 
-    // Collector: forwards the results in input order; a result channel closed empty is a
-    // panic in `f`, which ends the output there.
+    // Collector: sends the results in sequence order. A value's slot is free when its result
+    // arrives: its number is in `[next, next + window)` (it holds a credit), and the slot's
+    // previous number, `seq - window`, was sent before that credit was given back.
     go(async move {
         let mut stop = tx.closed();
-        while let Some(res) = recv_or_stop(&pending_rx, &mut stop).await {
-            let Some(u) = recv_or_stop(&res, &mut stop).await else {
-                return;
-            };
-            if tx.send(u).await.is_err() {
-                return;
+        let mut ring: Vec<Option<Option<U>>> = (0..window).map(|_| None).collect();
+        // `next`'s slot: `next % window`, kept without a division.
+        let (mut next, mut slot): (u64, usize) = (0, 0);
+        loop {
+            match ring[slot].take() {
+                Some(Some(u)) => {
+                    if tx.send(u).await.is_err() {
+                        return;
+                    }
+                    next += 1;
+                    slot = if slot + 1 == window { 0 } else { slot + 1 };
+                    // The dispatcher sent this value's credit before handing the value out,
+                    // so the receive finds it buffered (even once `credits` is closed).
+                    let _ = credit_rx.recv().await;
+                }
+                // `f` panicked on value `next`: the output ends just before it.
+                Some(None) => return,
+                None => match recv_or_stop(&results_rx, &mut stop).await {
+                    Some((seq, r)) => {
+                        // `seq - next < window`: the slot `seq - next` places after `next`'s.
+                        let at = slot + (seq - next) as usize;
+                        ring[if at >= window { at - window } else { at }] = Some(r);
+                    }
+                    // Every worker is gone: each value numbered was reported before its
+                    // worker returned, so the ring holds nothing more to send.
+                    None => return,
+                },
             }
         }
     });

@@ -112,7 +112,7 @@ use std::task::Poll;
 
 use futures::FutureExt;
 
-use crate::{Receiver, Sender, TryRecvError};
+use crate::{Receiver, RecvFuture, Sender};
 
 // ----- shared private helpers -----
 //
@@ -125,25 +125,43 @@ use crate::{Receiver, Sender, TryRecvError};
 /// resolves while waiting. The receive is polled first: a ready value is taken even if `stop`
 /// has resolved (the caller then fails to send it, and returns). Dropping the pending receive
 /// when `stop` wins loses nothing (`recv` is cancel safe).
-pub(crate) async fn recv_or_stop<T, S>(input: &Receiver<T>, stop: &mut S) -> Option<T>
+///
+/// A plain function returning a future, not an `async fn`: the receive future's first poll is
+/// the channel's inlined fast path, the same code a hand-written `rx.recv().await` runs, and
+/// `stop` is only polled once the receive has parked. `stop` keeps its listener between calls
+/// (see the comment above), so a wait that finds the input empty registers on the input alone.
+#[inline]
+pub(crate) fn recv_or_stop<'a, T, S>(
+    input: &'a Receiver<T>,
+    stop: &'a mut S,
+) -> RecvOrStop<'a, T, S>
 where
     S: Future<Output = ()> + Unpin,
 {
-    // A value already there is taken without building the receive future or polling `stop`:
-    // the same outcome as the first poll below, which polls the receive first.
-    match input.try_recv() {
-        Ok(v) => return Some(v),
-        Err(TryRecvError::Closed) => return None,
-        Err(TryRecvError::Empty) => {}
+    RecvOrStop {
+        recv: input.recv(),
+        stop,
     }
-    let mut recv = input.recv();
-    poll_fn(|cx| {
-        if let Poll::Ready(v) = Pin::new(&mut recv).poll(cx) {
+}
+
+/// The future of [`recv_or_stop`].
+pub(crate) struct RecvOrStop<'a, T, S> {
+    recv: RecvFuture<'a, T>,
+    stop: &'a mut S,
+}
+
+impl<T, S: Future<Output = ()> + Unpin> Future for RecvOrStop<'_, T, S> {
+    type Output = Option<T>;
+
+    // Inlined into the stage's loop, as `RecvFuture::poll` is into a hand-written one.
+    #[inline(always)]
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Option<T>> {
+        let this = self.get_mut();
+        if let Poll::Ready(v) = Pin::new(&mut this.recv).poll(cx) {
             return Poll::Ready(v);
         }
-        Pin::new(&mut *stop).poll(cx).map(|()| None)
-    })
-    .await
+        Pin::new(&mut *this.stop).poll(cx).map(|()| None)
+    }
 }
 
 /// The loop of a stage that sends `f(v)` on `out` for each value `v` of `input` ([`map`],
