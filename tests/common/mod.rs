@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Fails the test instead of hanging it: a concurrency bug shows up as a hang, and CI should
@@ -96,4 +98,45 @@ pub async fn settle() {
 pub async fn advance(d: Duration) {
     tokio::time::advance(d).await;
     settle().await;
+}
+
+/// An endless iterator (0, 1, 2, ...) that counts itself live in `live` until dropped: a
+/// generator goroutine drops its iterator when it exits (tests/pattern*.rs).
+pub struct Tracked {
+    next: u64,
+    live: Arc<AtomicUsize>,
+}
+
+impl Tracked {
+    pub fn new(live: &Arc<AtomicUsize>) -> Self {
+        live.fetch_add(1, Ordering::SeqCst);
+        Tracked {
+            next: 0,
+            live: live.clone(),
+        }
+    }
+}
+
+impl Iterator for Tracked {
+    type Item = u64;
+    fn next(&mut self) -> Option<u64> {
+        self.next += 1;
+        Some(self.next - 1)
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Waits (polling every millisecond, without a time bound of its own) until `live` is zero.
+pub async fn until_zero(what: &str, live: &AtomicUsize) {
+    no_hang(what, async {
+        while live.load(Ordering::SeqCst) != 0 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await;
 }
