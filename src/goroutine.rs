@@ -281,7 +281,10 @@ pub fn run<F: Future>(main: F) -> F::Output {
 /// # });
 /// ```
 pub fn yield_now() -> YieldNow {
-    YieldNow { yielded: false }
+    YieldNow {
+        yielded: false,
+        done: false,
+    }
 }
 
 /// Future returned by [`yield_now`]: `Pending` once (after waking itself), then `Ready`.
@@ -295,10 +298,19 @@ pub fn yield_now() -> YieldNow {
 /// y.await;
 /// # });
 /// ```
-#[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct YieldNow {
     yielded: bool,
+    // Set with the `Ready` it returned, for `FusedFuture::is_terminated`.
+    done: bool,
+}
+
+impl std::fmt::Debug for YieldNow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YieldNow")
+            .field("yielded", &self.yielded)
+            .finish()
+    }
 }
 
 impl Future for YieldNow {
@@ -306,11 +318,19 @@ impl Future for YieldNow {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.yielded {
+            self.done = true;
             return Poll::Ready(());
         }
         self.yielded = true;
         cx.waker().wake_by_ref();
         Poll::Pending
+    }
+}
+
+/// Terminated once it has returned `Ready`, so it can sit in a `futures::select!` loop.
+impl futures::future::FusedFuture for YieldNow {
+    fn is_terminated(&self) -> bool {
+        self.done
     }
 }
 

@@ -74,6 +74,18 @@ async fn call_once_runs_a_non_unpin_action() {
     assert!(once.is_done());
 }
 
+/// `yield_now` is `Pending` once, then `Ready`, and fused from then on.
+#[test]
+fn yield_now_is_fused_after_its_ready() {
+    let mut y = gokio::yield_now();
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(!y.is_terminated());
+    assert!(std::pin::Pin::new(&mut y).poll(&mut cx).is_pending());
+    assert!(!y.is_terminated());
+    assert!(std::pin::Pin::new(&mut y).poll(&mut cx).is_ready());
+    assert!(y.is_terminated());
+}
+
 #[tokio::test(start_paused = true)]
 async fn sleep_is_fused_and_zero_is_ready_at_once() {
     let mut zero = gokio::time::sleep(Duration::ZERO);
