@@ -3,7 +3,7 @@
 
 use super::{Case, Held};
 use crate::chan::waiter::{Parked, Token};
-use crate::chan::{Shared, TryRecv, TrySend};
+use crate::chan::{Shared, TrySend};
 use crate::loom::Arc;
 use crate::{Chan, Receiver, SendError, Sender};
 
@@ -164,20 +164,12 @@ impl<'a, T> RecvCase<'a, T> {
         Shared::<T>::recv_ready(look)
     }
 
-    /// [`Case::try_now`] at a receive case's handle: the result if it completed.
+    /// [`Case::try_now`] at a receive case's handle, whose [`look`](Self::look_at) was
+    /// `look`: the result if it completed. The common case runs inline
+    /// (`Shared::select_recv_at`).
     #[inline]
-    pub fn try_at<H: RecvHandle<Item = T> + ?Sized>(h: &H) -> Option<Option<T>> {
-        recv_now(h.__shared()?)
-    }
-}
-
-/// Receives now as a select does; `None` if the channel is open and has nothing to give.
-#[inline]
-fn recv_now<T>(ch: &Shared<T>) -> Option<Option<T>> {
-    match ch.select_try_recv() {
-        TryRecv::Got(v, _) => Some(Some(v)),
-        TryRecv::Closed => Some(None), // closed and drained
-        TryRecv::Empty => None,
+    pub fn try_at<H: RecvHandle<Item = T> + ?Sized>(h: &H, look: usize) -> Option<Option<T>> {
+        h.__shared()?.select_recv_at(look)
     }
 }
 
@@ -203,7 +195,9 @@ impl<T: Send> Case for RecvCase<'_, T> {
     }
 
     fn try_now(&mut self) -> bool {
-        self.result = self.chan.and_then(recv_now);
+        // The hint word is read again rather than passed down from the look that chose
+        // this case: the inline receive only needs it to show that the hint is on.
+        self.result = self.chan.and_then(|ch| ch.select_recv_at(ch.hint_word()));
         self.result.is_some()
     }
 
