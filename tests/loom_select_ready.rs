@@ -1,6 +1,7 @@
-//! Loom models of `select!`'s inline receive from a buffered channel (`chan/ready.rs`), the
-//! one critical section that does not republish the readiness hint: it must complete only
-//! receives that leave both hint bits as they were, and hand out each value once.
+//! Loom models of `select!`'s inline receive from and send to a buffered channel
+//! (`chan/ready.rs`), the critical sections that do not republish the readiness hint: they
+//! must complete only operations that leave both hint bits as they were, and hand out each
+//! value once.
 //!
 //! Run with:
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release --test loom_select_ready`
@@ -96,5 +97,45 @@ fn selects_draining_a_buffer_take_each_value_once() {
         seen.extend(drain(&a));
         seen.sort_unstable();
         assert_eq!(seen, [1, 2, 3]);
+    });
+}
+
+/// A select's send into an empty buffer changes the hint's "may receive" bit: it must be
+/// published before the unlock. Another thread's select sends on `a` (empty) and then drains
+/// `b`, so at every instant `a` or `b` holds a value; a select with `default` that may only
+/// receive from them must never take `default`. (Broken: a send into an empty buffer
+/// completed inline, without publishing, leaves "may receive" clear on `a`.)
+#[test]
+fn a_value_sent_into_an_empty_buffer_is_published() {
+    loom::model(|| {
+        let (a, b) = (hinted(3), hinted(1));
+        b.try_send(5).unwrap();
+        let (ta, tb) = (a.clone(), b.clone());
+        let t = thread::spawn(move || {
+            let sent = block_on(async {
+                select! { send(ta, 1) -> r => r.is_ok() }
+            });
+            (sent, tb.try_recv().ok())
+        });
+        let got = block_on(async {
+            select! {
+                biased;
+                recv(a) -> v => v,
+                recv(b) -> v => v,
+                default => None,
+            }
+        });
+        assert!(
+            got.is_some(),
+            "default taken while `a` or `b` held a value at every instant"
+        );
+        let (sent, drained) = t.join().unwrap();
+        assert!(sent);
+        let mut seen = vec![got, drained];
+        seen.extend(drain(&a).into_iter().map(Some));
+        seen.extend(drain(&b).into_iter().map(Some));
+        seen.retain(Option::is_some);
+        seen.sort_unstable();
+        assert_eq!(seen, [Some(1), Some(5)]);
     });
 }

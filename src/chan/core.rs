@@ -98,11 +98,11 @@ pub(crate) enum TryRecv<T> {
 pub(crate) struct State<T> {
     pub(super) buf: VecDeque<T>,
     pub(super) sendq: Queue<T>,
-    recvq: Queue<T>,
+    pub(super) recvq: Queue<T>,
     /// Entries that left their queue, kept for later operations and select cases to park
     /// with (a few at most).
     spare: Spares<T>,
-    closed: bool,
+    pub(super) closed: bool,
 }
 
 /// The state shared by every handle of one channel.

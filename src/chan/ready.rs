@@ -1,20 +1,23 @@
-//! A select's receive from a channel whose case it found ready, with the common case inline:
-//! [`Shared::select_recv_at`], which `select!`'s inline first look calls on the case it drew.
+//! A select's receive or send on a channel whose case it found ready, with the common case
+//! inline: [`Shared::select_recv_at`] and [`Shared::select_send_at`], which `select!`'s inline
+//! first look calls on the case it drew (and a case's `try_now` on the runtime path).
 //!
 //! # A critical section that leaves the readiness hint as it was
 //!
 //! Every critical section on a channel normally goes through `core::locked::Locked`, whose
 //! release recomputes the readiness hint's two bits from the state, compares them with the
 //! word last published and stores a new word only if they differ. The common case of a select
-//! draining a buffered channel changes neither bit, so all that work ends in "nothing to
-//! store": out of line, on every select (`benches/ANALYSIS.md`, *`select_first_ready`*).
+//! draining or filling a buffered channel changes neither bit, so all that work ends in
+//! "nothing to store": out of line, on every select (`benches/ANALYSIS.md`,
+//! *`select_first_ready`*).
 //!
-//! [`Shared::select_recv_at`] takes the channel's [`SpinLock`](crate::spin::SpinLock) itself,
-//! without `Locked`, and completes only a receive that provably leaves both bits unchanged;
-//! anything else is released untouched and goes the ordinary way, `Shared::select_try_recv`.
-//! A section that changes no hint bit publishes nothing through `Locked` either, so to every
-//! reader of the hint (the lock-free looks, `write_hint`'s comparison with the last word, a
-//! select holding every lock at once) the two are indistinguishable:
+//! These two take the channel's [`SpinLock`](crate::spin::SpinLock) themselves, without
+//! `Locked`, and complete only an operation that provably leaves both bits unchanged;
+//! anything else is released untouched and goes the ordinary way (`Shared::select_try_recv`,
+//! `Shared::select_try_send`). A section that changes no hint bit publishes nothing through
+//! `Locked` either, so to every reader of the hint (the lock-free looks, `write_hint`'s
+//! comparison with the last word, a select holding every lock at once) the two are
+//! indistinguishable:
 //!
 //! * **The hint is on.** A select's critical section must leave it on (`Shared::lock_as`
 //!   turns it on, for the select's later looks). The caller's look, a word other than 0,
@@ -23,20 +26,26 @@
 //!   word that a critical section stored before its unlock (Release), so that section comes
 //!   before this one in the lock's order, and the hint is still on here.
 //! * **The bits do not change.** `may_recv` is `closed || buf.len() + sendq.len() != 0` and
-//!   `may_send` is `closed || buf.len() < cap || recvq` non-empty (`core::locked`). With the
-//!   send queue empty and `2 <= buf.len() < cap`, popping the head leaves `buf.len()` between
-//!   1 and `cap - 1`: both bits are set before and after, whatever `closed` and `recvq` are
-//!   (neither changes).
-//! * **It is the receive the ordinary path would do.** `try_recv_locked` pops the head and
+//!   `may_send` is `closed || buf.len() < cap || recvq` non-empty (`core::locked`). A
+//!   receive needs the send queue empty and `2 <= buf.len() < cap`: popping the head leaves
+//!   `buf.len()` between 1 and `cap - 1`. A send needs `1 <= buf.len()` and
+//!   `buf.len() + 1 < cap`: pushing leaves it between 2 and `cap - 1`. Either way both bits
+//!   are set before and after, whatever the queues and `closed` are (the operation changes
+//!   neither).
+//! * **It is the operation the ordinary path would do.** `try_recv_locked` pops the head and
 //!   then refills the slot from the first parked sender; with the send queue empty there is
 //!   none, and nobody is woken. A closed channel still gives its buffered values first.
+//!   `try_send_locked` pushes to the tail exactly when the channel is open, no receiver is
+//!   parked and there is room (`buffers_directly`), which the send checks, and more.
 //!
-//! A receive that would empty the buffer or open a slot in a full one (a `may_recv` or
-//! `may_send` that changes, which must be published before the unlock), one with a parked
-//! sender, and the first select on a channel (hint off) unlock at once and take the ordinary
-//! path: one more lock and unlock, on a line this task holds already.
+//! An operation that would change a bit (a receive that empties the buffer or opens a slot
+//! in a full one, a send into an empty buffer or into its last slot), one with a parked
+//! counterpart, a send on a closed channel, and the first select on a channel (hint off)
+//! unlock at once and take the ordinary path: one more lock and unlock, on a line this task
+//! holds already.
 
-use super::core::{Shared, TryRecv};
+use super::core::{Shared, TryRecv, TrySend};
+use super::error::TrySendError;
 
 impl<T> Shared<T> {
     /// A select's receive ([`Self::select_try_recv`]) from a channel whose hint word, as the
@@ -66,6 +75,33 @@ impl<T> Shared<T> {
             TryRecv::Got(v, _) => Some(Some(v)),
             TryRecv::Closed => Some(None), // closed and drained
             TryRecv::Empty => None,
+        }
+    }
+
+    /// A select's send ([`Self::select_try_send`]) of `v` on a channel whose hint word, as
+    /// the select read it, is `look`: `Err(Full(v))` if it cannot complete now. The common
+    /// case runs inline and leaves the hint untouched (module docs).
+    #[inline(always)]
+    pub(crate) fn select_send_at(&self, look: usize, v: T) -> Result<(), TrySendError<T>> {
+        if look != 0 {
+            let mut st = self.state.lock();
+            let len = st.buf.len();
+            if len >= 1 && len + 1 < self.cap && !st.closed && st.recvq.is_empty() {
+                st.buf.push_back(v);
+                return Ok(());
+            }
+            // Released unchanged: nothing to publish.
+        }
+        self.select_send_slow(v)
+    }
+
+    /// [`Self::select_try_send`] as a call, so that the inline part stays small.
+    #[inline(never)]
+    fn select_send_slow(&self, v: T) -> Result<(), TrySendError<T>> {
+        match self.select_try_send(v) {
+            TrySend::Sent(_) => Ok(()),
+            TrySend::Full(v) => Err(TrySendError::Full(v)),
+            TrySend::Closed(v) => Err(TrySendError::Closed(v)),
         }
     }
 }

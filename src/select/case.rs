@@ -3,9 +3,9 @@
 
 use super::{Case, Held};
 use crate::chan::waiter::{Parked, Token};
-use crate::chan::{Shared, TrySend};
+use crate::chan::Shared;
 use crate::loom::Arc;
-use crate::{Chan, Receiver, SendError, Sender};
+use crate::{Chan, Receiver, SendError, Sender, TrySendError};
 
 /// A channel handle that can appear in a `recv(..)` case of [`select!`](crate::select!):
 /// [`Chan`], [`Receiver`], a reference to one, or an `Option` of one, where `None` is Go's nil
@@ -279,25 +279,31 @@ impl<'a, T> SendCase<'a, T> {
         Shared::<T>::send_ready(look)
     }
 
-    /// [`Case::try_now`] at a send case's handle and the value's slot: the result if it
-    /// completed (the value is gone), else `None` with the value back in `slot`.
+    /// [`Case::try_now`] at a send case's handle, whose [`look`](Self::look_at) was `look`,
+    /// and the value's slot: the result if it completed (the value is gone), else `None`
+    /// with the value back in `slot`. The common case runs inline (`Shared::select_send_at`).
     #[inline]
     pub fn try_at<H: SendHandle<Item = T> + ?Sized>(
         h: &H,
         slot: &mut Option<T>,
+        look: usize,
     ) -> Option<Result<(), SendError<T>>> {
-        send_now(h.__shared()?, slot)
+        send_now(h.__shared()?, look, slot)
     }
 }
 
-/// Sends the value in `slot` now as a select does; `None` if the channel is full (the
-/// value is back in `slot`) or there is no value.
+/// Sends the value in `slot` now as a select does, on a channel whose hint word was `look`;
+/// `None` if the channel is full (the value is back in `slot`) or there is no value.
 #[inline]
-fn send_now<T>(ch: &Shared<T>, slot: &mut Option<T>) -> Option<Result<(), SendError<T>>> {
-    match ch.select_try_send(slot.take()?) {
-        TrySend::Sent(_) => Some(Ok(())),
-        TrySend::Closed(v) => Some(Err(SendError(v))),
-        TrySend::Full(v) => {
+fn send_now<T>(
+    ch: &Shared<T>,
+    look: usize,
+    slot: &mut Option<T>,
+) -> Option<Result<(), SendError<T>>> {
+    match ch.select_send_at(look, slot.take()?) {
+        Ok(()) => Some(Ok(())),
+        Err(TrySendError::Closed(v)) => Some(Err(SendError(v))),
+        Err(TrySendError::Full(v)) => {
             *slot = Some(v);
             None
         }
@@ -327,7 +333,8 @@ impl<T: Send> Case for SendCase<'_, T> {
 
     fn try_now(&mut self) -> bool {
         let Some(ch) = self.chan else { return false };
-        self.result = send_now(ch, &mut self.value);
+        // As a receive case's `try_now`: the word only has to show that the hint is on.
+        self.result = send_now(ch, ch.hint_word(), &mut self.value);
         self.result.is_some()
     }
 

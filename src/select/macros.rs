@@ -403,7 +403,7 @@ macro_rules! __select {
     (@ready send $look:expr) => { $crate::__private::SendCase::<()>::ready_at($look) };
     (@ready fut $look:expr) => { false };
     (@try recv $h:ident $c:ident $look:expr) => { $crate::__private::RecvCase::try_at($h, $look) };
-    (@try send $h:ident $c:ident $look:expr) => { $crate::__private::SendCase::try_at($h, &mut $c) };
+    (@try send $h:ident $c:ident $look:expr) => { $crate::__private::SendCase::try_at($h, &mut $c, $look) };
     (@try fut $h:ident $c:ident $look:expr) => { ::core::option::Option::None };
     (@case recv $h:ident $c:ident) => { $crate::__private::RecvCase::new($h) };
     (@case send $h:ident $c:ident) => { $crate::__private::SendCase::from_slot($h, $c) };
