@@ -7,6 +7,7 @@
 mod core;
 mod error;
 mod future;
+mod ready;
 mod traits;
 pub(crate) mod waiter;
 

@@ -12,13 +12,14 @@
 //!      republished from its state whenever its lock is released (see `chan::core`); a
 //!      channel no select has used yet looks ready, so its first select takes the lock, which
 //!      turns the hint on. Read each case's hint, draw one case uniformly from those that
-//!      look ready (the first of them when `biased`) and try it under its lock. If it
-//!      completes, it wins. This is where a select usually ends, at the cost of one lock:
-//!      Go's `select` locks every channel here. A select of 3 cases or more first draws a
-//!      *probe* uniformly from all its cases and, if the probe's hint says ready, tries it
-//!      without reading the other hints; a ready case is then chosen with probability
-//!      `1/n + (n - k)/n * 1/k = 1/k` (`k` of `n` look ready), uniform as before. Only a
-//!      probe that missed reads every hint, so `default` is decided as below.
+//!      look ready (the first of them when `biased`) and try it under its lock (a receive
+//!      that changes neither of the channel's hint bits runs inline and publishes nothing:
+//!      `chan/ready.rs`). If it completes, it wins. This is where a select usually ends, at
+//!      the cost of one lock: Go's `select` locks every channel here. A select of 3 cases
+//!      or more first draws a *probe* uniformly from all its cases and, if the probe's hint
+//!      says ready, tries it without reading the other hints; a ready case is then chosen
+//!      with probability `1/n + (n - k)/n * 1/k = 1/k` (`k` of `n` look ready), uniform as
+//!      before. Only a probe that missed reads every hint, so `default` is decided as below.
 //!    - *`default`, linearizable.* A `default` may be taken only if there was one instant at
 //!      which no case was ready, as in Go, whose `select` decides with every channel locked.
 //!      Hints read one after the other do not show that (a case can become ready after its

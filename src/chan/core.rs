@@ -96,13 +96,13 @@ pub(crate) enum TryRecv<T> {
 }
 
 pub(crate) struct State<T> {
-    buf: VecDeque<T>,
-    sendq: Queue<T>,
-    recvq: Queue<T>,
+    pub(super) buf: VecDeque<T>,
+    pub(super) sendq: Queue<T>,
+    pub(super) recvq: Queue<T>,
     /// Entries that left their queue, kept for later operations and select cases to park
     /// with (a few at most).
     spare: Spares<T>,
-    closed: bool,
+    pub(super) closed: bool,
 }
 
 /// The state shared by every handle of one channel.
@@ -117,12 +117,12 @@ pub(crate) struct State<T> {
 #[allow(unreachable_pub)] // sealed: reachable only through `RecvHandle`/`SendHandle`
 #[repr(C)]
 pub struct Shared<T> {
-    state: SpinLock<State<T>>,
+    pub(super) state: SpinLock<State<T>>,
     /// Readiness hint for select's lock-free first look ([`Self::may_recv`],
     /// [`Self::may_send`]), rewritten from the state at the end of every critical section
     /// once a select has used the channel (see [`locked`]).
     ready: Hint,
-    cap: usize,
+    pub(super) cap: usize,
     /// Handles able to send (`Chan` + `Sender`); the channel closes when this reaches 0.
     senders: AtomicUsize,
     /// Handles able to receive (`Chan` + `Receiver`); the channel closes when this reaches 0.

@@ -3,9 +3,9 @@
 
 use super::{Case, Held};
 use crate::chan::waiter::{Parked, Token};
-use crate::chan::{Shared, TryRecv, TrySend};
+use crate::chan::Shared;
 use crate::loom::Arc;
-use crate::{Chan, Receiver, SendError, Sender};
+use crate::{Chan, Receiver, SendError, Sender, TrySendError};
 
 /// A channel handle that can appear in a `recv(..)` case of [`select!`](crate::select!):
 /// [`Chan`], [`Receiver`], a reference to one, or an `Option` of one, where `None` is Go's nil
@@ -164,20 +164,12 @@ impl<'a, T> RecvCase<'a, T> {
         Shared::<T>::recv_ready(look)
     }
 
-    /// [`Case::try_now`] at a receive case's handle: the result if it completed.
+    /// [`Case::try_now`] at a receive case's handle, whose [`look`](Self::look_at) was
+    /// `look`: the result if it completed. The common case runs inline
+    /// (`Shared::select_recv_at`).
     #[inline]
-    pub fn try_at<H: RecvHandle<Item = T> + ?Sized>(h: &H) -> Option<Option<T>> {
-        recv_now(h.__shared()?)
-    }
-}
-
-/// Receives now as a select does; `None` if the channel is open and has nothing to give.
-#[inline]
-fn recv_now<T>(ch: &Shared<T>) -> Option<Option<T>> {
-    match ch.select_try_recv() {
-        TryRecv::Got(v, _) => Some(Some(v)),
-        TryRecv::Closed => Some(None), // closed and drained
-        TryRecv::Empty => None,
+    pub fn try_at<H: RecvHandle<Item = T> + ?Sized>(h: &H, look: usize) -> Option<Option<T>> {
+        h.__shared()?.select_recv_at(look)
     }
 }
 
@@ -203,7 +195,9 @@ impl<T: Send> Case for RecvCase<'_, T> {
     }
 
     fn try_now(&mut self) -> bool {
-        self.result = self.chan.and_then(recv_now);
+        // The hint word is read again rather than passed down from the look that chose
+        // this case: the inline receive only needs it to show that the hint is on.
+        self.result = self.chan.and_then(|ch| ch.select_recv_at(ch.hint_word()));
         self.result.is_some()
     }
 
@@ -285,25 +279,31 @@ impl<'a, T> SendCase<'a, T> {
         Shared::<T>::send_ready(look)
     }
 
-    /// [`Case::try_now`] at a send case's handle and the value's slot: the result if it
-    /// completed (the value is gone), else `None` with the value back in `slot`.
+    /// [`Case::try_now`] at a send case's handle, whose [`look`](Self::look_at) was `look`,
+    /// and the value's slot: the result if it completed (the value is gone), else `None`
+    /// with the value back in `slot`. The common case runs inline (`Shared::select_send_at`).
     #[inline]
     pub fn try_at<H: SendHandle<Item = T> + ?Sized>(
         h: &H,
         slot: &mut Option<T>,
+        look: usize,
     ) -> Option<Result<(), SendError<T>>> {
-        send_now(h.__shared()?, slot)
+        send_now(h.__shared()?, look, slot)
     }
 }
 
-/// Sends the value in `slot` now as a select does; `None` if the channel is full (the
-/// value is back in `slot`) or there is no value.
+/// Sends the value in `slot` now as a select does, on a channel whose hint word was `look`;
+/// `None` if the channel is full (the value is back in `slot`) or there is no value.
 #[inline]
-fn send_now<T>(ch: &Shared<T>, slot: &mut Option<T>) -> Option<Result<(), SendError<T>>> {
-    match ch.select_try_send(slot.take()?) {
-        TrySend::Sent(_) => Some(Ok(())),
-        TrySend::Closed(v) => Some(Err(SendError(v))),
-        TrySend::Full(v) => {
+fn send_now<T>(
+    ch: &Shared<T>,
+    look: usize,
+    slot: &mut Option<T>,
+) -> Option<Result<(), SendError<T>>> {
+    match ch.select_send_at(look, slot.take()?) {
+        Ok(()) => Some(Ok(())),
+        Err(TrySendError::Closed(v)) => Some(Err(SendError(v))),
+        Err(TrySendError::Full(v)) => {
             *slot = Some(v);
             None
         }
@@ -333,7 +333,8 @@ impl<T: Send> Case for SendCase<'_, T> {
 
     fn try_now(&mut self) -> bool {
         let Some(ch) = self.chan else { return false };
-        self.result = send_now(ch, &mut self.value);
+        // As a receive case's `try_now`: the word only has to show that the hint is on.
+        self.result = send_now(ch, ch.hint_word(), &mut self.value);
         self.result.is_some()
     }
 

@@ -316,14 +316,19 @@ macro_rules! __select {
         if !$crate::__select!(@has_future $($kind)*) {
             // The probe: one case drawn from all of them, taken if its hint says ready
             // (`probe` says why the choice stays uniform); else every hint is read. The
-            // looks are only read by the `default` check, which only the second way reaches.
+            // picked case's look goes to its try (a receive's inline path needs to know that
+            // the hint is on); the `default` check, which only the second way reaches, reads
+            // them all.
             let mut __gokio_looks: [usize; $crate::__select!(@count $($idx)*)] =
                 [0; $crate::__select!(@count $($idx)*)];
             let __gokio_pick: ::core::option::Option<usize> =
                 match $crate::__private::probe($crate::__select!(@count $($idx)*), $biased) {
                     $(
                         ::core::option::Option::Some($idx)
-                            if $crate::__select!(@ready $kind $crate::__select!(@look $kind $h)) =>
+                            if $crate::__select!(@ready $kind {
+                                __gokio_looks[$idx] = $crate::__select!(@look $kind $h);
+                                __gokio_looks[$idx]
+                            }) =>
                         {
                             ::core::option::Option::Some($idx)
                         }
@@ -339,7 +344,9 @@ macro_rules! __select {
             match __gokio_pick {
                 $(
                     ::core::option::Option::Some($idx) => {
-                        if let ::core::option::Option::Some(__gokio_r) = $crate::__select!(@try $kind $h $c) {
+                        if let ::core::option::Option::Some(__gokio_r) =
+                            $crate::__select!(@try $kind $h $c __gokio_looks[$idx])
+                        {
                             __gokio_won = __GokioWon::$c(__gokio_r);
                         }
                     }
@@ -395,9 +402,9 @@ macro_rules! __select {
     (@ready recv $look:expr) => { $crate::__private::RecvCase::<()>::ready_at($look) };
     (@ready send $look:expr) => { $crate::__private::SendCase::<()>::ready_at($look) };
     (@ready fut $look:expr) => { false };
-    (@try recv $h:ident $c:ident) => { $crate::__private::RecvCase::try_at($h) };
-    (@try send $h:ident $c:ident) => { $crate::__private::SendCase::try_at($h, &mut $c) };
-    (@try fut $h:ident $c:ident) => { ::core::option::Option::None };
+    (@try recv $h:ident $c:ident $look:expr) => { $crate::__private::RecvCase::try_at($h, $look) };
+    (@try send $h:ident $c:ident $look:expr) => { $crate::__private::SendCase::try_at($h, &mut $c, $look) };
+    (@try fut $h:ident $c:ident $look:expr) => { ::core::option::Option::None };
     (@case recv $h:ident $c:ident) => { $crate::__private::RecvCase::new($h) };
     (@case send $h:ident $c:ident) => { $crate::__private::SendCase::from_slot($h, $c) };
     // An `Option` of a future is a nil case when `None` (`FutArm`'s inherent method); any
