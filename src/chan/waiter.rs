@@ -214,9 +214,23 @@ impl<T> Parked<T> {
     pub(crate) fn finish(self) -> Option<T> {
         let e = self.entry();
         if let Kind::Plain { .. } = &e.kind {
-            // The common case, kept short: a plain receive claims the value handed to it. Its
-            // waker went with the hand-off, and a `HANDED` entry is never `ORPHAN`.
-            if e.state.load(Ordering::Relaxed) == HANDED
+            // The common cases, kept short. A plain entry completed by a counterpart or by
+            // `close` (`DONE`, and not `ORPHAN`): its waker went with the completion (`Claim`
+            // takes it), its state is final, and nobody else touches it (rule 4), so the
+            // owner takes the slot (a receive: `None`, woken by close; a send: `None`, taken,
+            // or its value back, closed) and lets go. The Acquire load orders the completer's
+            // slot write before our read.
+            let state = e.state.load(Ordering::Acquire);
+            if state == DONE {
+                // SAFETY: decided (rule 4, Acquire above): the owner is the only party that
+                // may touch the cells.
+                let v = e.slot.with_mut(|s| unsafe { (*s).take() });
+                e.state.store(FREE, Ordering::Release); // the last access
+                return v;
+            }
+            // A plain receive claims the value handed to it. Its waker went with the
+            // hand-off, and a `HANDED` entry is never `ORPHAN`.
+            if state == HANDED
                 && e.state
                     .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Relaxed)
                     .is_ok()
