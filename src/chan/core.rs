@@ -598,8 +598,11 @@ impl<T> Shared<T> {
         send: bool,
         site: debug::Site,
     ) -> Poll<Option<T>> {
+        if let Some(r) = Parked::finish_won(entry) {
+            return Poll::Ready(r);
+        }
         let e = entry.as_ref().expect("parked");
-        if !e.won() && self.still_waiting(cx, e, send, site) {
+        if self.still_waiting(cx, e, send, site) {
             return Poll::Pending;
         }
         Poll::Ready(entry.take().expect("checked above").finish())
