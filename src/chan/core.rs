@@ -425,14 +425,14 @@ impl<T> Shared<T> {
     ///
     /// The common case comes first — a first poll that finds room in the buffer and nobody
     /// waiting: the lock, one comparison and a push. The same tests tell when the send must
-    /// park (open, nobody receiving, no room: every unanswered send on a capacity-0 channel),
-    /// which it does without asking again; every other case (closed, or a parked receiver)
-    /// continues in [`Self::poll_send_slow`]. All of it is inlined into the caller's future, whose poll
-    /// has saved its registers already: as a function of its own, the rendezvous case
-    /// (every operation of a capacity-0 channel) paid for a second prologue and epilogue and
-    /// for passing the lock and the operation's state across the call. (Not `poll_send`
-    /// itself out of line, either: its register saves alone cost ~20 instructions per
-    /// operation of a buffered channel.)
+    /// park (open, nobody receiving, no room: every unanswered send on a capacity-0
+    /// channel), which it does without asking again; every other case (closed, or a parked
+    /// receiver) continues in [`Self::poll_send_slow`]. All of it is inlined into the
+    /// caller's future, whose poll has saved its registers already: as a function of its
+    /// own, the rendezvous case (every operation of a capacity-0 channel) paid for a second
+    /// prologue and epilogue and for passing the lock and the operation's state across the
+    /// call. (Not `poll_send` itself out of line, either: its register saves alone cost ~20
+    /// instructions per operation of a buffered channel.)
     #[inline(always)]
     pub(crate) fn poll_send(
         &self,
