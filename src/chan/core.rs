@@ -423,11 +423,16 @@ impl<T> Shared<T> {
     /// Polls a send whose not-yet-sent value is in `value` and whose parked entry (if any) is
     /// in `entry`; `site` is the user's call, for a dump (zero-sized without `diagnostics`).
     ///
-    /// Only the common case is inlined into the caller's future — a first poll that finds
-    /// room in the buffer and nobody waiting — as the lock, one comparison and a push; every
-    /// other case continues out of line, in [`Self::poll_send_slow`]. (When all of it was
-    /// one function, its register saves alone cost ~20 instructions per operation:
-    /// `spsc_buffered` under callgrind went from 345 to 240 M instructions, kanal 219 M.)
+    /// The common case comes first — a first poll that finds room in the buffer and nobody
+    /// waiting: the lock, one comparison and a push. The same tests tell when the send must
+    /// park (open, nobody receiving, no room: every unanswered send on a capacity-0
+    /// channel), which it does without asking again; every other case (closed, or a parked
+    /// receiver) continues in [`Self::poll_send_slow`]. All of it is inlined into the
+    /// caller's future, whose poll has saved its registers already: as a function of its
+    /// own, the rendezvous case (every operation of a capacity-0 channel) paid for a second
+    /// prologue and epilogue and for passing the lock and the operation's state across the
+    /// call. (Not `poll_send` itself out of line, either: its register saves alone cost ~20
+    /// instructions per operation of a buffered channel.)
     #[inline(always)]
     pub(crate) fn poll_send(
         &self,
@@ -438,11 +443,17 @@ impl<T> Shared<T> {
     ) -> Poll<Result<(), T>> {
         if entry.is_none() {
             let mut st = self.lock();
-            if self.buffers_directly(&st)
-                && let Some(v) = value.take()
-            {
-                st.buf.push_back(v);
-                return Poll::Ready(Ok(()));
+            if !st.closed && st.recvq.is_empty() {
+                if st.buf.len() < self.cap
+                    && let Some(v) = value.take()
+                {
+                    st.buf.push_back(v);
+                    return Poll::Ready(Ok(()));
+                }
+                // Open, nobody to hand the value to, no room: what `try_send_other` would
+                // find, so park without asking again.
+                let v = value.take().expect("gokio: send polled after completion");
+                return self.park_first(st, cx, Some(v), entry, site);
             }
             return self.poll_send_slow(st, cx, value, entry, site);
         }
@@ -454,8 +465,8 @@ impl<T> Shared<T> {
     }
 
     /// A send's first poll beyond the common case, with the lock held: completes it, or
-    /// parks it.
-    #[inline(never)]
+    /// parks it (inlined: see [`Self::poll_send`]).
+    #[inline(always)]
     fn poll_send_slow(
         &self,
         mut st: Locked<'_, T>,
@@ -474,21 +485,36 @@ impl<T> Shared<T> {
                 Poll::Ready(Ok(()))
             }
             TrySend::Closed(v) => Poll::Ready(Err(v)),
-            TrySend::Full(v) => {
-                Self::park(&mut st, cx, Some(v), entry);
-                let len = st.buf.len();
-                drop(st);
-                self.record_park(true, len, site);
-                Poll::Pending
-            }
+            TrySend::Full(v) => self.park_first(st, cx, Some(v), entry, site),
         }
+    }
+
+    /// A first poll that found nothing to complete it (a send: `value`, no room and nobody
+    /// receiving; a receive: nothing to receive) and the channel open: parks it, releases
+    /// the lock, and records the park.
+    #[inline(always)]
+    fn park_first<R>(
+        &self,
+        mut st: Locked<'_, T>,
+        cx: &Context<'_>,
+        value: Option<T>,
+        entry: &mut Option<Parked<T>>,
+        site: debug::Site,
+    ) -> Poll<R> {
+        let send = value.is_some();
+        Self::park(&mut st, cx, value, entry);
+        let len = st.buf.len();
+        drop(st);
+        self.record_park(send, len, site);
+        Poll::Pending
     }
 
     /// Polls a receive whose parked entry (if any) is in `entry`. `Ready(None)`: closed and
     /// drained.
     ///
-    /// As with [`Self::poll_send`], only the common case is inlined: a first poll that finds
-    /// a buffered value and no parked sender.
+    /// As with [`Self::poll_send`], the common case comes first (a first poll that finds a
+    /// buffered value and no parked sender), a receive with nothing to take on an open
+    /// channel parks at once, and all of it is inlined.
     #[inline(always)]
     pub(crate) fn poll_recv(
         &self,
@@ -498,10 +524,14 @@ impl<T> Shared<T> {
     ) -> Poll<Option<T>> {
         if entry.is_none() {
             let mut st = self.lock();
-            if st.sendq.is_empty()
-                && let Some(v) = st.buf.pop_front()
-            {
-                return Poll::Ready(Some(v));
+            if st.sendq.is_empty() {
+                if let Some(v) = st.buf.pop_front() {
+                    return Poll::Ready(Some(v));
+                }
+                if !st.closed {
+                    // Nothing buffered, no sender, open: what `try_recv_locked` would find.
+                    return self.park_first(st, cx, None, entry, site);
+                }
             }
             return self.poll_recv_slow(st, cx, entry, site);
         }
@@ -536,8 +566,8 @@ impl<T> Shared<T> {
     }
 
     /// A receive's first poll beyond the common case, with the lock held: completes it, or
-    /// parks it.
-    #[inline(never)]
+    /// parks it (inlined: see [`Self::poll_send`]).
+    #[inline(always)]
     fn poll_recv_slow(
         &self,
         mut st: Locked<'_, T>,
@@ -554,13 +584,7 @@ impl<T> Shared<T> {
                 Poll::Ready(Some(v))
             }
             TryRecv::Closed => Poll::Ready(None),
-            TryRecv::Empty => {
-                Self::park(&mut st, cx, None, entry);
-                let len = st.buf.len();
-                drop(st);
-                self.record_park(false, len, site);
-                Poll::Pending
-            }
+            TryRecv::Empty => self.park_first(st, cx, None, entry, site),
         }
     }
 
@@ -595,8 +619,11 @@ impl<T> Shared<T> {
         send: bool,
         site: debug::Site,
     ) -> Poll<Option<T>> {
+        if let Some(r) = Parked::finish_won(entry) {
+            return Poll::Ready(r);
+        }
         let e = entry.as_ref().expect("parked");
-        if !e.won() && self.still_waiting(cx, e, send, site) {
+        if self.still_waiting(cx, e, send, site) {
             return Poll::Pending;
         }
         Poll::Ready(entry.take().expect("checked above").finish())

@@ -213,22 +213,34 @@ impl<T> Parked<T> {
     #[inline]
     pub(crate) fn finish(self) -> Option<T> {
         let e = self.entry();
-        if let Kind::Plain { .. } = &e.kind {
-            // The common case, kept short: a plain receive claims the value handed to it. Its
-            // waker went with the hand-off, and a `HANDED` entry is never `ORPHAN`.
-            if e.state.load(Ordering::Relaxed) == HANDED
-                && e.state
-                    .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok()
-            {
-                // SAFETY: claimed (rule 4): the owner is the only party that may touch the
-                // cells.
-                let v = e.slot.with_mut(|s| unsafe { (*s).take() });
-                e.state.store(FREE, Ordering::Release); // the last access
-                return v;
-            }
+        if let Kind::Plain { .. } = &e.kind
+            && let Some(v) = e.take_completed(e.state.load(Ordering::Acquire))
+        {
+            return v;
         }
         self.finish_other()
+    }
+
+    /// [`Self::won`] and then [`Self::finish`], for a parked operation polled again: the
+    /// result if the entry completed (the handle is consumed), else `None` (it is left in
+    /// `entry`). A plain entry's state is loaded once for both questions.
+    #[inline]
+    pub(crate) fn finish_won(entry: &mut Option<Self>) -> Option<Option<T>> {
+        let parked = entry.as_ref()?;
+        let e = parked.entry();
+        if let Kind::Plain { .. } = &e.kind {
+            let state = e.state.load(Ordering::Acquire);
+            if let Some(v) = e.take_completed(state) {
+                *entry = None; // `finish` consumes the handle: the entry is gone for us
+                return Some(v);
+            }
+            if (state & !ORPHAN).wrapping_sub(DONE) > STOLEN - DONE {
+                return None; // not won: `won`'s test, on this very load
+            }
+        } else if !parked.won() {
+            return None;
+        }
+        entry.take().map(Self::finish_other)
     }
 
     /// [`Self::finish`] beyond a plain receive's claim of its value.
@@ -295,6 +307,32 @@ impl<T> Parked<T> {
 }
 
 impl<T> Entry<T> {
+    /// The common ends of a plain entry, kept short: completed by a counterpart or by `close`
+    /// (`DONE`, and not `ORPHAN`), or a receive claiming the value handed to it (`HANDED →
+    /// DONE`, against `close`'s steal). Either way its waker went with the completion
+    /// (`Claim` takes it) and nobody else touches it any more (rule 4), so the owner takes the
+    /// slot — a receive: its value, or `None` if woken by close; a send: `None` if taken, its
+    /// value back if closed — and lets go. `state` is the entry's state, loaded with Acquire
+    /// (the completer's slot write comes before it); `None` for any other case, which
+    /// [`Parked::finish_other`] handles (withdrawn, stolen, orphaned).
+    #[inline(always)]
+    fn take_completed(&self, state: u8) -> Option<Option<T>> {
+        if state == DONE
+            || (state == HANDED
+                && self
+                    .state
+                    .compare_exchange(HANDED, DONE, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok())
+        {
+            // SAFETY: decided and not stolen (rule 4, Acquire): the owner is the only party
+            // that may touch the cells.
+            let v = self.slot.with_mut(|s| unsafe { (*s).take() });
+            self.state.store(FREE, Ordering::Release); // the last access
+            return Some(v);
+        }
+        None
+    }
+
     /// Whether a counterpart may still complete this entry, for a select registering `me`
     /// (whose own entries never pair with each other).
     #[inline]
@@ -567,19 +605,22 @@ impl<T> Spares<T> {
         };
         let mut e = self.spare.swap_remove(i);
         // SAFETY: FREE and out of every queue: nobody else touches the cells (rule 1). Its
-        // former owner took the slot, and completion or `finish` took the waker, so nothing
-        // is dropped here, under the channel lock.
-        let old = e
-            .slot
-            .with_mut(|s| unsafe { std::mem::replace(&mut *s, value) });
-        debug_assert!(old.is_none(), "a finished entry's slot is empty");
+        // former owner took the slot, and completion or `finish` took the waker, so both
+        // cells are empty: they are overwritten without reading (or dropping) what they
+        // held, and nothing is dropped here, under the channel lock.
+        e.slot.with_mut(|s| unsafe {
+            debug_assert!((*s).is_none(), "a finished entry's slot is empty");
+            std::ptr::write(s, value);
+        });
         match (&e.kind, owner) {
             // The common case, a plain entry parking a plain operation again, is reset in
             // place.
             (Kind::Plain { waker }, Owner::Plain(w)) => {
                 // SAFETY: as above.
-                let old = waker.with_mut(|c| unsafe { (*c).replace(w) });
-                debug_assert!(old.is_none(), "a finished entry keeps no waker");
+                waker.with_mut(|c| unsafe {
+                    debug_assert!((*c).is_none(), "a finished entry keeps no waker");
+                    std::ptr::write(c, Some(w));
+                });
             }
             // Only drops a select's token reference (the select recycled the token, with
             // no waker in it).

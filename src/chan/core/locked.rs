@@ -97,54 +97,54 @@ impl<T> Drop for Locked<'_, T> {
     fn drop(&mut self) {
         let last = self.shared.ready.last.load(Ordering::Relaxed);
         if last != 0 {
-            self.write_hint(last);
+            write_hint(self.shared, &self.guard, last);
         }
         // `guard` drops after this body: the hint is written before the lock is released.
     }
 }
 
-impl<T> Locked<'_, T> {
-    /// Publishes the hint from the state if its bits changed since `last`, the word last
-    /// published (the hint is on). Out of line: channels no select has used never get here,
-    /// and their lock and unlock stay a few instructions in the caller.
-    #[inline(never)]
-    fn write_hint(&self, last: usize) {
-        let bits = self.bits();
-        // Compared as bytes: the flags are computed as bytes, and widening them first costs
-        // two instructions on every critical section.
-        if (last as u8) & (MAY_RECV | MAY_SEND) as u8 != bits {
-            self.publish(last, usize::from(bits));
-        }
+/// Publishes the hint from the state `st` of `shared` (whose lock is held) if its bits
+/// changed since `last`, the word last published (the hint is on). Out of line: channels no
+/// select has used never get here, and their lock and unlock stay a few instructions in the
+/// caller. A function of the channel and its state rather than a method of [`Locked`]: a
+/// call that took `&Locked` would make every critical section keep its guard in memory, and
+/// store it again each time it is moved (callgrind: ~6 instructions an operation).
+#[inline(never)]
+fn write_hint<T>(shared: &Shared<T>, st: &State<T>, last: usize) {
+    let bits = bits(shared, st);
+    // Compared as bytes: the flags are computed as bytes, and widening them first costs
+    // two instructions on every critical section.
+    if (last as u8) & (MAY_RECV | MAY_SEND) as u8 != bits {
+        publish(shared, last, usize::from(bits));
     }
+}
 
-    /// Turns the hint on, with bits that match the state now.
-    #[cold]
-    fn turn_hint_on(&self) {
-        self.publish(0, usize::from(self.bits()));
-    }
+/// Turns the hint on, with bits that match the state `st` now (the lock is held).
+#[cold]
+fn turn_hint_on<T>(shared: &Shared<T>, st: &State<T>) {
+    publish(shared, 0, usize::from(bits(shared, st)));
+}
 
-    /// The hint bits of the state (`MAY_RECV | MAY_SEND` at most).
-    #[inline(always)]
-    fn bits(&self) -> u8 {
-        let st = &*self.guard;
-        // `|` rather than `||`: a few flag computations, no branches.
-        let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
-        let may_send = st.closed | (st.buf.len() < self.shared.cap) | !st.recvq.is_empty();
-        (u8::from(may_recv) * MAY_RECV as u8) | (u8::from(may_send) * MAY_SEND as u8)
-    }
+/// The hint bits of the state (`MAY_RECV | MAY_SEND` at most).
+#[inline(always)]
+fn bits<T>(shared: &Shared<T>, st: &State<T>) -> u8 {
+    // `|` rather than `||`: a few flag computations, no branches.
+    let may_recv = st.closed | ((st.buf.len() | st.sendq.len()) != 0);
+    let may_send = st.closed | (st.buf.len() < shared.cap) | !st.recvq.is_empty();
+    (u8::from(may_recv) * MAY_RECV as u8) | (u8::from(may_send) * MAY_SEND as u8)
+}
 
-    /// Publishes `bits` under the next generation after `last`'s.
-    #[inline(always)]
-    fn publish(&self, last: usize, bits: usize) {
-        // The generation wraps after 2^61 changes (2^29 on 32-bit targets): two looks of one
-        // select are never that far apart.
-        let word = (last & !(GENERATION - 1)).wrapping_add(GENERATION) | HINTED | bits;
-        let hint = &self.shared.ready;
-        hint.last.store(word, Ordering::Relaxed);
-        // Release: a select that reads this word and then takes the lock, or reads another
-        // channel's word, sees everything that happened before this critical section.
-        hint.word.store(word, Ordering::Release);
-    }
+/// Publishes `bits` under the next generation after `last`'s.
+#[inline(always)]
+fn publish<T>(shared: &Shared<T>, last: usize, bits: usize) {
+    // The generation wraps after 2^61 changes (2^29 on 32-bit targets): two looks of one
+    // select are never that far apart.
+    let word = (last & !(GENERATION - 1)).wrapping_add(GENERATION) | HINTED | bits;
+    let hint = &shared.ready;
+    hint.last.store(word, Ordering::Relaxed);
+    // Release: a select that reads this word and then takes the lock, or reads another
+    // channel's word, sees everything that happened before this critical section.
+    hint.word.store(word, Ordering::Release);
 }
 
 impl<T> Shared<T> {
@@ -164,7 +164,7 @@ impl<T> Shared<T> {
             // Turn the hint on with bits that match the state now, under the lock: a lock-free
             // reader must never see `HINTED` with bits that are not exact. Releasing the lock
             // republishes them for whatever this section changes.
-            locked.turn_hint_on();
+            turn_hint_on(self, &locked.guard);
         }
         locked
     }
