@@ -5,7 +5,10 @@
 //! state left behind. `select` reads them without locking to find its candidates
 //! (`crate::select`). A bit that is clear is exact as of the latest critical section; a set
 //! bit may be stale or come from dead select entries, so the case is confirmed under the
-//! lock. Every critical section goes through [`Locked`], so none can forget the hint.
+//! lock. Every critical section that may change a bit goes through [`Locked`], so none can
+//! forget the hint; the one exception, a select's receive or send that provably leaves both
+//! bits as they were, takes the spin lock itself and publishes nothing (`chan/ready.rs`
+//! argues why no reader can tell the difference).
 //! Channels no select has touched skip the computation, and a select treats such a channel
 //! as maybe ready, which takes it to the lock, which turns the hint on.
 //!
