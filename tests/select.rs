@@ -96,19 +96,7 @@ fn count_choices(n_cases: usize, trials: usize) -> Vec<u64> {
             for c in &chans {
                 let _ = c.try_send(());
             }
-            let i = match n_cases {
-                2 => select! { recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1 },
-                3 => select! {
-                    recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1, recv(chans[2]) -> _ => 2,
-                },
-                8 => select! {
-                    recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1,
-                    recv(chans[2]) -> _ => 2, recv(chans[3]) -> _ => 3,
-                    recv(chans[4]) -> _ => 4, recv(chans[5]) -> _ => 5,
-                    recv(chans[6]) -> _ => 6, recv(chans[7]) -> _ => 7,
-                },
-                _ => unreachable!(),
-            };
+            let i = common::select_recv_index(&chans).await;
             counts[i] += 1;
         }
     });
@@ -120,12 +108,7 @@ fn fairness_is_uniform_for_2_3_and_8_ready_cases() {
     // Go's TestSelectFairness spirit, with a real statistical bound: chi-square at p = 0.001.
     for n in [2, 3, 8] {
         let counts = count_choices(n, 40_000);
-        let chi = common::chi_square(&counts);
-        let crit = common::chi_square_critical_0_001(n - 1);
-        assert!(
-            chi < crit,
-            "{n} cases: counts {counts:?}, chi-square {chi:.2} >= {crit}"
-        );
+        common::assert_uniform(&counts, &format!("{n} cases"));
     }
 }
 
@@ -144,11 +127,7 @@ fn fairness_is_a_permutation_not_a_rotation() {
             counts[i] += 1;
         }
     });
-    let chi = common::chi_square(&counts);
-    assert!(
-        chi < common::chi_square_critical_0_001(1),
-        "A/B split {counts:?} is not 50/50"
-    );
+    common::assert_uniform(&counts, "A/B split");
 }
 
 #[test]
@@ -172,11 +151,7 @@ fn fairness_is_uniform_among_the_ready_when_most_are_not() {
             counts[i] += 1;
         }
     });
-    let chi = common::chi_square(&counts);
-    assert!(
-        chi < common::chi_square_critical_0_001(2),
-        "split {counts:?} among the 3 ready cases is not uniform (chi-square {chi:.2})"
-    );
+    common::assert_uniform(&counts, "split among the 3 ready cases");
 }
 
 #[tokio::test]
@@ -554,8 +529,7 @@ fn recv_any_is_fair_and_atomic() {
             counts[i] += 1;
         }
     });
-    let chi = common::chi_square(&counts);
-    assert!(chi < common::chi_square_critical_0_001(3), "{counts:?}");
+    common::assert_uniform(&counts, "recv_any over 4 ready channels");
     let left: usize = chans.iter().map(Chan::len).sum();
     assert_eq!(left, 3, "exactly one value taken per round");
 }
@@ -641,8 +615,7 @@ fn builder_is_uniform_over_a_runtime_sized_set() {
             counts[sel.wait().await] += 1;
         }
     });
-    let chi = common::chi_square(&counts);
-    assert!(chi < common::chi_square_critical_0_001(4), "{counts:?}");
+    common::assert_uniform(&counts, "builder over 5 ready cases");
 }
 
 #[test]

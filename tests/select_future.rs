@@ -86,11 +86,7 @@ fn a_ready_future_and_ready_channels_are_chosen_uniformly() {
         }
     });
     for counts in [&two[..], &three[..]] {
-        let chi = common::chi_square(counts);
-        assert!(
-            chi < common::chi_square_critical_0_001(counts.len() - 1),
-            "split {counts:?} is not uniform (chi-square {chi:.2})"
-        );
+        common::assert_uniform(counts, "split");
     }
 }
 

@@ -18,6 +18,17 @@ fn hint_on(c: &Chan<u32>) {
     });
 }
 
+/// Two channels of capacity `cap` with their hints on, `a` holding `0..fill`.
+fn hinted_pair(cap: usize, fill: u32) -> (Chan<u32>, Chan<u32>) {
+    let (a, other) = (chan::<u32>(cap), chan::<u32>(cap));
+    hint_on(&a);
+    hint_on(&other);
+    for v in 0..fill {
+        a.try_send(v).unwrap();
+    }
+    (a, other)
+}
+
 /// A select over `a` and an empty `other`, both hinted, as the `select_first_ready` bench.
 async fn recv_first(a: &Chan<u32>, other: &Chan<u32>) -> Option<u32> {
     select! {
@@ -40,29 +51,11 @@ fn fairness_is_uniform_with_values_to_spare() {
                         c.try_send(0).unwrap();
                     }
                 }
-                let i = match n {
-                    2 => select! { recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1 },
-                    3 => select! {
-                        recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1,
-                        recv(chans[2]) -> _ => 2,
-                    },
-                    8 => select! {
-                        recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1,
-                        recv(chans[2]) -> _ => 2, recv(chans[3]) -> _ => 3,
-                        recv(chans[4]) -> _ => 4, recv(chans[5]) -> _ => 5,
-                        recv(chans[6]) -> _ => 6, recv(chans[7]) -> _ => 7,
-                    },
-                    _ => unreachable!(),
-                };
+                let i = common::select_recv_index(&chans).await;
                 counts[i] += 1;
             }
         });
-        let chi = common::chi_square(&counts);
-        let crit = common::chi_square_critical_0_001(n - 1);
-        assert!(
-            chi < crit,
-            "{n} cases: counts {counts:?}, chi-square {chi:.2} >= {crit}"
-        );
+        common::assert_uniform(&counts, &format!("{n} cases"));
     }
 }
 
@@ -72,13 +65,8 @@ fn a_slot_opened_by_a_select_is_seen_by_a_default_select() {
     // select with `default` that may only send must see the room (its hint bit `may send`
     // must not be left clear), and a select that may only receive must see what is left.
     for cap in 1..=6u32 {
-        let (a, other) = (chan::<u32>(cap as usize), chan::<u32>(cap as usize));
-        hint_on(&a);
-        hint_on(&other);
+        let (a, other) = hinted_pair(cap as usize, cap);
         futures::executor::block_on(async {
-            for v in 0..cap {
-                a.try_send(v).unwrap();
-            }
             for expected in 0..cap {
                 assert_eq!(recv_first(&a, &other).await, Some(expected));
                 let sent = select! { send(a, 100 + expected) -> r => r.is_ok(), default => false };
@@ -103,12 +91,7 @@ fn a_slot_opened_by_a_select_is_seen_by_a_default_select() {
 
 #[test]
 fn a_closed_channel_gives_its_buffered_values_then_none() {
-    let (a, other) = (chan::<u32>(8), chan::<u32>(8));
-    hint_on(&a);
-    hint_on(&other);
-    for v in 0..5 {
-        a.try_send(v).unwrap();
-    }
+    let (a, other) = hinted_pair(8, 5);
     a.close();
     futures::executor::block_on(async {
         for v in 0..5 {
@@ -123,12 +106,7 @@ fn a_closed_channel_gives_its_buffered_values_then_none() {
 fn a_parked_senders_value_moves_into_the_slot() {
     // A full channel with a sender parked behind it: the select takes the head, and the
     // parked value fills the slot (Go's full-buffer receive), in order.
-    let (a, other) = (chan::<u32>(3), chan::<u32>(3));
-    hint_on(&a);
-    hint_on(&other);
-    for v in 0..3 {
-        a.try_send(v).unwrap();
-    }
+    let (a, other) = hinted_pair(3, 3);
     let mut send = task::spawn(a.send(3));
     assert_pending!(send.poll());
     futures::executor::block_on(async {
@@ -188,12 +166,7 @@ fn fairness_is_uniform_with_room_to_spare() {
                 assert_eq!(sent, 2 * n + 1, "exactly one send case commits");
             }
         });
-        let chi = common::chi_square(&counts);
-        let crit = common::chi_square_critical_0_001(n - 1);
-        assert!(
-            chi < crit,
-            "{n} cases: counts {counts:?}, chi-square {chi:.2} >= {crit}"
-        );
+        common::assert_uniform(&counts, &format!("{n} cases"));
     }
 }
 
@@ -204,12 +177,7 @@ fn a_value_buffered_by_a_select_is_seen_by_a_default_select() {
     // must not be left clear), and one that may only send must see whether room is left.
     for cap in 1..=6u32 {
         for start in 0..cap {
-            let (a, other) = (chan::<u32>(cap as usize), chan::<u32>(cap as usize));
-            hint_on(&a);
-            hint_on(&other);
-            for v in 0..start {
-                a.try_send(v).unwrap();
-            }
+            let (a, other) = hinted_pair(cap as usize, start);
             futures::executor::block_on(async {
                 send_first(&a, &other, start).await.unwrap();
                 let room = select! { send(a, 99) -> _ => true, default => false };
@@ -229,12 +197,7 @@ fn a_value_buffered_by_a_select_is_seen_by_a_default_select() {
 
 #[test]
 fn a_send_on_a_closed_channel_gives_the_value_back() {
-    let (a, other) = (chan::<u32>(8), chan::<u32>(8));
-    hint_on(&a);
-    hint_on(&other);
-    for v in 0..3 {
-        a.try_send(v).unwrap();
-    }
+    let (a, other) = hinted_pair(8, 3);
     a.close();
     futures::executor::block_on(async {
         assert_eq!(send_first(&a, &other, 7).await, Err(SendError(7)));

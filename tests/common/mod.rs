@@ -42,6 +42,18 @@ pub fn chi_square_critical_0_001(df: usize) -> f64 {
     ][df - 1]
 }
 
+/// Asserts that `counts` (how often each of `counts.len()` cases was chosen) is uniform:
+/// chi-square below its critical value at p = 0.001. `what` names the split in the message.
+#[track_caller]
+pub fn assert_uniform(counts: &[u64], what: &str) {
+    let chi = chi_square(counts);
+    let crit = chi_square_critical_0_001(counts.len() - 1);
+    assert!(
+        chi < crit,
+        "{what}: counts {counts:?} are not uniform (chi-square {chi:.2} >= {crit})"
+    );
+}
+
 /// Runs `f` with a `tracing` subscriber installed for this thread and returns what it logged
 /// (plain text, no colours) together with `f`'s result.
 pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (String, R) {
@@ -139,4 +151,23 @@ pub async fn until_zero(what: &str, live: &AtomicUsize) {
         }
     })
     .await;
+}
+
+/// One `select!` receiving from the first 2, 3 or 8 of `chans` (the sizes the fairness tests
+/// use): the index of the case it took.
+pub async fn select_recv_index<T: Send>(chans: &[gokio::Chan<T>]) -> usize {
+    use gokio::select;
+    match chans.len() {
+        2 => select! { recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1 },
+        3 => select! {
+            recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1, recv(chans[2]) -> _ => 2,
+        },
+        8 => select! {
+            recv(chans[0]) -> _ => 0, recv(chans[1]) -> _ => 1,
+            recv(chans[2]) -> _ => 2, recv(chans[3]) -> _ => 3,
+            recv(chans[4]) -> _ => 4, recv(chans[5]) -> _ => 5,
+            recv(chans[6]) -> _ => 6, recv(chans[7]) -> _ => 7,
+        },
+        n => unreachable!("{n} cases: the fairness tests use 2, 3 or 8"),
+    }
 }
