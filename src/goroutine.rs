@@ -13,8 +13,11 @@
 //! 128-byte cell exactly, so any byte the wrapper adds doubles the allocation. Hence:
 //! - the task's output stays `T` (no `Result` around it: tokio already carries the panic);
 //! - when no subscriber would see the span or the panic event (decided at spawn), the wrapper
-//!   is `fut.map(..)` holding only the zero-sized live-count guard (`crate::debug::scope`): no
-//!   span, no `catch_unwind`;
+//!   is `fut.map(..)` holding only the zero-sized live-count guard (`scoped`): no
+//!   span, no `catch_unwind`. The `map` still adds its `Complete` state (8 bytes: an `async`
+//!   block has no niche to hold it), so a body of 24 bytes (an `Arc` and an index) takes a
+//!   256-byte cell where `tokio::spawn` takes 128; `WaitGroup::go`'s done guard shares that
+//!   one `map` (`go_with`) rather than adding a second;
 //! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span;
 //! - with `diagnostics`, the `map` becomes tokio's task-local scope holding the registration
 //!   (16 bytes more: a tiny future's cell goes from 128 to 256 bytes, an idle goroutine's
@@ -62,18 +65,47 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    spawn_goroutine(fut, Location::caller(), None)
+    spawn_goroutine(fut, (), Location::caller(), None)
 }
 
-/// Starts goroutine `fut` spawned at `site`: registers it, then spawns it.
-fn spawn_goroutine<F>(
+/// [`go`](fn@crate::go) with `guard` dropped when the goroutine ends, however it ends
+/// (`WaitGroup::go`'s done guard).
+///
+/// The guard rides in the closure that already holds the live-count guard, rather than in a
+/// `map` of its own around `fut`: each `map` layer adds its `Complete` state, 8 bytes that
+/// no niche of an `async` block absorbs, and a `WaitGroup::go` of a small body went from
+/// tokio's 128-byte cell to a 256-byte one. With `diagnostics` the registration is not a
+/// closure but `debug::scope`'s own future, and the guard keeps its `map`.
+#[track_caller]
+pub(crate) fn go_with<F, G>(fut: F, guard: G) -> Goroutine<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    G: Send + 'static,
+{
+    #[cfg(feature = "diagnostics")]
+    let (fut, guard) = (
+        fut.map(move |value| {
+            drop(guard);
+            value
+        }),
+        (),
+    );
+    spawn_goroutine(fut, guard, Location::caller(), None)
+}
+
+/// Starts goroutine `fut` spawned at `site`: registers it, then spawns it; `guard` is
+/// dropped with the goroutine's future (`()` but for [`go_with`]).
+fn spawn_goroutine<F, G>(
     fut: F,
+    guard: G,
     site: &'static Location<'static>,
     name: Option<Cow<'static, str>>,
 ) -> Goroutine<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
+    G: Send + 'static,
 {
     let id = runtime::next_id();
     let span = runtime::span(id, site, name.as_deref());
@@ -88,7 +120,7 @@ where
     let handle = if span.is_disabled() && !runtime::panic_event_enabled() {
         // Lean path (no subscriber would see the span or the panic event): tokio catches the
         // panic itself and `Join` reads it from the `JoinError`.
-        spawn(rt, debug::scope(reg, fut))
+        spawn(rt, scoped(reg, guard, fut))
     } else {
         // Traced path: catch the panic just long enough to log it with the goroutine id,
         // then resume it so that tokio records it in the `JoinError` as on the lean path.
@@ -103,12 +135,45 @@ where
                 }
             });
         if span.is_disabled() {
-            spawn(rt, debug::scope(reg, task))
+            spawn(rt, scoped(reg, guard, task))
         } else {
-            spawn(rt, debug::scope(reg, task.instrument(span)))
+            spawn(rt, scoped(reg, guard, task.instrument(span)))
         }
     };
     Goroutine { handle, id }
+}
+
+/// `fut` holding the goroutine's registration `reg` and `guard`, both dropped with it,
+/// `guard` first (as `WaitGroup::go`'s own `map` around `fut` used to drop it).
+///
+/// Without `diagnostics` the registration is the zero-sized live-count guard, always `Some`
+/// for a goroutine (`debug::register` returns `None` only for the main one), and one `map`
+/// holds it with `guard`: the `map` adds its `Complete` state to `fut` (8 bytes, or none if
+/// `guard` has a niche, as an `Arc` does), so `go` and `WaitGroup::go` wrap the body in one
+/// layer. With `diagnostics` it is `debug::scope`, and `go_with` has already put a non-unit
+/// guard into `fut`.
+#[inline]
+fn scoped<F: Future, G: Send + 'static>(
+    reg: Option<debug::Registration>,
+    guard: G,
+    fut: F,
+) -> impl Future<Output = F::Output> {
+    #[cfg(not(feature = "diagnostics"))]
+    {
+        let reg = reg.expect("a goroutine is always registered");
+        fut.map(move |value| {
+            drop(guard);
+            drop(reg);
+            value
+        })
+    }
+    #[cfg(feature = "diagnostics")]
+    {
+        // `go_with` passes `()` here with `diagnostics`: a guard dropped now would end early.
+        const { assert!(!std::mem::needs_drop::<G>()) };
+        drop(guard);
+        debug::scope(reg, fut)
+    }
 }
 
 /// Starts goroutines with options: a name shown by `gokio::debug::dump` (feature `diagnostics`) and in
@@ -176,7 +241,7 @@ impl Builder {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        spawn_goroutine(fut, Location::caller(), self.name)
+        spawn_goroutine(fut, (), Location::caller(), self.name)
     }
 }
 

@@ -51,10 +51,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use event_listener::{Event, EventListener};
-use futures::FutureExt;
 
 use crate::debug::{self, Object, Reason};
-use crate::goroutine::{go, Goroutine};
+use crate::goroutine::Goroutine;
 use crate::loom::atomic::{AtomicIsize, Ordering};
 use crate::loom::global::OnceLock;
 use crate::loom::Arc;
@@ -289,13 +288,10 @@ impl WaitGroup {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let done = self.guard();
-        // A combinator, not an `async` block (which would store `fut` twice). The closure owns
-        // the guard, so `done` runs when the goroutine completes, panics or is aborted.
-        go(fut.map(move |value| {
-            drop(done);
-            value
-        }))
+        // `go_with` drops the guard where the goroutine's live-count guard goes: as the
+        // goroutine completes, or with its future if it panics or is aborted. So `done` runs
+        // however the goroutine ends, and no wrapper of its own grows the task cell.
+        crate::goroutine::go_with(fut, self.guard())
     }
 
     /// Adds one to the counter now and returns a guard that calls [`done`](Self::done) when
