@@ -13,11 +13,12 @@
 //! 128-byte cell exactly, so any byte the wrapper adds doubles the allocation. Hence:
 //! - the task's output stays `T` (no `Result` around it: tokio already carries the panic);
 //! - when no subscriber would see the span or the panic event (decided at spawn), the wrapper
-//!   is `fut.map(..)` holding only the zero-sized live-count guard (`scoped`): no
-//!   span, no `catch_unwind`. The `map` still adds its `Complete` state (8 bytes: an `async`
-//!   block has no niche to hold it), so a body of 24 bytes (an `Arc` and an index) takes a
-//!   256-byte cell where `tokio::spawn` takes 128; `WaitGroup::go`'s done guard shares that
-//!   one `map` (`go_with`) rather than adding a second;
+//!   is `fut.map(..)` holding only the zero-sized live-count guard (`scoped`): no span, no
+//!   `catch_unwind`. The `map` still adds its `Complete` state (one byte rounded up to the
+//!   body's alignment: an `async` block has no niche to hold it), so a body of 24 bytes (an
+//!   `Arc` and an index) takes a 256-byte cell where `tokio::spawn` takes 128;
+//!   `WaitGroup::go`'s done guard shares that one `map` (`go_with`) rather than adding a
+//!   second;
 //! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span;
 //! - with `diagnostics`, the `map` becomes tokio's task-local scope holding the registration
 //!   (16 bytes more: a tiny future's cell goes from 128 to 256 bytes, an idle goroutine's
