@@ -39,8 +39,9 @@
 //! - **Fast lock**: CAS `0 → LOCKED`, or `s → s | LOCKED` when `s` has `WOKEN` and not
 //!   `LOCKED` (one in 32 of these spends a unit of tokio's budget); failing that, spending a
 //!   unit, CAS from any state without `LOCKED`
-//!   (barging, as in Go's normal mode), then (if the lock is held and nobody is queued) a few
-//!   rounds of spinning with exponential back-off, each retrying that CAS.
+//!   (barging, as in Go's normal mode), then (if the lock is held, nobody is queued, and the
+//!   process may run on more than one CPU, as Go's `canSpin` asks) a few rounds of spinning
+//!   with exponential back-off, each retrying that CAS.
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
 //!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with a
 //!   fresh [`Age`] and return `Pending`. The future remembers its slot key.
@@ -189,6 +190,21 @@ const SPIN_ROUNDS: u32 = 6;
 #[cfg(loom)]
 const SPIN_ROUNDS: u32 = 1;
 
+/// Whether this process may run on more than one CPU, asked once: std's
+/// `available_parallelism` (the affinity mask, as Go's `ncpu`, and a cgroup CPU quota). With
+/// one, a spinner only delays the holder it waits for.
+#[cfg(not(loom))]
+fn multi_cpu() -> bool {
+    static MULTI: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MULTI.get_or_init(|| std::thread::available_parallelism().map_or(true, |n| n.get() > 1))
+}
+
+/// Under loom the models' threads may all run: spin, so that the models cover it.
+#[cfg(loom)]
+fn multi_cpu() -> bool {
+    true
+}
+
 /// See [`RawMutex::skip_budget`].
 const BUDGET_EVERY: usize = 32;
 
@@ -290,8 +306,13 @@ impl RawMutex {
         }
     }
 
-    /// Brief spinning while the lock is held and nobody is queued.
+    /// Brief spinning while the lock is held and nobody is queued, and only if the process
+    /// may run on more than one CPU (Go's `canSpin`: with one CPU the holder cannot run, and
+    /// so cannot unlock, while we spin).
     fn spin(&self) -> bool {
+        if !multi_cpu() {
+            return false;
+        }
         for round in 0..SPIN_ROUNDS {
             let s = self.state.load(Ordering::Relaxed);
             if s & HAS_WAITERS != 0 {
