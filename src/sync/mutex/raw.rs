@@ -45,7 +45,9 @@
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
 //!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with a
 //!   fresh [`Age`] and return `Pending`. The future remembers its slot key.
-//! - **Fast unlock**: CAS `LOCKED → 0` (release); it fails only when `HAS_WAITERS` is set.
+//! - **Fast unlock**: a load, then, if the word is `LOCKED` alone, CAS `LOCKED → 0`
+//!   (release); otherwise (waiters queued) straight on with the value read, so that a
+//!   pass-over costs one locked instruction, not a failed CAS and then its own.
 //! - **Pass-over unlock**: `WOKEN` is set and this pass-over's age check is not due
 //!   ([`check_due`]): CAS clearing `LOCKED` and adding one `PASS`. No queue lock, no clock,
 //!   nobody woken.
@@ -420,22 +422,31 @@ impl RawMutex {
         Poll::Pending
     }
 
+    /// Looks before it CASes, as the fast lock does: with waiters queued the word is not
+    /// `LOCKED`, and a `LOCKED → 0` CAS bound to fail would cost a locked instruction on
+    /// top of the pass-over's (Go's unlock is one atomic add in both cases).
     #[inline]
     pub(super) fn unlock(&self) {
-        if self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-            .is_err()
-        {
-            self.unlock_contended();
+        let mut s = self.state.load(Ordering::Relaxed);
+        if s == LOCKED {
+            match self
+                .state
+                .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(actual) => s = actual,
+            }
         }
+        self.unlock_contended(s);
     }
 
-    /// Waiters are queued. While a woken head is on its way and no age check is due, pass it
-    /// over with one CAS (Go: `unlockSlow` returning at once when `mutexWoken` is set).
+    /// Waiters are queued (`s`, a recent value of the word, is not `LOCKED` alone). While a
+    /// woken head is on its way and no age check is due, pass it over with one CAS (Go:
+    /// `unlockSlow` returning at once when `mutexWoken` is set). A stale `s` only makes the
+    /// CAS fail and retry with the fresh value, or sends the unlock to the slow path, which
+    /// handles every state under the queue lock.
     #[inline(never)]
-    fn unlock_contended(&self) {
-        let mut s = self.state.load(Ordering::Relaxed);
+    fn unlock_contended(&self, mut s: usize) {
         while s & WOKEN != 0 && !check_due((s >> PASS.trailing_zeros()) + 1) {
             match self.state.compare_exchange_weak(
                 s,
