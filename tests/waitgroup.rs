@@ -256,3 +256,23 @@ fn a_zero_between_check_and_listen_is_seen() {
     assert_ready!(w.poll());
     assert_eq!(wg.count(), 0);
 }
+
+#[test]
+fn failing_done_leaves_counter_usable() {
+    // `done` and a guard's drop on a zero counter panic and undo their subtraction: the group
+    // then counts, waits and flags waiters as before.
+    let wg = WaitGroup::new();
+    let w2 = wg.clone();
+    assert!(std::panic::catch_unwind(move || w2.done()).is_err());
+    let w3 = wg.clone();
+    assert!(std::panic::catch_unwind(move || drop(w3.defer_done())).is_err());
+    assert_eq!(wg.count(), 0);
+    let g = wg.guard();
+    assert_eq!(wg.count(), 1);
+    let wg2 = wg.clone();
+    let t = std::thread::spawn(move || wg2.wait_blocking());
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    drop(g);
+    t.join().unwrap();
+    assert_eq!(wg.count(), 0);
+}

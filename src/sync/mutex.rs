@@ -558,8 +558,13 @@ impl<'a, T: ?Sized> Future for Lock<'a, T> {
 }
 
 impl<T: ?Sized> Drop for Lock<'_, T> {
+    #[inline]
     fn drop(&mut self) {
-        if let (Some(mutex), Some(k)) = (self.mutex, self.key) {
+        // `key` is `Some` only while the future is queued, and then `mutex` is `Some` too
+        // (both are cleared together on completion): one test on the common path.
+        if let Some(k) = self.key
+            && let Some(mutex) = self.mutex
+        {
             mutex.raw.cancel(k);
         }
     }
@@ -631,8 +636,12 @@ impl<T: ?Sized> Future for LockOwned<T> {
 }
 
 impl<T: ?Sized> Drop for LockOwned<T> {
+    #[inline]
     fn drop(&mut self) {
-        if let (Some(mutex), Some(k)) = (&self.mutex, self.key) {
+        // As `Lock`'s: `key` is `Some` only while queued, when `mutex` is `Some` too.
+        if let Some(k) = self.key
+            && let Some(mutex) = &self.mutex
+        {
             mutex.raw.cancel(k);
         }
     }

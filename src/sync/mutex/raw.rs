@@ -39,12 +39,15 @@
 //! - **Fast lock**: CAS `0 → LOCKED`, or `s → s | LOCKED` when `s` has `WOKEN` and not
 //!   `LOCKED` (one in 32 of these spends a unit of tokio's budget); failing that, spending a
 //!   unit, CAS from any state without `LOCKED`
-//!   (barging, as in Go's normal mode), then (if the lock is held and nobody is queued) a few
-//!   rounds of spinning with exponential back-off, each retrying that CAS.
+//!   (barging, as in Go's normal mode), then (if the lock is held, nobody is queued, and the
+//!   process may run on more than one CPU, as Go's `canSpin` asks) a few rounds of spinning
+//!   with exponential back-off, each retrying that CAS.
 //! - **Slow lock**: lock the queue, set `HAS_WAITERS`, re-check `LOCKED` (if it is free,
 //!   take it and restore `HAS_WAITERS` to "queue not empty"), else queue at the back with a
 //!   fresh [`Age`] and return `Pending`. The future remembers its slot key.
-//! - **Fast unlock**: CAS `LOCKED → 0` (release); it fails only when `HAS_WAITERS` is set.
+//! - **Fast unlock**: a load, then, if the word is `LOCKED` alone, CAS `LOCKED → 0`
+//!   (release); otherwise (waiters queued) straight on with the value read, so that a
+//!   pass-over costs one locked instruction, not a failed CAS and then its own.
 //! - **Pass-over unlock**: `WOKEN` is set and this pass-over's age check is not due
 //!   ([`check_due`]): CAS clearing `LOCKED` and adding one `PASS`. No queue lock, no clock,
 //!   nobody woken.
@@ -189,6 +192,21 @@ const SPIN_ROUNDS: u32 = 6;
 #[cfg(loom)]
 const SPIN_ROUNDS: u32 = 1;
 
+/// Whether this process may run on more than one CPU, asked once: std's
+/// `available_parallelism` (the affinity mask, as Go's `ncpu`, and a cgroup CPU quota). With
+/// one, a spinner only delays the holder it waits for.
+#[cfg(not(loom))]
+fn multi_cpu() -> bool {
+    static MULTI: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MULTI.get_or_init(|| std::thread::available_parallelism().map_or(true, |n| n.get() > 1))
+}
+
+/// Under loom the models' threads may all run: spin, so that the models cover it.
+#[cfg(loom)]
+fn multi_cpu() -> bool {
+    true
+}
+
 /// See [`RawMutex::skip_budget`].
 const BUDGET_EVERY: usize = 32;
 
@@ -290,8 +308,13 @@ impl RawMutex {
         }
     }
 
-    /// Brief spinning while the lock is held and nobody is queued.
+    /// Brief spinning while the lock is held and nobody is queued, and only if the process
+    /// may run on more than one CPU (Go's `canSpin`: with one CPU the holder cannot run, and
+    /// so cannot unlock, while we spin).
     fn spin(&self) -> bool {
+        if !multi_cpu() {
+            return false;
+        }
         for round in 0..SPIN_ROUNDS {
             let s = self.state.load(Ordering::Relaxed);
             if s & HAS_WAITERS != 0 {
@@ -399,22 +422,31 @@ impl RawMutex {
         Poll::Pending
     }
 
+    /// Looks before it CASes, as the fast lock does: with waiters queued the word is not
+    /// `LOCKED`, and a `LOCKED → 0` CAS bound to fail would cost a locked instruction on
+    /// top of the pass-over's (Go's unlock is one atomic add in both cases).
     #[inline]
     pub(super) fn unlock(&self) {
-        if self
-            .state
-            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
-            .is_err()
-        {
-            self.unlock_contended();
+        let mut s = self.state.load(Ordering::Relaxed);
+        if s == LOCKED {
+            match self
+                .state
+                .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(actual) => s = actual,
+            }
         }
+        self.unlock_contended(s);
     }
 
-    /// Waiters are queued. While a woken head is on its way and no age check is due, pass it
-    /// over with one CAS (Go: `unlockSlow` returning at once when `mutexWoken` is set).
+    /// Waiters are queued (`s`, a recent value of the word, is not `LOCKED` alone). While a
+    /// woken head is on its way and no age check is due, pass it over with one CAS (Go:
+    /// `unlockSlow` returning at once when `mutexWoken` is set). A stale `s` only makes the
+    /// CAS fail and retry with the fresh value, or sends the unlock to the slow path, which
+    /// handles every state under the queue lock.
     #[inline(never)]
-    fn unlock_contended(&self) {
-        let mut s = self.state.load(Ordering::Relaxed);
+    fn unlock_contended(&self, mut s: usize) {
         while s & WOKEN != 0 && !check_due((s >> PASS.trailing_zeros()) + 1) {
             match self.state.compare_exchange_weak(
                 s,
