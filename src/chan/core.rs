@@ -98,11 +98,11 @@ pub(crate) enum TryRecv<T> {
 pub(crate) struct State<T> {
     pub(super) buf: VecDeque<T>,
     pub(super) sendq: Queue<T>,
-    pub(super) recvq: Queue<T>,
+    recvq: Queue<T>,
     /// Entries that left their queue, kept for later operations and select cases to park
     /// with (a few at most).
     spare: Spares<T>,
-    pub(super) closed: bool,
+    closed: bool,
 }
 
 /// The state shared by every handle of one channel.
@@ -230,7 +230,7 @@ impl<T> Shared<T> {
     /// The common case of a send, kept small enough to inline: open, no parked receiver,
     /// room in the buffer. The value goes to the buffer's tail.
     #[inline(always)]
-    fn buffers_directly(&self, st: &State<T>) -> bool {
+    pub(super) fn buffers_directly(&self, st: &State<T>) -> bool {
         !st.closed && st.recvq.is_empty() && st.buf.len() < self.cap
     }
 

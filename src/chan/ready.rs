@@ -86,7 +86,8 @@ impl<T> Shared<T> {
         if look != 0 {
             let mut st = self.state.lock();
             let len = st.buf.len();
-            if len >= 1 && len + 1 < self.cap && !st.closed && st.recvq.is_empty() {
+            // `buffers_directly` (open, no receiver parked, room), and room for two.
+            if len >= 1 && len + 1 < self.cap && self.buffers_directly(&st) {
                 st.buf.push_back(v);
                 return Ok(());
             }
