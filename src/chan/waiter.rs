@@ -192,10 +192,7 @@ impl<T> Parked<T> {
     pub(crate) fn won(&self) -> bool {
         let e = self.entry();
         match &e.kind {
-            // `DONE`, `HANDED` and `STOLEN` are 1, 2 and 3: one comparison.
-            Kind::Plain { .. } => {
-                (e.state.load(Ordering::Acquire) & !ORPHAN).wrapping_sub(DONE) <= STOLEN - DONE
-            }
+            Kind::Plain { .. } => completed(e.state.load(Ordering::Acquire)),
             Kind::Case { token, case } => token.selected() == Some(*case),
         }
     }
@@ -234,7 +231,7 @@ impl<T> Parked<T> {
                 *entry = None; // `finish` consumes the handle: the entry is gone for us
                 return Some(v);
             }
-            if (state & !ORPHAN).wrapping_sub(DONE) > STOLEN - DONE {
+            if !completed(state) {
                 return None; // not won: `won`'s test, on this very load
             }
         } else if !parked.won() {
@@ -304,6 +301,13 @@ impl<T> Parked<T> {
     fn is(&self, e: &Arc<Entry<T>>) -> bool {
         std::ptr::eq(Arc::as_ptr(e), self.ptr.as_ptr())
     }
+}
+
+/// Whether a plain entry in `state` (any `ORPHAN` bit aside) was completed by a counterpart
+/// or by `close`: `DONE`, `HANDED` or `STOLEN`, which are 1, 2 and 3, so one comparison.
+#[inline(always)]
+fn completed(state: u8) -> bool {
+    (state & !ORPHAN).wrapping_sub(DONE) <= STOLEN - DONE
 }
 
 impl<T> Entry<T> {
