@@ -361,8 +361,7 @@ impl Inner {
         let prev = self.state.fetch_add(step, Ordering::AcqRel);
         let now = (prev >> 1).wrapping_add(delta);
         if now < 0 {
-            self.state.fetch_sub(step, Ordering::AcqRel);
-            panic!("sync: negative WaitGroup counter");
+            self.undo(step);
         }
         // A waiter that set `WAITED` before this add is seen here (same word); one that sets
         // it after sees the zero in its `fetch_or` and does not sleep.
@@ -390,19 +389,20 @@ impl Inner {
     fn done(&self) {
         let prev = self.state.fetch_sub(ONE, Ordering::AcqRel);
         if prev < ONE {
-            self.undo_done();
+            self.undo(-ONE);
         }
         if prev == ONE | WAITED {
             self.zero.notify(usize::MAX);
         }
     }
 
-    /// A `done` that would have made the counter negative: undone, then Go's panic.
+    /// An `add` (or `done`) of `step` that made the counter negative: undone, then Go's
+    /// panic.
     #[cold]
     #[inline(never)]
     #[track_caller]
-    fn undo_done(&self) {
-        self.state.fetch_add(ONE, Ordering::AcqRel);
+    fn undo(&self, step: isize) -> ! {
+        self.state.fetch_sub(step, Ordering::AcqRel);
         panic!("sync: negative WaitGroup counter");
     }
 
