@@ -13,14 +13,11 @@
 //! 128-byte cell exactly, so any byte the wrapper adds doubles the allocation. Hence:
 //! - the task's output stays `T` (no `Result` around it: tokio already carries the panic);
 //! - when no subscriber would see the span or the panic event (decided at spawn), the wrapper
-//!   is `fut.map(..)` holding only the zero-sized live-count guard (`scoped`): no span, no
-//!   `catch_unwind`. The `map` still adds its `Complete` state (one byte rounded up to the
-//!   body's alignment: an `async` block has no niche to hold it), so a body of 24 bytes (an
-//!   `Arc` and an index) takes a 256-byte cell where `tokio::spawn` takes 128;
-//!   `WaitGroup::go`'s done guard shares that one `map` (`go_with`) rather than adding a
-//!   second;
+//!   is [`Held`]: the body plus the zero-sized live-count guard beside it (`scoped`), no span,
+//!   no `catch_unwind`, no state of its own, so the task cell is the one `tokio::spawn` of
+//!   the body would take. `WaitGroup::go`'s done guard rides in the same `Held` (`go_with`);
 //! - otherwise the future is `catch_unwind` (log, then `resume_unwind`) plus the span;
-//! - with `diagnostics`, the `map` becomes tokio's task-local scope holding the registration
+//! - with `diagnostics`, the `Held` becomes tokio's task-local scope holding the registration
 //!   (16 bytes more: a tiny future's cell goes from 128 to 256 bytes, an idle goroutine's
 //!   from its 256 stays 256), which is why that feature is off by default.
 
@@ -72,11 +69,11 @@ where
 /// [`go`](fn@crate::go) with `guard` dropped when the goroutine ends, however it ends
 /// (`WaitGroup::go`'s done guard).
 ///
-/// The guard rides in the closure that already holds the live-count guard, rather than in a
-/// `map` of its own around `fut`: each `map` layer adds its `Complete` state, 8 bytes that
-/// no niche of an `async` block absorbs, and a `WaitGroup::go` of a small body went from
-/// tokio's 128-byte cell to a 256-byte one. With `diagnostics` the registration is not a
-/// closure but `debug::scope`'s own future, and the guard keeps its `map`.
+/// The guard rides in the [`Held`] that already holds the live-count guard, rather than in a
+/// wrapper of its own around `fut`: a `map` layer adds its `Complete` state, 8 bytes that no
+/// niche of an `async` block absorbs, and a `WaitGroup::go` of a small body went from tokio's
+/// 128-byte cell to a 256-byte one. With `diagnostics` the registration is not in a `Held`
+/// but in `debug::scope`'s own future, and the guard gets a `Held` of its own.
 #[track_caller]
 pub(crate) fn go_with<F, G>(fut: F, guard: G) -> Goroutine<F::Output>
 where
@@ -85,13 +82,7 @@ where
     G: Send + 'static,
 {
     #[cfg(feature = "diagnostics")]
-    let (fut, guard) = (
-        fut.map(move |value| {
-            drop(guard);
-            value
-        }),
-        (),
-    );
+    let (fut, guard) = (Held { fut, held: guard }, ());
     spawn_goroutine(fut, guard, Location::caller(), None)
 }
 
@@ -148,11 +139,9 @@ where
 /// `guard` first (as `WaitGroup::go`'s own `map` around `fut` used to drop it).
 ///
 /// Without `diagnostics` the registration is the zero-sized live-count guard, always `Some`
-/// for a goroutine (`debug::register` returns `None` only for the main one), and one `map`
-/// holds it with `guard`: the `map` adds its `Complete` state to `fut` (8 bytes, or none if
-/// `guard` has a niche, as an `Arc` does), so `go` and `WaitGroup::go` wrap the body in one
-/// layer. With `diagnostics` it is `debug::scope`, and `go_with` has already put a non-unit
-/// guard into `fut`.
+/// for a goroutine (`debug::register` returns `None` only for the main one), and [`Held`]
+/// keeps it beside `fut` with `guard`. With `diagnostics` it is `debug::scope`, and `go_with`
+/// has already put a non-unit guard into `fut`.
 #[inline]
 fn scoped<F: Future, G: Send + 'static>(
     reg: Option<debug::Registration>,
@@ -162,11 +151,10 @@ fn scoped<F: Future, G: Send + 'static>(
     #[cfg(not(feature = "diagnostics"))]
     {
         let reg = reg.expect("a goroutine is always registered");
-        fut.map(move |value| {
-            drop(guard);
-            drop(reg);
-            value
-        })
+        Held {
+            fut,
+            held: (guard, reg),
+        }
     }
     #[cfg(feature = "diagnostics")]
     {
@@ -174,6 +162,35 @@ fn scoped<F: Future, G: Send + 'static>(
         const { assert!(!std::mem::needs_drop::<G>()) };
         drop(guard);
         debug::scope(reg, fut)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// `fut`, and `held` dropped right after it: the wrapper every goroutine runs in.
+    ///
+    /// It has no state of its own. Tokio drops a task's future as soon as `poll` returns
+    /// `Ready`, before it stores the output or wakes the `JoinHandle`, and also when the
+    /// future panics or the task is aborted; so `held` (the live-count guard, and
+    /// `WaitGroup::go`'s done guard) is dropped exactly when the goroutine ends, before a
+    /// `join` can see it end, as a `map` that drops it on `Ready` would. Fields drop in
+    /// declaration order: `fut`, then `held`.
+    ///
+    /// What it saves over that `map`: the `map`'s "complete" state, which no niche of an
+    /// `async` block absorbs, so a body of 24 bytes went into a 256-byte task cell where
+    /// `tokio::spawn` takes 128; and the closure call and state switch of every completion.
+    struct Held<F, G> {
+        #[pin]
+        fut: F,
+        held: G,
+    }
+}
+
+impl<F: Future, G> Future for Held<F, G> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.project().fut.poll(cx)
     }
 }
 
@@ -682,5 +699,37 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
         s.clone()
     } else {
         "Box<dyn Any>".to_owned()
+    }
+}
+
+#[cfg(all(test, not(feature = "diagnostics")))]
+mod tests {
+    use super::*;
+
+    /// The goroutine wrapper adds no byte to a body (so `go` takes the task cell that
+    /// `tokio::spawn` of the body takes), and `WaitGroup::go`'s done guard only its own.
+    #[test]
+    fn held_adds_nothing_but_what_it_holds() {
+        fn size<T>(_: &T) -> usize {
+            std::mem::size_of::<T>()
+        }
+        let index = 7u64;
+        let body = async move { std::hint::black_box(index) };
+        let bare = size(&body);
+        let go = Held {
+            fut: body,
+            held: ((), crate::runtime::LiveGuard::new()),
+        };
+        assert_eq!(size(&go), bare);
+        let wg = crate::WaitGroup::new();
+        let body = async move { std::hint::black_box(index) };
+        let wg_go = Held {
+            fut: body,
+            held: (wg.guard(), crate::runtime::LiveGuard::new()),
+        };
+        assert_eq!(
+            size(&wg_go),
+            bare + std::mem::size_of::<crate::sync::DoneGuard>()
+        );
     }
 }

@@ -99,6 +99,24 @@ async fn go_with_panicking_goroutine_still_releases_wait() {
     assert_eq!(g.join().await.unwrap_err().message(), "boom");
 }
 
+/// `WaitGroup::go`'s done runs as the goroutine ends, before its `join` can return, however it
+/// ends: a `join` followed by `count` never sees the goroutine still counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn go_counts_done_before_join_returns() {
+    let wg = WaitGroup::new();
+    for _ in 0..200 {
+        wg.go(gokio::yield_now()).join().await.unwrap();
+        assert_eq!(wg.count(), 0, "completed");
+        let g = wg.go(async { panic!("boom") });
+        assert_eq!(g.join().await.unwrap_err().message(), "boom");
+        assert_eq!(wg.count(), 0, "panicked");
+        let g = wg.go(std::future::pending::<()>());
+        g.abort();
+        assert!(g.join().await.unwrap_err().is_aborted());
+        assert_eq!(wg.count(), 0, "aborted");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn go_with_aborted_goroutine_still_releases_wait() {
     let wg = WaitGroup::new();
