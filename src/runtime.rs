@@ -66,6 +66,22 @@ pub(crate) fn global() -> &'static Runtime {
     })
 }
 
+/// Whether this process may run on more than one CPU, asked once: std's
+/// `available_parallelism` (the affinity mask, as Go's `ncpu`, and a cgroup CPU quota). With
+/// one, a spinner only delays the holder it waits for (the `Mutex`'s lock and the channels'
+/// spin lock both ask).
+#[cfg(not(loom))]
+pub(crate) fn multi_cpu() -> bool {
+    static MULTI: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *MULTI.get_or_init(|| std::thread::available_parallelism().map_or(true, |n| n.get() > 1))
+}
+
+/// Under loom the models' threads may all run: spin, so that the models cover it.
+#[cfg(loom)]
+pub(crate) fn multi_cpu() -> bool {
+    true
+}
+
 /// Whether the calling thread is inside a tokio runtime context.
 pub(crate) fn in_runtime() -> bool {
     Handle::try_current().is_ok()

@@ -192,21 +192,6 @@ const SPIN_ROUNDS: u32 = 6;
 #[cfg(loom)]
 const SPIN_ROUNDS: u32 = 1;
 
-/// Whether this process may run on more than one CPU, asked once: std's
-/// `available_parallelism` (the affinity mask, as Go's `ncpu`, and a cgroup CPU quota). With
-/// one, a spinner only delays the holder it waits for.
-#[cfg(not(loom))]
-fn multi_cpu() -> bool {
-    static MULTI: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *MULTI.get_or_init(|| std::thread::available_parallelism().map_or(true, |n| n.get() > 1))
-}
-
-/// Under loom the models' threads may all run: spin, so that the models cover it.
-#[cfg(loom)]
-fn multi_cpu() -> bool {
-    true
-}
-
 /// See [`RawMutex::skip_budget`].
 const BUDGET_EVERY: usize = 32;
 
@@ -312,7 +297,7 @@ impl RawMutex {
     /// may run on more than one CPU (Go's `canSpin`: with one CPU the holder cannot run, and
     /// so cannot unlock, while we spin).
     fn spin(&self) -> bool {
-        if !multi_cpu() {
+        if !crate::runtime::multi_cpu() {
             return false;
         }
         for round in 0..SPIN_ROUNDS {
